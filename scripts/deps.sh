@@ -1,0 +1,101 @@
+#!/bin/sh
+# Install the Debian packages mbms-srtp needs to build, test and benchmark.
+#
+# Idempotent and quiet when everything is already there.  Adds the
+# bookworm-backports suite (for the 6.12 test kernel) on the same mirror
+# that the machine's existing Debian sources already use.
+set -eu
+
+[ "$(id -u)" -eq 0 ] || { echo "deps.sh: must run as root (apt-get)" >&2; exit 1; }
+
+PKGS="build-essential pkg-config bc kmod cpio busybox-static qemu-system-x86
+ linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse
+ libnl-3-dev libnl-genl-3-dev libsrtp2-dev libssl-dev libcurl4-openssl-dev
+ libxml2-dev libmicrohttpd-dev libinih-dev libsystemd-dev
+ iproute2 nftables procps clang llvm tshark gnuplot-nox python3 jq xxd
+ dkms"
+
+# Kernel package patterns for the 6.12 backports kernel of the test matrix.
+BPO_IMG_RE='^linux-image-6\.12\.[0-9.-]*\+deb12-amd64-unsigned$'
+BPO_HDR_RE='^linux-headers-6\.12\.[0-9.-]*\+deb12-amd64$'
+
+say() { [ -n "${quiet_done:-}" ] || echo "deps.sh: $*"; }
+
+# 1. bookworm-backports on the same mirror as the existing Debian source.
+add_backports() {
+	if grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null; then
+		return 1
+	fi
+	mirror=$(grep -rhs '^URIs:.*debian' /etc/apt/sources.list.d/*.sources 2>/dev/null |
+		grep -v security | head -n1 | awk '{print $2}')
+	[ -n "$mirror" ] || mirror=$(grep -hs '^deb .*debian' /etc/apt/sources.list 2>/dev/null |
+		grep -v security | head -n1 | awk '{print $2}')
+	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+	say "adding bookworm-backports from $mirror"
+	cat > /etc/apt/sources.list.d/mbms-srtp-backports.sources <<SRC
+Types: deb
+URIs: $mirror
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	return 0
+}
+
+missing() {
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || echo "$p"
+	done
+}
+
+have_bpo_kernel() {
+	dpkg-query -W -f='${Package} ${Status}\n' 'linux-image-6.12*' 2>/dev/null |
+		grep -q 'install ok installed' &&
+	dpkg-query -W -f='${Package} ${Status}\n' 'linux-headers-6.12*' 2>/dev/null |
+		grep -q 'install ok installed'
+}
+
+updated=
+apt_update() {
+	[ -n "$updated" ] && return 0
+	apt-get update -qq >/dev/null || apt-get update
+	updated=1
+}
+
+need=$(missing)
+if add_backports; then
+	apt_update
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+if [ -n "$need" ]; then
+	say "installing:" $need
+	apt_update
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $need >/dev/null
+fi
+
+if ! have_bpo_kernel; then
+	apt_update
+	img=$(apt-cache pkgnames linux-image-6.12 | grep -E "$BPO_IMG_RE" | sort -V | tail -n1)
+	hdr=$(apt-cache pkgnames linux-headers-6.12 | grep -E "$BPO_HDR_RE" | sort -V | tail -n1)
+	if [ -z "$img" ] || [ -z "$hdr" ]; then
+		echo "deps.sh: no 6.12 kernel found in bookworm-backports" >&2
+		exit 1
+	fi
+	say "installing backports kernel: $img $hdr"
+	apt-get install -y -qq --no-install-recommends -t bookworm-backports "$img" "$hdr" >/dev/null
+fi
+
+# checkpatch.pl comes from the kernel source tarball; unpack only that part.
+if [ ! -x /usr/src/linux-source-6.1/scripts/checkpatch.pl ]; then
+	tarball=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1)
+	if [ -n "$tarball" ]; then
+		say "unpacking checkpatch.pl from $tarball"
+		tar -C /usr/src -xf "$tarball" \
+			linux-source-6.1/scripts/checkpatch.pl \
+			linux-source-6.1/scripts/spelling.txt \
+			linux-source-6.1/scripts/const_structs.checkpatch 2>/dev/null || true
+	fi
+fi
+exit 0
