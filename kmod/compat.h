@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernels this module supports (6.1 and 6.12).
+ * This is the only file allowed to test LINUX_VERSION_CODE, so that every
+ * difference is visible in one place.
+ */
+#ifndef _MBMS_COMPAT_H
+#define _MBMS_COMPAT_H
+
+#include <linux/version.h>
+#include <net/genetlink.h>
+
+/* 6.12 moved the unaligned access helpers out of asm/. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * Since 6.2 a dump callback reaches the parsed attributes through the
+ * embedded genl_info; 6.1 keeps them directly in genl_dumpit_info.
+ */
+static inline struct nlattr **mbms_compat_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+/*
+ * Since 6.7 a multicast group can require CAP_NET_ADMIN to subscribe; the
+ * events group names key IDs, so ask for it where the kernel can enforce it.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define MBMS_COMPAT_MCGRP_FLAGS .flags = GENL_MCAST_CAP_NET_ADMIN,
+#else
+#define MBMS_COMPAT_MCGRP_FLAGS
+#endif
+
+#endif /* _MBMS_COMPAT_H */

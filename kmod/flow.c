@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flow table.  Writers hold mbms_net.lock; the packet path reads the
+ * rhashtable under RCU and frees happen after a grace period.
+ */
+#include <linux/slab.h>
+
+#include "flow.h"
+#include "netns.h"
+#include "session.h"
+
+static const struct rhashtable_params mbms_flow_params = {
+	.head_offset = offsetof(struct mbms_flow, node),
+	.key_offset = offsetof(struct mbms_flow, key),
+	.key_len = sizeof(struct mbms_flow_key),
+	.automatic_shrinking = true,
+};
+
+/**
+ * mbms_flow_table_init() - set up the flow table of a namespace
+ * @mn: the namespace state
+ *
+ * Return: 0 or a negative errno.
+ */
+int mbms_flow_table_init(struct mbms_net *mn)
+{
+	INIT_LIST_HEAD(&mn->flow_list);
+	atomic_set(&mn->nflows, 0);
+	return rhashtable_init(&mn->flows, &mbms_flow_params);
+}
+
+/**
+ * mbms_flow_table_destroy() - free the (empty) flow table
+ * @mn: the namespace state; all flows already removed
+ */
+void mbms_flow_table_destroy(struct mbms_net *mn)
+{
+	WARN_ON(!list_empty(&mn->flow_list));
+	rhashtable_destroy(&mn->flows);
+}
+
+/**
+ * mbms_flow_add() - bind a flow to a session
+ * @mn: the namespace state, lock held
+ * @key: the match
+ * @s: the session
+ * @rtcp: the flow carries SRTCP
+ *
+ * Return: 0, -EEXIST if that exact match exists, or -ENOMEM.
+ */
+int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
+		  struct mbms_session *s, bool rtcp)
+{
+	struct mbms_flow *f;
+	int err;
+
+	lockdep_assert_held(&mn->lock);
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	f->key = *key;
+	f->session = s;
+	f->rtcp = rtcp;
+	err = rhashtable_lookup_insert_fast(&mn->flows, &f->node,
+					    mbms_flow_params);
+	if (err) {
+		kfree(f);
+		return err;
+	}
+	list_add_tail(&f->list, &mn->flow_list);
+	s->nflows++;
+	atomic_inc(&mn->nflows);
+	return 0;
+}
+
+static void mbms_flow_unlink(struct mbms_net *mn, struct mbms_flow *f)
+{
+	rhashtable_remove_fast(&mn->flows, &f->node, mbms_flow_params);
+	list_del(&f->list);
+	f->session->nflows--;
+	atomic_dec(&mn->nflows);
+	kfree_rcu(f, rcu);
+}
+
+/**
+ * mbms_flow_del() - remove the flow with exactly this match
+ * @mn: the namespace state, lock held
+ * @key: the match as added
+ *
+ * Return: 0 or -ENOENT.
+ */
+int mbms_flow_del(struct mbms_net *mn, const struct mbms_flow_key *key)
+{
+	struct mbms_flow *f;
+
+	lockdep_assert_held(&mn->lock);
+	f = rhashtable_lookup_fast(&mn->flows, key, mbms_flow_params);
+	if (!f)
+		return -ENOENT;
+	mbms_flow_unlink(mn, f);
+	return 0;
+}
+
+/**
+ * mbms_flow_del_session() - remove every flow bound to a session
+ * @mn: the namespace state, lock held
+ * @s: the session
+ *
+ * Packets already past the lookup keep using @s until their RCU read
+ * section ends; the session is freed only after a grace period.
+ */
+void mbms_flow_del_session(struct mbms_net *mn, struct mbms_session *s)
+{
+	struct mbms_flow *f, *tmp;
+
+	lockdep_assert_held(&mn->lock);
+	list_for_each_entry_safe(f, tmp, &mn->flow_list, list)
+		if (f->session == s)
+			mbms_flow_unlink(mn, f);
+}
+
+/**
+ * mbms_flow_lookup() - find the flow of a packet
+ * @mn: the namespace state
+ * @key: the packet's exact match; its @src is zeroed if the exact match
+ *	fails and the any-source flow is tried
+ *
+ * Caller holds rcu_read_lock().
+ *
+ * Return: the flow or NULL.
+ */
+struct mbms_flow *mbms_flow_lookup(struct mbms_net *mn,
+				   struct mbms_flow_key *key)
+{
+	struct mbms_flow *f;
+
+	f = rhashtable_lookup(&mn->flows, key, mbms_flow_params);
+	if (f)
+		return f;
+	memset(&key->src, 0, sizeof(key->src));
+	return rhashtable_lookup(&mn->flows, key, mbms_flow_params);
+}

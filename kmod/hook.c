@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PRE_ROUTING hooks: find the flow of a UDP packet and hand it to rx.c.
+ *
+ * Priority: right after connection tracking's defragmentation, so that
+ * when nf_defrag is loaded we see reassembled datagrams, and before
+ * conntrack, raw and mangle see the packet, so that they see plaintext.
+ * IP fragments that reach us (no defrag loaded) are left untouched and
+ * counted nowhere: an SRTP packet cannot be authenticated piecewise.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "flow.h"
+#include "hook.h"
+#include "netns.h"
+#include "rx.h"
+
+static unsigned int mbms_hook_v4(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct mbms_net *mn = priv;
+	struct mbms_flow_key key;
+	const struct udphdr *uh;
+	const struct iphdr *iph;
+	struct mbms_flow *flow;
+	unsigned int thoff;
+
+	if (!atomic_read(&mn->nflows))
+		return NF_ACCEPT;
+	iph = ip_hdr(skb);
+	if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+		return NF_ACCEPT;
+	thoff = skb_network_offset(skb) + ip_hdrlen(skb);
+	if (!pskb_may_pull(skb, thoff + sizeof(*uh)))
+		return NF_ACCEPT;
+	iph = ip_hdr(skb);
+	uh = (const struct udphdr *)(skb->data + thoff);
+
+	memset(&key, 0, sizeof(key));
+	key.family = AF_INET;
+	key.dport = uh->dest;
+	key.dst.v4 = iph->daddr;
+	key.src.v4 = iph->saddr;
+	flow = mbms_flow_lookup(mn, &key);
+	if (!flow)
+		return NF_ACCEPT;
+	return mbms_rx(skb, flow, thoff);
+}
+
+static unsigned int mbms_hook_v6(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct mbms_net *mn = priv;
+	const struct ipv6hdr *ip6h;
+	struct mbms_flow_key key;
+	const struct udphdr *uh;
+	struct mbms_flow *flow;
+	unsigned int thoff = 0;
+	int hflags = 0;
+
+	if (!atomic_read(&mn->nflows))
+		return NF_ACCEPT;
+	if (ipv6_find_hdr(skb, &thoff, IPPROTO_UDP, NULL, &hflags) !=
+	    IPPROTO_UDP || (hflags & IP6_FH_F_FRAG))
+		return NF_ACCEPT;
+	if (!pskb_may_pull(skb, thoff + sizeof(*uh)))
+		return NF_ACCEPT;
+	ip6h = ipv6_hdr(skb);
+	uh = (const struct udphdr *)(skb->data + thoff);
+
+	memset(&key, 0, sizeof(key));
+	key.family = AF_INET6;
+	key.dport = uh->dest;
+	key.dst.v6 = ip6h->daddr;
+	key.src.v6 = ip6h->saddr;
+	flow = mbms_flow_lookup(mn, &key);
+	if (!flow)
+		return NF_ACCEPT;
+	return mbms_rx(skb, flow, thoff);
+}
+
+/**
+ * mbms_hooks_register() - register the hooks of one namespace
+ * @mn: the namespace state
+ *
+ * The hooks stay registered for the namespace's life and return at once
+ * while it has no flows.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mbms_hooks_register(struct mbms_net *mn)
+{
+	struct nf_hook_ops *ops = mn->hook_ops;
+
+	ops[0] = (struct nf_hook_ops) {
+		.hook = mbms_hook_v4,
+		.priv = mn,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_CONNTRACK_DEFRAG + 1,
+	};
+	ops[1] = (struct nf_hook_ops) {
+		.hook = mbms_hook_v6,
+		.priv = mn,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_CONNTRACK_DEFRAG + 1,
+	};
+	return nf_register_net_hooks(mn->net, ops, ARRAY_SIZE(mn->hook_ops));
+}
+
+/**
+ * mbms_hooks_unregister() - unregister the hooks of one namespace
+ * @mn: the namespace state
+ *
+ * Returns after every running hook invocation has finished
+ * (nf_unregister_net_hooks() waits for a grace period).
+ */
+void mbms_hooks_unregister(struct mbms_net *mn)
+{
+	nf_unregister_net_hooks(mn->net, mn->hook_ops,
+				ARRAY_SIZE(mn->hook_ops));
+}

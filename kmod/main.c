@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mbms_srtp: in-place SRTP/SRTCP decryption of 3GPP MBMS streams.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <linux/mbms_srtp.h>
+
+#include "crypto.h"
+#include "netlink.h"
+#include "netns.h"
+#include "selftest/selftest.h"
+
+struct workqueue_struct *mbms_wq;
+
+static bool selftest;
+module_param(selftest, bool, 0444);
+MODULE_PARM_DESC(selftest, "run the self tests at load; fail the load on error");
+
+static int __init mbms_init(void)
+{
+	int err;
+
+	mbms_crypto_init();
+	if (selftest) {
+		err = mbms_selftest_run();
+		if (err)
+			return err;
+	}
+
+	mbms_wq = alloc_workqueue("mbms_srtp", WQ_UNBOUND, 0);
+	if (!mbms_wq)
+		return -ENOMEM;
+	err = mbms_netns_init();
+	if (err)
+		goto err_wq;
+	/* last: userspace may configure us as soon as the family exists */
+	err = mbms_genl_init();
+	if (err)
+		goto err_netns;
+	return 0;
+
+err_netns:
+	mbms_netns_exit();
+err_wq:
+	rcu_barrier();
+	destroy_workqueue(mbms_wq);
+	return err;
+}
+
+static void __exit mbms_exit(void)
+{
+	mbms_genl_exit();
+	mbms_netns_exit();
+	/* queue_rcu_work() frees are call_rcu() first, then mbms_wq */
+	rcu_barrier();
+	destroy_workqueue(mbms_wq);
+}
+
+module_init(mbms_init);
+module_exit(mbms_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("In-kernel SRTP decryption for 3GPP MBMS (TS 33.246)");
+MODULE_AUTHOR("mbms-srtp authors");
+MODULE_ALIAS_GENL_FAMILY(MBMS_SRTP_GENL_NAME);

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per network namespace state: sessions, flows, hooks, event worker.
+ */
+#ifndef _MBMS_NETNS_H
+#define _MBMS_NETNS_H
+
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/rhashtable.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+/**
+ * struct mbms_net - everything mbms_srtp keeps for one netns
+ * @net: the namespace
+ * @lock: serialises configuration (netlink) and teardown
+ * @sessions: session ID -> struct mbms_session, RCU-safe loads
+ * @flows: flow key -> struct mbms_flow, looked up under RCU per packet
+ * @flow_list: the same flows in insertion order, for dumps (under @lock)
+ * @nflows: number of flows; 0 lets the hooks return at once
+ * @event_work: sends pending KEY_NEEDED notifications
+ * @hook_ops: the IPv4 and IPv6 PRE_ROUTING hooks of this namespace
+ */
+struct mbms_net {
+	struct net *net;
+	struct mutex lock;
+	struct xarray sessions;
+	struct rhashtable flows;
+	struct list_head flow_list;
+	atomic_t nflows;
+	struct work_struct event_work;
+	struct nf_hook_ops hook_ops[2];
+};
+
+extern unsigned int mbms_net_id;
+extern struct workqueue_struct *mbms_wq;
+
+static inline struct mbms_net *mbms_net(const struct net *net)
+{
+	return net_generic(net, mbms_net_id);
+}
+
+int mbms_netns_init(void);
+void mbms_netns_exit(void);
+
+#endif /* _MBMS_NETNS_H */

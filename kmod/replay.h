@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-SSRC receive state: SRTP ROC estimation (RFC 3711 Appendix A) and
+ * sliding replay windows for the SRTP packet index and the SRTCP index.
+ */
+#ifndef _MBMS_REPLAY_H
+#define _MBMS_REPLAY_H
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+/*
+ * SSRC slots preallocated per session.  An MBMS session carries a few
+ * streams (audio, video, their RTCP); a slot is taken only by an SSRC
+ * whose first packet authenticated, and when all are taken the least
+ * recently seen one is recycled.
+ */
+#define MBMS_SSRC_SLOTS		16
+
+/**
+ * struct mbms_window - sliding replay window over a packet index
+ * @top: highest index accepted so far
+ * @valid: @top is meaningful (a packet has been accepted)
+ * @size: window size in bits, a multiple of BITS_PER_LONG
+ * @bits: bit (index % @size) set when that index within the window was seen
+ */
+struct mbms_window {
+	u64 top;
+	bool valid;
+	unsigned int size;
+	unsigned long *bits;
+};
+
+/**
+ * struct mbms_ssrc - receive state of one SSRC in one session
+ * @lock: serialises updates; held only around the cheap checks/updates
+ * @ssrc: the SSRC, valid while @used
+ * @used: slot in use; written under the session's slot lock and @lock
+ * @last_seen: jiffies of the last accepted packet, for recycling
+ * @rtp: SRTP window; its top also gives the ROC and highest SEQ (s_l)
+ * @rtcp: SRTCP window
+ */
+struct mbms_ssrc {
+	spinlock_t lock;
+	u32 ssrc;
+	bool used;
+	unsigned long last_seen;
+	struct mbms_window rtp;
+	struct mbms_window rtcp;
+};
+
+#define MBMS_REPLAY_OK		0
+#define MBMS_REPLAY_DUP		1
+#define MBMS_REPLAY_OLD		2
+
+s64 mbms_roc_estimate(u64 top, u16 seq);
+int mbms_window_check(const struct mbms_window *w, u64 index);
+void mbms_window_update(struct mbms_window *w, u64 index);
+void mbms_window_reset(struct mbms_window *w);
+
+#endif /* _MBMS_REPLAY_H */

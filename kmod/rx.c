@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet path.  Runs under rcu_read_lock() from the netfilter hook,
+ * never sleeps and never allocates (except that a non-linear or cloned
+ * skb must first be made linear and private, see mbms_rx()).
+ *
+ * Order of checks, cheapest and least trusting first: lengths and header
+ * fields; key by MKI; key limits; replay pre-check against the SSRC state
+ * (changes nothing); the tag, once, in constant time; decrypt in place;
+ * RTP padding; then, and only then, the SSRC state is updated (a second
+ * replay check under the SSRC lock closes the race with another CPU).  A
+ * failure after decryption re-applies the keystream so that on-fail pass
+ * still hands the packet on unchanged.
+ *
+ * GSO skbs on a matched flow are not segmented: they only arise from UDP
+ * GRO, which the operator controls per device, and decrypting the
+ * segments would need them re-injected past the hooks that already ran.
+ * They are counted as malformed and follow the session's on-fail rule,
+ * unchanged.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <crypto/aes.h>
+#include <crypto/algapi.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+
+#include "compat.h"
+#include "events.h"
+#include "flow.h"
+#include "key.h"
+#include "rx.h"
+#include "session.h"
+
+#define RTP_HDR_LEN		12
+#define RTP_VERSION		2
+#define RTCP_HDR_LEN		8
+#define SRTCP_E_INDEX_LEN	4
+#define RTCP_PT_FIRST		192	/* RFC 5761 section 4: 192..223 */
+#define RTCP_PT_LAST		223
+
+/**
+ * struct mbms_rx_ctx - one packet being processed
+ * @s: its session
+ * @key: its key
+ * @pl: UDP payload
+ * @len: UDP payload length
+ * @auth_len: bytes covered by the tag, from @pl
+ * @enc_off: start of the encrypted part, from @pl
+ * @enc_len: length of the encrypted part
+ * @new_len: payload length once MKI, tag (and E||index) are stripped
+ * @mki: the MKI bytes in the packet
+ * @tag: the tag in the packet
+ * @tag_len: its length
+ * @ssrc: SSRC
+ * @seq: RTP sequence number
+ * @index: SRTP packet index or SRTCP index
+ * @rtcp: SRTCP
+ * @encrypted: the encrypted part is encrypted (SRTCP E flag)
+ * @padded: RTP P bit
+ */
+struct mbms_rx_ctx {
+	struct mbms_session *s;
+	struct mbms_key *key;
+	u8 *pl;
+	unsigned int len;
+	unsigned int auth_len;
+	unsigned int enc_off;
+	unsigned int enc_len;
+	unsigned int new_len;
+	const u8 *mki;
+	const u8 *tag;
+	unsigned int tag_len;
+	u32 ssrc;
+	u16 seq;
+	u64 index;
+	bool rtcp;
+	bool encrypted;
+	bool padded;
+};
+
+/* RFC 3550 section 5.1 header, with MKI and tag after the payload. */
+static bool mbms_rx_parse_rtp(struct mbms_rx_ctx *c)
+{
+	unsigned int trailer = c->s->p.mki_len + c->s->srtp_tag_len;
+	unsigned int hdr;
+	u8 b0;
+
+	if (c->len < RTP_HDR_LEN + trailer)
+		return false;
+	b0 = c->pl[0];
+	if (b0 >> 6 != RTP_VERSION)
+		return false;
+	hdr = RTP_HDR_LEN + 4 * (b0 & 0x0f);
+	if (c->len < hdr + trailer)
+		return false;
+	if (b0 & 0x10) {
+		if (c->len < hdr + 4 + trailer)
+			return false;
+		hdr += 4 + 4 * get_unaligned_be16(c->pl + hdr + 2);
+		if (c->len < hdr + trailer)
+			return false;
+	}
+	c->padded = b0 & 0x20;
+	c->seq = get_unaligned_be16(c->pl + 2);
+	c->ssrc = get_unaligned_be32(c->pl + 8);
+	c->auth_len = c->len - trailer;
+	c->enc_off = hdr;
+	c->enc_len = c->auth_len - hdr;
+	c->encrypted = true;
+	c->mki = c->pl + c->auth_len;
+	c->tag = c->mki + c->s->p.mki_len;
+	c->tag_len = c->s->srtp_tag_len;
+	c->new_len = c->auth_len;
+	/* a padded packet needs at least the padding count octet */
+	return !c->padded || c->enc_len > 0;
+}
+
+/* RFC 3711 section 3.4: header || enc part || E|index || MKI || tag. */
+static bool mbms_rx_parse_rtcp(struct mbms_rx_ctx *c)
+{
+	unsigned int trailer = SRTCP_E_INDEX_LEN + c->s->p.mki_len +
+			       MBMS_SRTCP_TAG_LEN;
+	u32 ei;
+
+	if (c->len < RTCP_HDR_LEN + trailer)
+		return false;
+	if (c->pl[0] >> 6 != RTP_VERSION ||
+	    c->pl[1] < RTCP_PT_FIRST || c->pl[1] > RTCP_PT_LAST)
+		return false;
+	c->ssrc = get_unaligned_be32(c->pl + 4);
+	c->new_len = c->len - trailer;
+	ei = get_unaligned_be32(c->pl + c->new_len);
+	c->encrypted = ei >> 31;
+	c->index = ei & 0x7fffffff;
+	c->auth_len = c->new_len + SRTCP_E_INDEX_LEN;
+	c->enc_off = RTCP_HDR_LEN;
+	c->enc_len = c->new_len - RTCP_HDR_LEN;
+	c->mki = c->pl + c->auth_len;
+	c->tag = c->mki + c->s->p.mki_len;
+	c->tag_len = MBMS_SRTCP_TAG_LEN;
+	return true;
+}
+
+static bool mbms_rx_auth(const struct mbms_rx_ctx *c,
+			 const struct mbms_cipher *cipher)
+{
+	u8 mac[MBMS_HMAC_LEN];
+	__be32 roc = cpu_to_be32(c->index >> 16);
+	bool ok;
+
+	if (mbms_cipher_hmac(cipher, c->pl, c->auth_len,
+			     c->rtcp ? NULL : (const u8 *)&roc,
+			     c->rtcp ? 0 : sizeof(roc), mac))
+		return false;
+	ok = !crypto_memneq(mac, c->tag, c->tag_len);
+	memzero_explicit(mac, sizeof(mac));
+	return ok;
+}
+
+/* RFC 3550: the last octet counts the padding octets, itself included. */
+static bool mbms_rx_padding_ok(const struct mbms_rx_ctx *c)
+{
+	u8 pad;
+
+	if (!c->padded)
+		return true;
+	pad = c->pl[c->auth_len - 1];
+	return pad >= 1 && pad <= c->enc_len;
+}
+
+/* Cut MKI and tag (and SRTCP E||index) off; fix lengths and checksums. */
+static void mbms_rx_strip(struct sk_buff *skb, u8 family, unsigned int thoff,
+			  unsigned int new_len)
+{
+	unsigned int ulen = sizeof(struct udphdr) + new_len;
+	unsigned int nhoff = skb_network_offset(skb);
+	struct udphdr *uh;
+	__wsum csum;
+
+	/* linear after skb_ensure_writable(), so this only moves the tail */
+	if (pskb_trim(skb, thoff + ulen))
+		return;
+	uh = (struct udphdr *)(skb->data + thoff);
+	uh->len = htons(ulen);
+	uh->check = 0;
+	csum = csum_partial(uh, ulen, 0);
+	if (family == AF_INET) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->tot_len = htons(skb->len - nhoff);
+		ip_send_check(iph);
+		uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
+					      IPPROTO_UDP, csum);
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6h->payload_len = htons(skb->len - nhoff - sizeof(*ip6h));
+		uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen,
+					    IPPROTO_UDP, csum);
+	}
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	/* the payload changed: any hardware checksum no longer applies */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	skb->csum_level = 0;
+}
+
+static void mbms_rx_account(struct mbms_rx_ctx *c)
+{
+	struct mbms_key *k = c->key;
+	u64 now = get_jiffies_64();
+	u64 n;
+
+	n = atomic64_inc_return(&k->packets);
+	if (c->rtcp)
+		atomic64_inc(&k->rtcp_packets);
+	WRITE_ONCE(k->last_used, now);
+	if (!test_bit(MBMS_KEY_USED, &k->flags))
+		set_bit(MBMS_KEY_USED, &k->flags);
+
+	if (k->soft_packets && n >= k->soft_packets &&
+	    !test_and_set_bit(MBMS_KEY_SOFT_PACKETS_SENT, &k->flags))
+		mbms_event_raise(c->s, MBMS_SRTP_EVENT_KEY_SOFT_PACKETS,
+				 k->msk_id, k->mtk_id);
+	if (k->soft_expires && time_after_eq64(now, k->soft_expires) &&
+	    !test_and_set_bit(MBMS_KEY_SOFT_LIFETIME_SENT, &k->flags))
+		mbms_event_raise(c->s, MBMS_SRTP_EVENT_KEY_SOFT_LIFETIME,
+				 k->msk_id, k->mtk_id);
+
+	mbms_stats_add(&c->s->stats, MBMS_SRTP_STATS_A_PACKETS, 1);
+	mbms_stats_add(&c->s->stats, MBMS_SRTP_STATS_A_BYTES, c->new_len);
+	if (c->rtcp)
+		mbms_stats_add(&c->s->stats, MBMS_SRTP_STATS_A_RTCP_PACKETS, 1);
+}
+
+static void mbms_rx_unknown_mki(struct mbms_rx_ctx *c)
+{
+	u8 ids[MBMS_SRTP_MKI_LEN_MAX] = { 0 };
+	unsigned int n = c->s->p.mki_len;
+
+	memcpy(ids + MBMS_SRTP_MKI_LEN_MAX - n, c->mki, n);
+	mbms_event_raise(c->s, MBMS_SRTP_EVENT_UNKNOWN_MKI,
+			 get_unaligned_be32(ids), get_unaligned_be16(ids + 4));
+}
+
+static const char * const mbms_rx_reason_name[] = {
+	[MBMS_SRTP_STATS_A_MALFORMED] = "malformed",
+	[MBMS_SRTP_STATS_A_UNKNOWN_MKI] = "unknown MKI",
+	[MBMS_SRTP_STATS_A_AUTH] = "authentication failed",
+	[MBMS_SRTP_STATS_A_REPLAY] = "replayed or too old",
+	[MBMS_SRTP_STATS_A_KEY_EXPIRED] = "key expired",
+};
+
+/* Count a failure and apply on-fail; the packet is as received. */
+static unsigned int mbms_rx_fail(struct mbms_session *s, unsigned int reason)
+{
+	mbms_stats_add(&s->stats, reason, 1);
+	net_dbg_ratelimited("session %u: %s\n", s->p.id,
+			    mbms_rx_reason_name[reason]);
+	if (s->p.on_fail == MBMS_SRTP_ON_FAIL_PASS) {
+		mbms_stats_add(&s->stats, MBMS_SRTP_STATS_A_PASSED, 1);
+		return NF_ACCEPT;
+	}
+	return NF_DROP;
+}
+
+/**
+ * mbms_rx() - authenticate and decrypt one packet of a matched flow
+ * @skb: the packet; skb->data at the network header
+ * @flow: its flow (RCU-protected, as is the session behind it)
+ * @thoff: offset of the UDP header from skb->data
+ *
+ * A non-linear or cloned skb is made linear and private first
+ * (skb_ensure_writable()); that is the one allocation the path may do,
+ * and only for such skbs.
+ *
+ * Return: NF_ACCEPT (decrypted, or failed with on-fail pass, unchanged)
+ * or NF_DROP.
+ */
+unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
+		     unsigned int thoff)
+{
+	struct mbms_rx_ctx c = { .s = flow->session, .rtcp = flow->rtcp };
+	const struct mbms_cipher *cipher;
+	unsigned int reason, ulen;
+	u8 iv[AES_BLOCK_SIZE];
+	struct udphdr *uh;
+
+	if (skb_is_gso(skb))
+		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_MALFORMED);
+	if (skb_ensure_writable(skb, skb->len))
+		return c.s->p.on_fail == MBMS_SRTP_ON_FAIL_PASS ?
+		       NF_ACCEPT : NF_DROP;
+
+	uh = (struct udphdr *)(skb->data + thoff);
+	ulen = ntohs(uh->len);
+	if (ulen < sizeof(*uh) || ulen != skb->len - thoff)
+		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_MALFORMED);
+	c.pl = (u8 *)(uh + 1);
+	c.len = ulen - sizeof(*uh);
+	if (!(c.rtcp ? mbms_rx_parse_rtcp(&c) : mbms_rx_parse_rtp(&c)))
+		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_MALFORMED);
+
+	c.key = mbms_key_lookup(c.s, c.mki);
+	if (!c.key) {
+		mbms_rx_unknown_mki(&c);
+		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_UNKNOWN_MKI);
+	}
+	if (mbms_key_expired(c.key, c.rtcp))
+		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_KEY_EXPIRED);
+	cipher = c.rtcp ? &c.key->srtcp : &c.key->srtp;
+
+	if (mbms_ssrc_precheck(c.s, c.ssrc, c.rtcp, c.seq, c.key->roc,
+			       &c.index) != MBMS_REPLAY_OK)
+		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_REPLAY);
+	if (!mbms_rx_auth(&c, cipher))
+		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_AUTH);
+
+	if (c.encrypted) {
+		mbms_cipher_iv(cipher, c.ssrc, c.index, iv);
+		if (mbms_cipher_ctr(cipher, iv, c.pl + c.enc_off, c.enc_len))
+			return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_AUTH);
+	}
+	reason = MBMS_SRTP_STATS_A_MALFORMED;
+	if (!c.rtcp && !mbms_rx_padding_ok(&c))
+		goto restore;
+	reason = MBMS_SRTP_STATS_A_REPLAY;
+	if (mbms_ssrc_commit(c.s, c.ssrc, c.rtcp, c.index) != MBMS_REPLAY_OK)
+		goto restore;
+
+	mbms_rx_account(&c);
+	mbms_rx_strip(skb, flow->key.family, thoff, c.new_len);
+	return NF_ACCEPT;
+
+restore:
+	/* CTR twice is the identity: hand on-fail pass the ciphertext */
+	if (c.encrypted && c.s->p.on_fail == MBMS_SRTP_ON_FAIL_PASS)
+		mbms_cipher_ctr(cipher, iv, c.pl + c.enc_off, c.enc_len);
+	return mbms_rx_fail(c.s, reason);
+}

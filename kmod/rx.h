@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The receive path: authenticate, check replay, decrypt in place.
+ */
+#ifndef _MBMS_RX_H
+#define _MBMS_RX_H
+
+struct sk_buff;
+struct mbms_flow;
+
+unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
+		     unsigned int thoff);
+
+#endif /* _MBMS_RX_H */

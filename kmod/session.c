@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Session lifetime and per-SSRC slot management.
+ *
+ * A session is reachable from the packet path only through its flows, so
+ * deleting it removes the flows and keys first and frees it after an RCU
+ * grace period, from a work item because freeing transforms may sleep.
+ */
+#include <linux/bitmap.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+
+#include "flow.h"
+#include "key.h"
+#include "netns.h"
+#include "session.h"
+
+static void mbms_session_free(struct mbms_session *s)
+{
+	kvfree(s->ssrcs);
+	mbms_stats_free(&s->stats);
+	kfree(s);
+}
+
+static void mbms_session_free_work(struct work_struct *work)
+{
+	struct mbms_session *s = container_of(to_rcu_work(work),
+					      struct mbms_session, rwork);
+
+	mbms_session_free(s);
+}
+
+static int mbms_session_alloc_ssrcs(struct mbms_session *s)
+{
+	size_t longs = BITS_TO_LONGS(s->p.window);
+	size_t sz = sizeof(struct mbms_ssrc) +
+		    2 * longs * sizeof(unsigned long);
+	unsigned long *bits;
+	unsigned int i;
+	void *mem;
+
+	/* slots first, then 2 bitmaps per slot, in one allocation */
+	mem = kvzalloc(MBMS_SSRC_SLOTS * sz, GFP_KERNEL);
+	if (!mem)
+		return -ENOMEM;
+	s->ssrcs = mem;
+	bits = (unsigned long *)(s->ssrcs + MBMS_SSRC_SLOTS);
+	for (i = 0; i < MBMS_SSRC_SLOTS; i++) {
+		struct mbms_ssrc *x = &s->ssrcs[i];
+
+		spin_lock_init(&x->lock);
+		x->rtp.size = s->p.window;
+		x->rtp.bits = bits;
+		bits += longs;
+		x->rtcp.size = s->p.window;
+		x->rtcp.bits = bits;
+		bits += longs;
+	}
+	return 0;
+}
+
+/**
+ * mbms_session_create() - create a session
+ * @mn: the namespace state, lock held
+ * @p: parameters, validated by the netlink policy, defaults applied
+ *
+ * Return: 0, -EEXIST if the ID is in use, or -ENOMEM.
+ */
+int mbms_session_create(struct mbms_net *mn,
+			const struct mbms_session_params *p)
+{
+	struct mbms_session *s;
+	int err;
+
+	lockdep_assert_held(&mn->lock);
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->p = *p;
+	s->p.window = round_up(p->window, 64);
+	s->srtp_tag_len =
+		p->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32 ? 4 : 10;
+	s->mn = mn;
+	spin_lock_init(&s->slot_lock);
+	mbms_events_init(&s->events);
+	INIT_RCU_WORK(&s->rwork, mbms_session_free_work);
+
+	err = mbms_stats_init(&s->stats);
+	if (err)
+		goto err_free;
+	err = mbms_session_alloc_ssrcs(s);
+	if (err)
+		goto err_free;
+	err = xa_insert(&mn->sessions, p->id, s, GFP_KERNEL);
+	if (err == -EBUSY)
+		err = -EEXIST;
+	if (err)
+		goto err_free;
+	return 0;
+
+err_free:
+	mbms_session_free(s);
+	return err;
+}
+
+/**
+ * mbms_session_find() - session by ID
+ * @mn: the namespace state, lock held
+ * @id: session ID
+ *
+ * Return: the session or NULL.
+ */
+struct mbms_session *mbms_session_find(struct mbms_net *mn, u32 id)
+{
+	lockdep_assert_held(&mn->lock);
+	return xa_load(&mn->sessions, id);
+}
+
+static void mbms_session_destroy(struct mbms_net *mn, struct mbms_session *s)
+{
+	mbms_flow_del_session(mn, s);
+	mbms_key_remove_all(s);
+	xa_erase(&mn->sessions, s->p.id);
+	queue_rcu_work(mbms_wq, &s->rwork);
+}
+
+/**
+ * mbms_session_delete() - delete a session with its flows and keys
+ * @mn: the namespace state, lock held
+ * @id: session ID
+ *
+ * Return: 0 or -ENOENT.
+ */
+int mbms_session_delete(struct mbms_net *mn, u32 id)
+{
+	struct mbms_session *s = mbms_session_find(mn, id);
+
+	if (!s)
+		return -ENOENT;
+	mbms_session_destroy(mn, s);
+	return 0;
+}
+
+/**
+ * mbms_session_delete_all() - delete every session of a namespace
+ * @mn: the namespace state, lock held
+ */
+void mbms_session_delete_all(struct mbms_net *mn)
+{
+	struct mbms_session *s;
+	unsigned long id;
+
+	lockdep_assert_held(&mn->lock);
+	xa_for_each(&mn->sessions, id, s)
+		mbms_session_destroy(mn, s);
+}
+
+static struct mbms_ssrc *mbms_ssrc_find(struct mbms_session *s, u32 ssrc)
+{
+	unsigned int i;
+
+	for (i = 0; i < MBMS_SSRC_SLOTS; i++) {
+		struct mbms_ssrc *x = &s->ssrcs[i];
+
+		if (READ_ONCE(x->used) && READ_ONCE(x->ssrc) == ssrc)
+			return x;
+	}
+	return NULL;
+}
+
+/**
+ * mbms_ssrc_precheck() - estimate the index and check it against replay
+ * @s: the session
+ * @ssrc: the packet's SSRC
+ * @rtcp: SRTCP (then *@index is given) or SRTP (then it is estimated)
+ * @seq: SRTP sequence number
+ * @key_roc: ROC to use for an SSRC without SRTP state yet
+ * @index: SRTCP: the packet's index; SRTP: receives the estimated index
+ *
+ * Runs before authentication and changes nothing.  Slots are scanned
+ * without a lock (a handful of cache lines) and the match is confirmed
+ * under the slot lock, since a slot can be recycled.
+ *
+ * Return: MBMS_REPLAY_OK, MBMS_REPLAY_DUP or MBMS_REPLAY_OLD.
+ */
+int mbms_ssrc_precheck(struct mbms_session *s, u32 ssrc, bool rtcp, u16 seq,
+		       u32 key_roc, u64 *index)
+{
+	struct mbms_ssrc *x = mbms_ssrc_find(s, ssrc);
+	int ret = MBMS_REPLAY_OK;
+	s64 est;
+
+	if (!rtcp)
+		*index = ((u64)key_roc << 16) | seq;
+	if (!x)
+		return MBMS_REPLAY_OK;
+
+	spin_lock_bh(&x->lock);
+	if (!x->used || x->ssrc != ssrc)
+		goto out;
+	if (rtcp) {
+		ret = mbms_window_check(&x->rtcp, *index);
+		goto out;
+	}
+	if (!x->rtp.valid)
+		goto out;
+	est = mbms_roc_estimate(x->rtp.top, seq);
+	if (est < 0) {
+		ret = MBMS_REPLAY_OLD;
+		goto out;
+	}
+	*index = est;
+	ret = mbms_window_check(&x->rtp, *index);
+out:
+	spin_unlock_bh(&x->lock);
+	return ret;
+}
+
+static int mbms_ssrc_record(struct mbms_ssrc *x, bool rtcp, u64 index)
+{
+	struct mbms_window *w = rtcp ? &x->rtcp : &x->rtp;
+	int ret;
+
+	lockdep_assert_held(&x->lock);
+	ret = mbms_window_check(w, index);
+	if (ret == MBMS_REPLAY_OK) {
+		mbms_window_update(w, index);
+		x->last_seen = jiffies;
+	}
+	return ret;
+}
+
+/* Slow path of mbms_ssrc_commit(): a new SSRC takes a slot. */
+static int mbms_ssrc_claim(struct mbms_session *s, u32 ssrc, bool rtcp,
+			   u64 index)
+{
+	struct mbms_ssrc *x, *victim = NULL;
+	unsigned int i;
+	int ret;
+
+	spin_lock_bh(&s->slot_lock);
+	for (i = 0; i < MBMS_SSRC_SLOTS; i++) {
+		x = &s->ssrcs[i];
+		if (x->used && x->ssrc == ssrc) {
+			victim = x;	/* claimed meanwhile by another CPU */
+			spin_lock(&victim->lock);
+			goto record;
+		}
+	}
+	for (i = 0; i < MBMS_SSRC_SLOTS; i++) {
+		x = &s->ssrcs[i];
+		if (!x->used) {
+			victim = x;
+			atomic_inc(&s->nssrcs);
+			break;
+		}
+		if (!victim || time_before(x->last_seen, victim->last_seen))
+			victim = x;
+	}
+	spin_lock(&victim->lock);
+	mbms_window_reset(&victim->rtp);
+	mbms_window_reset(&victim->rtcp);
+	WRITE_ONCE(victim->ssrc, ssrc);
+	WRITE_ONCE(victim->used, true);
+record:
+	ret = mbms_ssrc_record(victim, rtcp, index);
+	spin_unlock(&victim->lock);
+	spin_unlock_bh(&s->slot_lock);
+	return ret;
+}
+
+/**
+ * mbms_ssrc_commit() - record an authenticated packet
+ * @s: the session
+ * @ssrc: the packet's SSRC
+ * @rtcp: SRTCP or SRTP
+ * @index: the authenticated index
+ *
+ * Called only after the tag verified, so forged packets can neither move
+ * the windows nor take slots.  A known SSRC takes only its own slot lock;
+ * a new one takes the session's slot lock to claim a slot, recycling the
+ * least recently seen one when all are in use.  The replay check is
+ * repeated here because another CPU may have accepted the same index
+ * since mbms_ssrc_precheck().
+ *
+ * Return: MBMS_REPLAY_OK (recorded), MBMS_REPLAY_DUP or MBMS_REPLAY_OLD.
+ */
+int mbms_ssrc_commit(struct mbms_session *s, u32 ssrc, bool rtcp, u64 index)
+{
+	struct mbms_ssrc *x = mbms_ssrc_find(s, ssrc);
+	int ret;
+
+	if (x) {
+		spin_lock_bh(&x->lock);
+		if (x->used && x->ssrc == ssrc) {
+			ret = mbms_ssrc_record(x, rtcp, index);
+			spin_unlock_bh(&x->lock);
+			return ret;
+		}
+		spin_unlock_bh(&x->lock);
+	}
+	return mbms_ssrc_claim(s, ssrc, rtcp, index);
+}

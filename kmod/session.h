@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sessions: one SRTP crypto context family with its keys, SSRC state,
+ * counters and pending events.
+ */
+#ifndef _MBMS_SESSION_H
+#define _MBMS_SESSION_H
+
+#include <linux/rcupdate.h>
+#include <linux/workqueue.h>
+#include <linux/mbms_srtp.h>
+
+#include "events.h"
+#include "replay.h"
+#include "stats.h"
+
+struct mbms_key;
+struct mbms_net;
+
+/**
+ * struct mbms_session_params - what SESSION_NEW carries, defaults applied
+ * @id: session ID, non-zero
+ * @suite: enum mbms_srtp_suite
+ * @mki_len: MKI bytes per packet, 0..6
+ * @window: replay window in packets, a multiple of 64
+ * @max_keys: keys held at most
+ * @on_fail: enum mbms_srtp_on_fail
+ */
+struct mbms_session_params {
+	u32 id;
+	u8 suite;
+	u8 mki_len;
+	u16 window;
+	u8 max_keys;
+	u8 on_fail;
+};
+
+/**
+ * struct mbms_session - one session
+ * @p: parameters, fixed for the session's life
+ * @srtp_tag_len: SRTP tag bytes from the suite (SRTCP always uses 10)
+ * @mn: owning namespace
+ * @keys: installed keys, RCU pointers written under mn->lock
+ * @newest: the last installed key, used when @p.mki_len is 0
+ * @nkeys: keys installed (under mn->lock)
+ * @nflows: flows bound (under mn->lock)
+ * @key_seq: install counter (under mn->lock)
+ * @slot_lock: serialises taking and recycling SSRC slots
+ * @ssrcs: MBMS_SSRC_SLOTS preallocated SSRC states
+ * @nssrcs: slots in use
+ * @stats: per-CPU counters
+ * @events: pending notifications
+ * @rwork: frees the session after a grace period
+ */
+struct mbms_session {
+	struct mbms_session_params p;
+	u8 srtp_tag_len;
+	struct mbms_net *mn;
+	struct mbms_key __rcu *keys[MBMS_SRTP_MAX_KEYS_MAX];
+	struct mbms_key __rcu *newest;
+	unsigned int nkeys;
+	unsigned int nflows;
+	u64 key_seq;
+	spinlock_t slot_lock;
+	struct mbms_ssrc *ssrcs;
+	atomic_t nssrcs;
+	struct mbms_stats stats;
+	struct mbms_events events;
+	struct rcu_work rwork;
+};
+
+#define MBMS_SRTCP_TAG_LEN	10
+
+int mbms_session_create(struct mbms_net *mn,
+			const struct mbms_session_params *p);
+int mbms_session_delete(struct mbms_net *mn, u32 id);
+void mbms_session_delete_all(struct mbms_net *mn);
+struct mbms_session *mbms_session_find(struct mbms_net *mn, u32 id);
+int mbms_ssrc_precheck(struct mbms_session *s, u32 ssrc, bool rtcp, u16 seq,
+		       u32 key_roc, u64 *index);
+int mbms_ssrc_commit(struct mbms_session *s, u32 ssrc, bool rtcp, u64 index);
+
+#endif /* _MBMS_SESSION_H */

@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libmikey against hostile input: truncation at every byte, every length
+ * field too long and too short, bit flips under the MAC, NULL algorithms,
+ * solicited pull with key data, unknown payloads, payload floods, oversize
+ * messages, order and profile violations, malformed key data behind a
+ * valid MAC.  Each case asserts the error code, not just "failed".
+ */
+#include <stdlib.h>
+
+#include "mbms/common.h"
+#include "mikey_fixtures.h"
+#include "test.h"
+
+#define BUFSZ (MIKEY_MAX_MESSAGE_LEN + 64)
+static uint8_t msk_msg[BUFSZ], mtk_msg[BUFSZ], pull_msg[BUFSZ], ver_msg[BUFSZ];
+static size_t msk_len, mtk_len, pull_len, ver_len;
+static struct mikey_msg m;
+static struct mikey_error e;
+
+/* An independent walker (not the library's decoder): payload offsets. */
+struct pl {
+	uint8_t type;
+	size_t off;
+};
+
+static size_t walk(const uint8_t *b, size_t n, struct pl *out, size_t max)
+{
+	size_t off = 10 + (b[9] == 0 ? 9u * b[8] : 0), k = 0;
+	uint8_t next = b[2];
+
+	while (next && k < max && off < n) {
+		out[k].type = next;
+		out[k].off = off;
+		k++;
+		switch (next) {
+		case MIKEY_PT_T:
+			next = b[off];
+			off += 6;
+			break;
+		case MIKEY_PT_RAND:
+			next = b[off];
+			off += 2 + b[off + 1];
+			break;
+		case MIKEY_PT_ID:
+		case MIKEY_PT_EXT:
+			next = b[off];
+			off += 4 + (b[off + 2] << 8 | b[off + 3]);
+			break;
+		case MIKEY_PT_SP:
+			next = b[off];
+			off += 5 + (b[off + 3] << 8 | b[off + 4]);
+			break;
+		case MIKEY_PT_KEMAC:
+			next = b[off];
+			off += 4 + (b[off + 2] << 8 | b[off + 3]) + 21;
+			break;
+		case MIKEY_PT_V:
+			next = b[off];
+			off += 22;
+			break;
+		default:
+			return k;
+		}
+	}
+	return k;
+}
+
+static size_t find(const uint8_t *b, size_t n, uint8_t type, int nth)
+{
+	struct pl p[32];
+	size_t k = walk(b, n, p, 32), i;
+
+	for (i = 0; i < k; i++)
+		if (p[i].type == type && nth-- == 0)
+			return p[i].off;
+	fprintf(stderr, "payload %u not found\n", type);
+	exit(2);
+}
+
+static int dec(const uint8_t *b, size_t n)
+{
+	return mikey_decode(b, n, &m, &e);
+}
+
+static void setup(void)
+{
+	struct mikey_msk_spec s = fx_msk_spec(false, true);
+	struct mikey_mtk_spec t = fx_mtk_spec(false);
+	struct mikey_pull_spec p = fx_pull_spec();
+
+	CHECK(mikey_encode_msk(&s, fx_muk, 32, msk_msg, BUFSZ, &msk_len, &e) == 0);
+	CHECK(mikey_encode_mtk(&t, fx_msk, 16, fx_rand, 16, mtk_msg, BUFSZ,
+			       &mtk_len, &e) == 0);
+	CHECK(mikey_encode_solicited_pull(&p, fx_muk, 32, pull_msg, BUFSZ,
+					  &pull_len, &e) == 0);
+	CHECK(dec(msk_msg, msk_len) == 0);
+	CHECK(mikey_encode_verification(&m, fx_muk, 32, ver_msg, BUFSZ,
+					&ver_len, &e) == 0);
+}
+
+static void test_truncation(const uint8_t *b, size_t n)
+{
+	size_t k;
+	int bad = 0;
+
+	for (k = 0; k < n; k++) {
+		int r = dec(b, k);
+
+		if (r != MIKEY_E_TRUNCATED) {
+			fprintf(stderr, "cut at %zu/%zu: %s (%s)\n", k, n,
+				mikey_strerror(r), e.msg);
+			bad++;
+		}
+	}
+	CHECK(bad == 0);
+	CHECK(dec(b, n) == 0);
+}
+
+/* Set a length field (1 or 2 bytes at @at) to @v and decode. */
+static int with_len(const uint8_t *b, size_t n, size_t at, int width,
+		    unsigned int v)
+{
+	uint8_t c[BUFSZ];
+
+	memcpy(c, b, n);
+	if (width == 1)
+		c[at] = (uint8_t)v;
+	else {
+		c[at] = (uint8_t)(v >> 8);
+		c[at + 1] = (uint8_t)v;
+	}
+	return dec(c, n);
+}
+
+static unsigned int get_len(const uint8_t *b, size_t at, int width)
+{
+	return width == 1 ? b[at] : (unsigned int)(b[at] << 8 | b[at + 1]);
+}
+
+/*
+ * A length field +1, -1, max, 0: always rejected, never a crash.  A few
+ * changes re-frame into something well-formed (an SP TLV length shifting
+ * the following TLVs); then the MAC must reject it.
+ */
+static int with_len_mac(const uint8_t *b, size_t n, size_t at, int width,
+			unsigned int v, const uint8_t *key, size_t klen)
+{
+	int r = with_len(b, n, at, width, v);
+
+	if (r == 0 && m.kind != MIKEY_KIND_VERIFICATION)
+		r = mikey_verify_decrypt(&m, key, klen, fx_rand, 16, &e) ==
+		    MIKEY_E_MAC ? MIKEY_E_MAC : 0;
+	return r;
+}
+
+static void length_field(const uint8_t *b, size_t n, size_t at, int width,
+			 const char *what)
+{
+	unsigned int v = get_len(b, at, width), max = width == 1 ? 0xff : 0xffff;
+	const uint8_t *key = b == mtk_msg ? fx_msk : fx_muk;
+	size_t klen = b == mtk_msg ? 16 : 32;
+	int r1, r2, r3, r4;
+
+	r1 = with_len_mac(b, n, at, width, v + 1, key, klen);
+	r2 = with_len_mac(b, n, at, width, v - 1, key, klen);
+	r3 = with_len_mac(b, n, at, width, max, key, klen);
+	r4 = with_len_mac(b, n, at, width, 0, key, klen);
+	if (!r1 || !r2 || !r3 || !r4)
+		fprintf(stderr, "%s: +1 %s, -1 %s, max %s, 0 %s\n", what,
+			mikey_strerror(r1), mikey_strerror(r2),
+			mikey_strerror(r3), mikey_strerror(r4));
+	CHECK(r1 != 0 && r2 != 0 && r3 != 0 && r4 != 0);
+	/* a length larger than the message is always "truncated" */
+	CHECK(r3 == MIKEY_E_TRUNCATED || r3 == MIKEY_E_EXT ||
+	      r3 == MIKEY_E_LENGTH);
+}
+
+static void test_length_fields(void)
+{
+	size_t at;
+
+	at = find(msk_msg, msk_len, MIKEY_PT_RAND, 0);
+	length_field(msk_msg, msk_len, at + 1, 1, "RAND len");
+	at = find(msk_msg, msk_len, MIKEY_PT_ID, 0);
+	length_field(msk_msg, msk_len, at + 2, 2, "IDi len");
+	at = find(msk_msg, msk_len, MIKEY_PT_ID, 1);
+	length_field(msk_msg, msk_len, at + 2, 2, "IDr len");
+	at = find(msk_msg, msk_len, MIKEY_PT_EXT, 0);
+	length_field(msk_msg, msk_len, at + 2, 2, "EXT len");
+	length_field(msk_msg, msk_len, at + 5, 2, "EXT MSK key ID len");
+	at = find(mtk_msg, mtk_len, MIKEY_PT_EXT, 0);
+	length_field(mtk_msg, mtk_len, at + 12, 2, "EXT MTK key ID len");
+	at = find(msk_msg, msk_len, MIKEY_PT_SP, 0);
+	length_field(msk_msg, msk_len, at + 3, 2, "SP param len");
+	length_field(msk_msg, msk_len, at + 6, 1, "SP first TLV len");
+	at = find(msk_msg, msk_len, MIKEY_PT_KEMAC, 0);
+	length_field(msk_msg, msk_len, at + 2, 2, "KEMAC encr data len");
+	at = find(mtk_msg, mtk_len, MIKEY_PT_KEMAC, 0);
+	length_field(mtk_msg, mtk_len, at + 2, 2, "MTK KEMAC encr data len");
+	at = find(pull_msg, pull_len, MIKEY_PT_KEMAC, 0);
+	CHECK(with_len(pull_msg, pull_len, at + 2, 2, 1) != 0);
+	CHECK(with_len(pull_msg, pull_len, at + 2, 2, 0xffff) ==
+	      MIKEY_E_TRUNCATED);
+	/* HDR #CS: more SRTP-ID entries than bytes */
+	length_field(msk_msg, msk_len, 8, 1, "HDR #CS");
+
+	/* the message names the field and the numbers */
+	at = find(mtk_msg, mtk_len, MIKEY_PT_KEMAC, 0);
+	{
+		unsigned int have = (unsigned int)(mtk_len - at - 4);
+
+		CHECK(with_len(mtk_msg, mtk_len, at + 2, 2, have + 1) ==
+		      MIKEY_E_TRUNCATED);
+		{
+			char want[128];
+
+			snprintf(want, sizeof(want),
+				 "KEMAC: encr data len %u exceeds payload (%u left)",
+				 have + 1, have);
+			CHECK_STR(e.msg, want);
+		}
+	}
+}
+
+/* Every single-bit change under the MAC is caught by decode or the MAC. */
+static void test_bit_flips(const uint8_t *b, size_t n, const uint8_t *key,
+			   size_t klen, const uint8_t *rand)
+{
+	uint8_t c[BUFSZ];
+	size_t i;
+	int accepted = 0, bit;
+
+	for (i = 0; i < n; i++) {
+		for (bit = 0; bit < 8; bit += 7) {
+			memcpy(c, b, n);
+			c[i] ^= (uint8_t)(1 << bit);
+			if (dec(c, n))
+				continue;
+			if (mikey_verify_decrypt(&m, key, klen, rand, 16, &e) !=
+			    MIKEY_E_MAC || m.mac_ok || m.n_keys)
+				accepted++;
+		}
+	}
+	CHECK(accepted == 0);
+}
+
+/* Rebuild @b with its KEMAC plaintext replaced by @pt (MAC recomputed),
+ * so that errors behind a valid MAC can be reached. */
+static size_t reseal(const uint8_t *b, size_t n, const uint8_t *key,
+		     size_t klen, const uint8_t *rand, const uint8_t *pt,
+		     size_t ptlen, uint8_t *out)
+{
+	struct mikey_kemac_keys k;
+	size_t at = find(b, n, MIKEY_PT_KEMAC, 0), len;
+	uint32_t csb = (uint32_t)b[4] << 24 | b[5] << 16 | b[6] << 8 | b[7];
+	uint8_t iv[16];
+	size_t t = find(b, n, MIKEY_PT_T, 0);
+	uint32_t ctr = (uint32_t)b[t + 2] << 24 | b[t + 3] << 16 |
+		       b[t + 4] << 8 | b[t + 5];
+
+	memcpy(out, b, at + 2);
+	out[at + 2] = (uint8_t)(ptlen >> 8);
+	out[at + 3] = (uint8_t)ptlen;
+	CHECK(mikey_derive_kemac_keys(key, klen, csb, rand, 16, &k) == 0);
+	mikey_kemac_iv(k.salt, csb, ctr, iv);
+	CHECK(mikey_aes_cm(k.encr, iv, pt, out + at + 4, ptlen) == 0);
+	len = at + 4 + ptlen;
+	out[len++] = MIKEY_MAC_HMAC_SHA1_160;
+	CHECK(mikey_hmac_sha1(k.auth, 20, out, len, out + len) == 0);
+	mikey_kemac_keys_clear(&k);
+	return len + 20;
+}
+
+static void test_bad_key_data(void)
+{
+	uint8_t out[BUFSZ];
+	/* MTK key data: next 0, TEK+SALT|KV Null, key len 16, key, salt... */
+	uint8_t pt[64];
+	size_t n;
+
+	memset(pt, 0, sizeof(pt));
+	pt[0] = 0;
+	pt[1] = MIKEY_KD_TEK_SALT << 4;
+	pt[3] = 16;
+	pt[20] = 0;
+	pt[21] = 14;
+	/* baseline: well-formed */
+	n = reseal(mtk_msg, mtk_len, fx_msk, 16, fx_rand, pt, 36, out);
+	CHECK(dec(out, n) == 0);
+	CHECK(mikey_verify_decrypt(&m, fx_msk, 16, fx_rand, 16, &e) == 0);
+	/* key len beyond the data */
+	pt[3] = 40;
+	n = reseal(mtk_msg, mtk_len, fx_msk, 16, fx_rand, pt, 36, out);
+	CHECK(dec(out, n) == 0);
+	CHECK(mikey_verify_decrypt(&m, fx_msk, 16, fx_rand, 16, &e) ==
+	      MIKEY_E_KEY_DATA);
+	CHECK(m.mac_ok && m.n_keys == 0);
+	pt[3] = 16;
+	/* salt len beyond the data */
+	pt[21] = 15;
+	n = reseal(mtk_msg, mtk_len, fx_msk, 16, fx_rand, pt, 36, out);
+	CHECK(dec(out, n) == 0);
+	CHECK(mikey_verify_decrypt(&m, fx_msk, 16, fx_rand, 16, &e) ==
+	      MIKEY_E_KEY_DATA);
+	pt[21] = 14;
+	/* trailing byte after the key data */
+	n = reseal(mtk_msg, mtk_len, fx_msk, 16, fx_rand, pt, 37, out);
+	CHECK(dec(out, n) == 0);
+	CHECK(mikey_verify_decrypt(&m, fx_msk, 16, fx_rand, 16, &e) ==
+	      MIKEY_E_KEY_DATA);
+	/* next payload inside KEMAC that is not key data */
+	pt[0] = MIKEY_PT_T;
+	n = reseal(mtk_msg, mtk_len, fx_msk, 16, fx_rand, pt, 36, out);
+	CHECK(dec(out, n) == 0);
+	CHECK(mikey_verify_decrypt(&m, fx_msk, 16, fx_rand, 16, &e) ==
+	      MIKEY_E_KEY_DATA);
+	pt[0] = 0;
+	/* MTK as a TEK without salt: wrong type for an MTK message */
+	pt[1] = MIKEY_KD_TEK << 4;
+	n = reseal(mtk_msg, mtk_len, fx_msk, 16, fx_rand, pt, 20, out);
+	CHECK(dec(out, n) == 0);
+	CHECK(mikey_verify_decrypt(&m, fx_msk, 16, fx_rand, 16, &e) ==
+	      MIKEY_E_KEY_DATA);
+	/* key type 5 does not exist */
+	pt[1] = 5 << 4;
+	n = reseal(mtk_msg, mtk_len, fx_msk, 16, fx_rand, pt, 20, out);
+	CHECK(dec(out, n) == 0);
+	CHECK(mikey_verify_decrypt(&m, fx_msk, 16, fx_rand, 16, &e) ==
+	      MIKEY_E_KEY_DATA);
+	/* MSK key data with KV Null (needs the Interval) */
+	memset(pt, 0, sizeof(pt));
+	pt[1] = MIKEY_KD_TEK << 4;
+	pt[3] = 16;
+	n = reseal(msk_msg, msk_len, fx_muk, 32, fx_rand, pt, 20, out);
+	CHECK(dec(out, n) == 0);
+	CHECK(mikey_verify_decrypt(&m, fx_muk, 32, NULL, 0, &e) ==
+	      MIKEY_E_KEY_DATA);
+	/* Interval with VF len 9 (over the limit) and VF len beyond data */
+	pt[1] = MIKEY_KD_TEK << 4 | MIKEY_KV_INTERVAL;
+	pt[20] = 9;
+	n = reseal(msk_msg, msk_len, fx_muk, 32, fx_rand, pt, 40, out);
+	CHECK(dec(out, n) == 0);
+	CHECK(mikey_verify_decrypt(&m, fx_muk, 32, NULL, 0, &e) == MIKEY_E_LIMIT);
+	pt[20] = 30;
+	n = reseal(msk_msg, msk_len, fx_muk, 32, fx_rand, pt, 40, out);
+	CHECK(dec(out, n) == 0);
+	CHECK(mikey_verify_decrypt(&m, fx_muk, 32, NULL, 0, &e) ==
+	      MIKEY_E_KEY_DATA);
+	/* five keys: over MIKEY_MAX_KEYS */
+	memset(pt, 0, sizeof(pt));
+	for (n = 0; n < 5; n++) {
+		pt[4 * n] = n < 4 ? MIKEY_PT_KEY_DATA : 0;
+		pt[4 * n + 1] = MIKEY_KD_TGK << 4;
+	}
+	n = reseal(msk_msg, msk_len, fx_muk, 32, fx_rand, pt, 20, out);
+	CHECK(dec(out, n) == 0);
+	CHECK(mikey_verify_decrypt(&m, fx_muk, 32, NULL, 0, &e) == MIKEY_E_LIMIT);
+}
+
+static void test_null_algs(void)
+{
+	uint8_t c[BUFSZ];
+	size_t at = find(msk_msg, msk_len, MIKEY_PT_KEMAC, 0);
+
+	memcpy(c, msk_msg, msk_len);
+	c[at + 1] = MIKEY_ENCR_NULL;
+	CHECK(dec(c, msk_len) == MIKEY_E_NULL_ALG);
+	/* NULL MAC: alg 0 and no MAC bytes */
+	memcpy(c, msk_msg, msk_len);
+	c[msk_len - 21] = MIKEY_MAC_NULL;
+	CHECK(dec(c, msk_len - 20) == MIKEY_E_NULL_ALG);
+	/* AES-KW is RFC-legal but not MBMS */
+	memcpy(c, msk_msg, msk_len);
+	c[at + 1] = MIKEY_ENCR_AES_KW_128;
+	CHECK(dec(c, msk_len) == MIKEY_E_ALG);
+	c[at + 1] = 9;
+	CHECK(dec(c, msk_len) == MIKEY_E_ALG);
+	memcpy(c, msk_msg, msk_len);
+	c[msk_len - 21] = 7;
+	CHECK(dec(c, msk_len) == MIKEY_E_ALG);
+	/* verification message with NULL MAC */
+	memcpy(c, ver_msg, ver_len);
+	c[ver_len - 21] = MIKEY_MAC_NULL;
+	CHECK(dec(c, ver_len - 20) == MIKEY_E_NULL_ALG);
+}
+
+static void test_profile(void)
+{
+	uint8_t c[BUFSZ];
+	size_t at;
+
+	/* solicited pull carrying key data: MSK message with Key Number 0 */
+	memcpy(c, msk_msg, msk_len);
+	at = find(c, msk_len, MIKEY_PT_EXT, 0);
+	c[at + 9] = 0;
+	c[at + 10] = 0;
+	CHECK(dec(c, msk_len) == MIKEY_E_PULL_KEY);
+	/* V bit in MTK and solicited-pull messages */
+	memcpy(c, mtk_msg, mtk_len);
+	c[3] |= 0x80;
+	CHECK(dec(c, mtk_len) == MIKEY_E_PROFILE);
+	memcpy(c, pull_msg, pull_len);
+	c[3] |= 0x80;
+	CHECK(dec(c, pull_len) == MIKEY_E_PROFILE);
+	/* Key Group 0 is reserved */
+	memcpy(c, msk_msg, msk_len);
+	c[at + 7] = 0;
+	c[at + 8] = 0;
+	CHECK(dec(c, msk_len) == MIKEY_E_PROFILE);
+	/* HDR fields */
+	memcpy(c, msk_msg, msk_len);
+	c[0] = 2;
+	CHECK(dec(c, msk_len) == MIKEY_E_VERSION);
+	c[0] = 1;
+	c[1] = MIKEY_DT_DH_INIT;
+	CHECK(dec(c, msk_len) == MIKEY_E_DATA_TYPE);
+	c[1] = 0;
+	c[3] |= 1;
+	CHECK(dec(c, msk_len) == MIKEY_E_PRF);
+	c[3] &= 0x80;
+	c[9] = 7;
+	CHECK(dec(c, msk_len) == MIKEY_E_CS_MAP);
+	/* MTK message with an SRTP-ID map is not MBMS */
+	memcpy(c, mtk_msg, mtk_len);
+	c[9] = MIKEY_MAP_SRTP_ID;
+	CHECK(dec(c, mtk_len) == MIKEY_E_CS_MAP);
+	/* timestamp type unknown */
+	memcpy(c, msk_msg, msk_len);
+	at = find(c, msk_len, MIKEY_PT_T, 0);
+	c[at + 1] = 9;
+	CHECK(dec(c, msk_len) == MIKEY_E_TS_TYPE);
+	/* RAND of 17 bytes is RFC-legal, not MBMS: build by inserting */
+	{
+		size_t r = find(msk_msg, msk_len, MIKEY_PT_RAND, 0);
+
+		memcpy(c, msk_msg, r + 18);
+		c[r + 1] = 17;
+		c[r + 18] = 0x55;
+		memcpy(c + r + 19, msk_msg + r + 18, msk_len - r - 18);
+		CHECK(dec(c, msk_len + 1) == MIKEY_E_PROFILE);
+	}
+	/* MTK message carrying a RAND payload (inserted after T) */
+	{
+		size_t t = find(mtk_msg, mtk_len, MIKEY_PT_T, 0);
+
+		memcpy(c, mtk_msg, t + 6);
+		c[t] = MIKEY_PT_RAND;
+		c[t + 6] = MIKEY_PT_KEMAC;
+		c[t + 7] = 16;
+		memset(c + t + 8, 0x33, 16);
+		memcpy(c + t + 24, mtk_msg + t + 6, mtk_len - t - 6);
+		CHECK(dec(c, mtk_len + 18) == MIKEY_E_PROFILE);
+	}
+	/* MSK message without IDs: drop them (RAND -> SP) */
+	{
+		size_t r = find(msk_msg, msk_len, MIKEY_PT_RAND, 0);
+		size_t sp = find(msk_msg, msk_len, MIKEY_PT_SP, 0);
+
+		memcpy(c, msk_msg, r + 18);
+		c[r] = MIKEY_PT_SP;
+		memcpy(c + r + 18, msk_msg + sp, msk_len - sp);
+		CHECK(dec(c, r + 18 + msk_len - sp) == MIKEY_E_MISSING);
+	}
+	/* no EXT at all: HDR next -> T directly */
+	{
+		size_t x = find(msk_msg, msk_len, MIKEY_PT_EXT, 0);
+		size_t t = find(msk_msg, msk_len, MIKEY_PT_T, 0);
+
+		memcpy(c, msk_msg, x);
+		c[2] = MIKEY_PT_T;
+		memcpy(c + x, msk_msg + t, msk_len - t);
+		CHECK(dec(c, x + msk_len - t) == MIKEY_E_EXT);
+	}
+}
+
+static void test_framing(void)
+{
+	uint8_t c[BUFSZ];
+	size_t n, i;
+
+	/* unknown payload types */
+	memcpy(c, msk_msg, msk_len);
+	c[2] = 13;
+	CHECK(dec(c, msk_len) == MIKEY_E_UNKNOWN_PAYLOAD);
+	c[2] = 200;
+	CHECK(dec(c, msk_len) == MIKEY_E_UNKNOWN_PAYLOAD);
+	c[2] = MIKEY_PT_KEY_DATA;
+	CHECK(dec(c, msk_len) == MIKEY_E_ORDER);
+	/* trailing byte */
+	memcpy(c, msk_msg, msk_len);
+	c[msk_len] = 0;
+	CHECK(dec(c, msk_len + 1) == MIKEY_E_TRAILING);
+	/* payload after KEMAC */
+	memcpy(c, msk_msg, msk_len);
+	c[find(c, msk_len, MIKEY_PT_KEMAC, 0)] = MIKEY_PT_ERR;
+	memset(c + msk_len, 0, 4);
+	CHECK(dec(c, msk_len + 4) == MIKEY_E_ORDER);
+	/* oversize */
+	memset(c, 0, BUFSZ);
+	CHECK(dec(c, MIKEY_MAX_MESSAGE_LEN + 1) == MIKEY_E_OVERSIZE);
+	CHECK(dec(c, 0) == MIKEY_E_TRUNCATED);
+	CHECK(mikey_decode(NULL, 0, &m, &e) == MIKEY_E_TRUNCATED);
+
+	/* next-payload flood: HDR + 40 empty CERT payloads */
+	memcpy(c, mtk_msg, 10);
+	c[2] = MIKEY_PT_CERT;
+	for (i = 0, n = 10; i < 40; i++, n += 4) {
+		c[n] = i < 39 ? MIKEY_PT_CERT : 0;
+		c[n + 1] = 0;
+		c[n + 2] = 0;
+		c[n + 3] = 0;
+	}
+	CHECK(dec(c, n) == MIKEY_E_TOO_MANY_PAYLOADS);
+	/* the same with few CERTs passes framing, fails the profile */
+	c[10 + 4 * 3] = 0;
+	CHECK(dec(c, 10 + 4 * 4) == MIKEY_E_MISSING);
+	/* duplicate T (a T whose next is T again) */
+	memcpy(c, mtk_msg, 10);
+	c[2] = MIKEY_PT_T;
+	for (i = 0, n = 10; i < 3; i++, n += 6) {
+		c[n] = MIKEY_PT_T;
+		c[n + 1] = MIKEY_TS_COUNTER;
+		memset(c + n + 2, 0, 4);
+	}
+	CHECK(dec(c, n) == MIKEY_E_DUPLICATE);
+	/* nine unknown EXTs: over the opaque-EXT limit */
+	memcpy(c, mtk_msg, 10);
+	c[2] = MIKEY_PT_EXT;
+	for (i = 0, n = 10; i < 9; i++, n += 4) {
+		c[n] = i < 8 ? MIKEY_PT_EXT : 0;
+		c[n + 1] = 0x77;
+		c[n + 2] = 0;
+		c[n + 3] = 0;
+	}
+	CHECK(dec(c, n) == MIKEY_E_LIMIT);
+	/* skipped payload types are framed exactly: DH group unknown,
+	 * CHASH with a bad hash function, SIGN ends the chain */
+	memcpy(c, mtk_msg, 10);
+	c[2] = MIKEY_PT_DH;
+	c[10] = 0;
+	c[11] = 9;
+	CHECK(dec(c, 12) == MIKEY_E_ALG);
+	c[2] = MIKEY_PT_CHASH;
+	CHECK(dec(c, 12) == MIKEY_E_ALG);
+	c[2] = MIKEY_PT_SIGN;
+	c[10] = 0x10;
+	c[11] = 0x02;	/* S type 1, len 2 */
+	c[12] = 0xaa;
+	c[13] = 0xbb;
+	CHECK(dec(c, 14) == MIKEY_E_MISSING);
+	CHECK(m.n_skipped == 1);
+	CHECK(dec(c, 13) == MIKEY_E_TRUNCATED);
+	c[2] = MIKEY_PT_PKE;
+	c[10] = 0;
+	c[11] = 0xc0;	/* C = 3, len 0x0005 */
+	c[12] = 0x05;
+	CHECK(dec(c, 13 + 4) == MIKEY_E_TRUNCATED);
+	CHECK(dec(c, 13 + 5) == MIKEY_E_MISSING);
+}
+
+/* Unknown EXT types are kept and are covered by the MAC. */
+static void test_unknown_ext(void)
+{
+	uint8_t c[BUFSZ];
+	size_t x = find(msk_msg, msk_len, MIKEY_PT_EXT, 0), n;
+
+	/* insert EXT type 0x42, 3 bytes, before the MBMS EXT */
+	memcpy(c, msk_msg, 10 + 9);
+	c[2] = MIKEY_PT_EXT;
+	c[x] = MIKEY_PT_EXT;
+	c[x + 1] = 0x42;
+	c[x + 2] = 0;
+	c[x + 3] = 3;
+	memcpy(c + x + 4, "abc", 3);
+	memcpy(c + x + 7, msk_msg + x, msk_len - x);
+	n = msk_len + 7;
+	CHECK(dec(c, n) == 0);
+	CHECK(m.n_ext_raw == 1 && m.ext_raw[0].type == 0x42);
+	CHECK(m.ext_raw[0].len == 3 && !memcmp(m.raw + m.ext_raw[0].off, "abc", 3));
+	CHECK(m.ext.has_msk_id);
+	/* the MAC was computed without it: must fail now */
+	CHECK(mikey_verify_decrypt(&m, fx_muk, 32, NULL, 0, &e) == MIKEY_E_MAC);
+}
+
+static void test_ext_layout(void)
+{
+	uint8_t c[BUFSZ];
+	size_t x = find(mtk_msg, mtk_len, MIKEY_PT_EXT, 0);
+
+	/* unknown Key Type ID */
+	memcpy(c, mtk_msg, mtk_len);
+	c[x + 4] = 9;
+	CHECK(dec(c, mtk_len) == MIKEY_E_EXT);
+	/* MTK ID before MSK ID */
+	memcpy(c, mtk_msg, mtk_len);
+	c[x + 4] = MIKEY_KEYID_MTK;
+	CHECK(dec(c, mtk_len) == MIKEY_E_EXT);
+	/* two MSK IDs */
+	memcpy(c, mtk_msg, mtk_len);
+	c[x + 11] = MIKEY_KEYID_MSK;
+	CHECK(dec(c, mtk_len) == MIKEY_E_EXT);
+	/* EXT too short for the Key Domain ID */
+	memcpy(c, mtk_msg, mtk_len);
+	c[x + 3] = 2;
+	CHECK(dec(c, mtk_len) != 0);
+}
+
+int main(void)
+{
+	setup();
+	test_truncation(msk_msg, msk_len);
+	test_truncation(mtk_msg, mtk_len);
+	test_truncation(pull_msg, pull_len);
+	test_truncation(ver_msg, ver_len);
+	test_length_fields();
+	test_bit_flips(msk_msg, msk_len, fx_muk, 32, fx_rand);
+	test_bit_flips(mtk_msg, mtk_len, fx_msk, 16, fx_rand);
+	{
+		uint8_t r[16];
+
+		memcpy(r, fx_rand, 16);
+		r[0] ^= 0xff;
+		test_bit_flips(pull_msg, pull_len, fx_muk, 32, r);
+	}
+	test_bad_key_data();
+	test_null_algs();
+	test_profile();
+	test_framing();
+	test_unknown_ext();
+	test_ext_layout();
+	mikey_msg_clear(&m);
+	return test_summary("mikey_hostile_test");
+}

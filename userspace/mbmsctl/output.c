@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What mbmsctl prints: the kernel's refusals, and objects as text (one
+ * "ip"-style line per object, the first line in the words of the command
+ * that would create it) or as JSON with stable snake_case field names
+ * (documented in mbmsctl(8); change them only compatibly).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cli.h"
+
+/*
+ * Whether the kernel's text already names @attr ("missing SESSION_ID"),
+ * so that the attribute is added only where it helps ("integer out of
+ * range: MBMS_SRTP_A_REPLAY_WINDOW").
+ */
+static bool names_attr(const char *text, uint16_t attr)
+{
+	static const char prefix[] = "MBMS_SRTP_A_";
+	const char *name = mbms_nl_attr_name(attr);
+
+	if (!strncmp(name, prefix, sizeof(prefix) - 1))
+		name += sizeof(prefix) - 1;
+	return strstr(text, name) != NULL;
+}
+
+int cli_report_err(FILE *out, const struct mbms_nl_err *e, int ret)
+{
+	int code = e->code ? e->code : ret;
+	const char *text = NULL;
+	uint16_t attr = 0;
+
+	if (!e->from_kernel) {
+		fprintf(out, "mbmsctl: %s\n", e->msg[0] ? e->msg : strerror(-code));
+		return MBMSCTL_EXIT_KERNEL;
+	}
+	if (e->missing_attr) {
+		attr = e->missing_attr;
+		text = "missing required attribute";
+	} else if (e->bad_attr) {
+		attr = e->bad_attr;
+		text = "invalid attribute";
+	}
+	if (e->has_extack)
+		text = e->msg;
+	fputs("mbmsctl: kernel refused: ", out);
+	if (text) {
+		fputs(text, out);
+		if (attr && !names_attr(text, attr))
+			fprintf(out, ": %s", mbms_nl_attr_name(attr));
+		fprintf(out, " (%s)", strerror(-code));
+	} else {
+		fputs(strerror(-code), out);
+	}
+	if (code == -EPERM)
+		fputs(" [CAP_NET_ADMIN is required]", out);
+	fputc('\n', out);
+	return MBMSCTL_EXIT_KERNEL;
+}
+
+int cli_report(struct mbms_nl *nl, int ret)
+{
+	return cli_report_err(stderr, mbms_nl_last_error(nl), ret);
+}
+
+/* ---- stats -------------------------------------------------------------- */
+
+static const struct {
+	const char *text;	/* human output, as in the man page */
+	const char *json;	/* JSON field name */
+	uint32_t flag;
+	size_t off;
+} stats_fields[] = {
+#define F(t, j, F_, m) { t, j, MBMS_STATS_HAS_##F_, offsetof(struct mbms_stats, m) }
+	F("packets", "packets", PACKETS, packets),
+	F("bytes", "bytes", BYTES, bytes),
+	F("rtcp-packets", "rtcp_packets", RTCP_PACKETS, rtcp_packets),
+	F("malformed", "malformed", MALFORMED, malformed),
+	F("unknown-mki", "unknown_mki", UNKNOWN_MKI, unknown_mki),
+	F("auth", "auth_failed", AUTH, auth),
+	F("replay", "replay", REPLAY, replay),
+	F("key-expired", "key_expired", KEY_EXPIRED, key_expired),
+	F("passed", "passed", PASSED, passed),
+#undef F
+};
+
+/* The first three counters are traffic, the rest are failures. */
+#define STATS_TRAFFIC 3
+
+static uint64_t stat_value(const struct mbms_stats *st, size_t i)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)st + stats_fields[i].off, sizeof(v));
+	return v;
+}
+
+static void stats_json(struct json *j, const struct mbms_stats *st)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(stats_fields); i++)
+		if (st->flags & stats_fields[i].flag)
+			json_kv_u64(j, stats_fields[i].json, stat_value(st, i));
+}
+
+static void stats_text(FILE *out, const struct mbms_stats *st)
+{
+	size_t i;
+	bool line = false;
+
+	for (i = 0; i < ARRAY_SIZE(stats_fields); i++) {
+		if (i == STATS_TRAFFIC && line) {
+			fputc('\n', out);
+			line = false;
+		}
+		if (!(st->flags & stats_fields[i].flag))
+			continue;
+		fprintf(out, "%s%s %" PRIu64, line ? " " : "\t",
+			stats_fields[i].text, stat_value(st, i));
+		line = true;
+	}
+	if (line)
+		fputc('\n', out);
+}
+
+/* ---- sessions ----------------------------------------------------------- */
+
+static void session_json(struct json *j, const struct mbms_session *s)
+{
+	json_obj_begin(j);
+	json_kv_u64(j, "session_id", s->id);
+	if (s->flags & MBMS_SESSION_HAS_SUITE)
+		json_kv_str(j, "suite", mbms_suite_name(s->suite));
+	if (s->flags & MBMS_SESSION_HAS_MKI_LEN)
+		json_kv_u64(j, "mki_len", s->mki_len);
+	if (s->flags & MBMS_SESSION_HAS_REPLAY_WINDOW)
+		json_kv_u64(j, "replay_window", s->replay_window);
+	if (s->flags & MBMS_SESSION_HAS_MAX_KEYS)
+		json_kv_u64(j, "max_keys", s->max_keys);
+	if (s->flags & MBMS_SESSION_HAS_ON_FAIL)
+		json_kv_str(j, "on_fail", mbms_on_fail_name(s->on_fail));
+	if (s->flags & MBMS_SESSION_HAS_NKEYS)
+		json_kv_u64(j, "key_count", s->nkeys);
+	if (s->flags & MBMS_SESSION_HAS_NFLOWS)
+		json_kv_u64(j, "flow_count", s->nflows);
+	if (s->flags & MBMS_SESSION_HAS_NSSRCS)
+		json_kv_u64(j, "ssrc_count", s->nssrcs);
+	if (s->flags & MBMS_SESSION_HAS_STATS) {
+		json_key(j, "stats");
+		json_obj_begin(j);
+		stats_json(j, &s->stats);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
+static void session_text(FILE *out, const struct mbms_session *s)
+{
+	fprintf(out, "session %" PRIu32, s->id);
+	if (s->flags & MBMS_SESSION_HAS_SUITE)
+		fprintf(out, " suite %s", mbms_suite_name(s->suite));
+	if (s->flags & MBMS_SESSION_HAS_MKI_LEN)
+		fprintf(out, " mki-len %u", s->mki_len);
+	if (s->flags & MBMS_SESSION_HAS_REPLAY_WINDOW)
+		fprintf(out, " window %u", s->replay_window);
+	if (s->flags & MBMS_SESSION_HAS_MAX_KEYS)
+		fprintf(out, " max-keys %u", s->max_keys);
+	if (s->flags & MBMS_SESSION_HAS_ON_FAIL)
+		fprintf(out, " on-fail %s", mbms_on_fail_name(s->on_fail));
+	fputc('\n', out);
+	if (s->flags & (MBMS_SESSION_HAS_NKEYS | MBMS_SESSION_HAS_NFLOWS |
+			MBMS_SESSION_HAS_NSSRCS))
+		fprintf(out, "\tkeys %" PRIu32 " flows %" PRIu32
+			" ssrcs %" PRIu32 "\n", s->nkeys, s->nflows, s->nssrcs);
+	if (s->flags & MBMS_SESSION_HAS_STATS)
+		stats_text(out, &s->stats);
+}
+
+void cli_print_sessions(FILE *out, bool json, const struct mbms_session *s,
+			size_t n)
+{
+	struct json j;
+	size_t i;
+
+	if (!json) {
+		for (i = 0; i < n; i++)
+			session_text(out, &s[i]);
+		return;
+	}
+	json_init(&j, out, false);
+	json_arr_begin(&j);
+	for (i = 0; i < n; i++)
+		session_json(&j, &s[i]);
+	json_arr_end(&j);
+	json_finish(&j);
+}
+
+void cli_print_stats(FILE *out, bool json, const struct mbms_session *s,
+		     size_t n)
+{
+	struct json j;
+	size_t i;
+
+	if (!json) {
+		for (i = 0; i < n; i++) {
+			fprintf(out, "session %" PRIu32 "\n", s[i].id);
+			stats_text(out, &s[i].stats);
+		}
+		return;
+	}
+	json_init(&j, out, false);
+	json_arr_begin(&j);
+	for (i = 0; i < n; i++) {
+		json_obj_begin(&j);
+		json_kv_u64(&j, "session_id", s[i].id);
+		stats_json(&j, &s[i].stats);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_finish(&j);
+}
+
+/* ---- flows -------------------------------------------------------------- */
+
+void cli_print_flows(FILE *out, bool json, const struct mbms_flow *f,
+		     size_t n)
+{
+	char dst[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN];
+	struct json j;
+	size_t i;
+
+	if (json) {
+		json_init(&j, out, false);
+		json_arr_begin(&j);
+	}
+	for (i = 0; i < n; i++) {
+		bool has_src = f[i].flags & MBMS_FLOW_HAS_SRC;
+		bool rtcp = f[i].flags & MBMS_FLOW_RTCP;
+
+		mbms_addr_str(&f[i].dst, dst, sizeof(dst));
+		if (has_src)
+			mbms_addr_str(&f[i].src, src, sizeof(src));
+		if (!json) {
+			fprintf(out, "flow session %" PRIu32 " dst %s dport %u",
+				f[i].session_id, dst, f[i].dport);
+			if (has_src)
+				fprintf(out, " src %s", src);
+			fprintf(out, "%s\n", rtcp ? " rtcp" : "");
+			continue;
+		}
+		json_obj_begin(&j);
+		json_kv_u64(&j, "session_id", f[i].session_id);
+		json_kv_str(&j, "family",
+			    f[i].dst.family == AF_INET6 ? "inet6" : "inet");
+		json_kv_str(&j, "dst", dst);
+		json_kv_u64(&j, "dport", f[i].dport);
+		json_key(&j, "src");
+		if (has_src)
+			json_str(&j, src);
+		else
+			json_null(&j);
+		json_kv_bool(&j, "rtcp", rtcp);
+		json_obj_end(&j);
+	}
+	if (json) {
+		json_arr_end(&j);
+		json_finish(&j);
+	}
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+/* Milliseconds as seconds with three decimals: "12.345s". */
+static void print_ms(FILE *out, const char *label, uint64_t ms)
+{
+	fprintf(out, " %s %" PRIu64 ".%03us", label, ms / 1000,
+		(unsigned int)(ms % 1000));
+}
+
+static void key_text(FILE *out, const struct mbms_key *k)
+{
+	fprintf(out, "key session %" PRIu32 " msk-id 0x%08" PRIx32
+		" mtk-id %u", k->session_id, k->msk_id, k->mtk_id);
+	if (k->flags & MBMS_KEY_HAS_ROC)
+		fprintf(out, " roc %" PRIu32, k->roc);
+	if (k->flags & MBMS_KEY_HAS_MAX_PACKETS)
+		fprintf(out, " max-packets %" PRIu64, k->max_packets);
+	if (k->flags & MBMS_KEY_HAS_LIFETIME)
+		fprintf(out, " lifetime %" PRIu32, k->lifetime);
+	fputc('\n', out);
+	fputc('\t', out);
+	if (k->flags & MBMS_KEY_HAS_PACKETS)
+		fprintf(out, "packets %" PRIu64, k->packets);
+	if (k->flags & MBMS_KEY_HAS_AGE_MS)
+		print_ms(out, "age", k->age_ms);
+	if (k->flags & MBMS_KEY_HAS_IDLE_MS)
+		print_ms(out, "idle", k->idle_ms);
+	else
+		fputs(" idle never-used", out);
+	if (k->flags & MBMS_KEY_EXPIRED)
+		fputs(" expired", out);
+	fputc('\n', out);
+}
+
+static void key_json(struct json *j, const struct mbms_key *k)
+{
+	json_obj_begin(j);
+	json_kv_u64(j, "session_id", k->session_id);
+	json_kv_u64(j, "msk_id", k->msk_id);
+	json_kv_u64(j, "mtk_id", k->mtk_id);
+	if (k->flags & MBMS_KEY_HAS_ROC)
+		json_kv_u64(j, "roc", k->roc);
+	if (k->flags & MBMS_KEY_HAS_MAX_PACKETS)
+		json_kv_u64(j, "max_packets", k->max_packets);
+	if (k->flags & MBMS_KEY_HAS_LIFETIME)
+		json_kv_u64(j, "lifetime", k->lifetime);
+	if (k->flags & MBMS_KEY_HAS_PACKETS)
+		json_kv_u64(j, "packets", k->packets);
+	if (k->flags & MBMS_KEY_HAS_AGE_MS)
+		json_kv_u64(j, "age_ms", k->age_ms);
+	json_key(j, "idle_ms");
+	if (k->flags & MBMS_KEY_HAS_IDLE_MS)
+		json_u64(j, k->idle_ms);
+	else
+		json_null(j);
+	json_kv_bool(j, "expired", k->flags & MBMS_KEY_EXPIRED);
+	json_obj_end(j);
+}
+
+void cli_print_keys(FILE *out, bool json, const struct mbms_key *k, size_t n)
+{
+	struct json j;
+	size_t i;
+
+	if (!json) {
+		for (i = 0; i < n; i++)
+			key_text(out, &k[i]);
+		return;
+	}
+	json_init(&j, out, false);
+	json_arr_begin(&j);
+	for (i = 0; i < n; i++)
+		key_json(&j, &k[i]);
+	json_arr_end(&j);
+	json_finish(&j);
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+void cli_print_event(FILE *out, bool json, const struct mbms_event *ev)
+{
+	struct json j;
+
+	if (!json) {
+		fputs(mbms_event_cmd_name(ev->cmd), out);
+		if (ev->flags & MBMS_EVENT_HAS_SESSION_ID)
+			fprintf(out, " session %" PRIu32, ev->session_id);
+		if (ev->flags & MBMS_EVENT_HAS_MSK_ID)
+			fprintf(out, " msk-id 0x%08" PRIx32, ev->msk_id);
+		if (ev->flags & MBMS_EVENT_HAS_MTK_ID)
+			fprintf(out, " mtk-id %u", ev->mtk_id);
+		if (ev->flags & MBMS_EVENT_HAS_REASON)
+			fprintf(out, " reason %s",
+				mbms_event_reason_name(ev->reason));
+		fputc('\n', out);
+		fflush(out);
+		return;
+	}
+	json_init(&j, out, false);
+	json_obj_begin(&j);
+	json_kv_str(&j, "event", mbms_event_cmd_name(ev->cmd));
+	if (ev->flags & MBMS_EVENT_HAS_SESSION_ID)
+		json_kv_u64(&j, "session_id", ev->session_id);
+	if (ev->flags & MBMS_EVENT_HAS_MSK_ID)
+		json_kv_u64(&j, "msk_id", ev->msk_id);
+	if (ev->flags & MBMS_EVENT_HAS_MTK_ID)
+		json_kv_u64(&j, "mtk_id", ev->mtk_id);
+	if (ev->flags & MBMS_EVENT_HAS_REASON)
+		json_kv_str(&j, "reason", mbms_event_reason_name(ev->reason));
+	json_obj_end(&j);
+	json_finish(&j);	/* newline and fflush */
+}

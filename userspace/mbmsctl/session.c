@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mbmsctl session add|del|show: SRTP crypto contexts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int parse_id(struct cli_args *a, const char *s, uint32_t *id)
+{
+	uint64_t v;
+
+	if (cli_number(a, "session id", s, 1, UINT32_MAX, &v) < 0)
+		return -1;
+	*id = (uint32_t)v;
+	return 0;
+}
+
+/* One "NAME VALUE" option of session add. */
+static int parse_add_option(struct cli_args *a, struct mbms_session *s,
+			    const char *opt)
+{
+	const char *v;
+	uint64_t n;
+	int e;
+
+#define ONCE(flag) do {							\
+		if (s->flags & (flag))					\
+			return cli_twice(a, opt);			\
+		s->flags |= (flag);					\
+	} while (0)
+
+	if (!strcmp(opt, "suite")) {
+		ONCE(MBMS_SESSION_HAS_SUITE);
+		v = cli_value(a, opt);
+		if (!v)
+			return -1;
+		e = mbms_suite_parse(v);
+		if (e < 0)
+			return cli_fail(a->cmd, "suite: unknown suite '%s' (aes-cm-128-hmac-sha1-80 or aes-cm-128-hmac-sha1-32)",
+					v);
+		s->suite = (uint8_t)e;
+	} else if (!strcmp(opt, "mki-len")) {
+		ONCE(MBMS_SESSION_HAS_MKI_LEN);
+		v = cli_value(a, opt);
+		if (!v || cli_number(a, opt, v, 0, MBMS_SRTP_MKI_LEN_MAX, &n))
+			return -1;
+		s->mki_len = (uint8_t)n;
+	} else if (!strcmp(opt, "window")) {
+		ONCE(MBMS_SESSION_HAS_REPLAY_WINDOW);
+		v = cli_value(a, opt);
+		if (!v || cli_number(a, opt, v, MBMS_SRTP_WINDOW_MIN,
+				     MBMS_SRTP_WINDOW_MAX, &n))
+			return -1;
+		s->replay_window = (uint16_t)n;
+	} else if (!strcmp(opt, "max-keys")) {
+		ONCE(MBMS_SESSION_HAS_MAX_KEYS);
+		v = cli_value(a, opt);
+		if (!v || cli_number(a, opt, v, 1, MBMS_SRTP_MAX_KEYS_MAX, &n))
+			return -1;
+		s->max_keys = (uint8_t)n;
+	} else if (!strcmp(opt, "on-fail")) {
+		ONCE(MBMS_SESSION_HAS_ON_FAIL);
+		v = cli_value(a, opt);
+		if (!v)
+			return -1;
+		e = mbms_on_fail_parse(v);
+		if (e < 0)
+			return cli_fail(a->cmd, "on-fail: expected 'drop' or 'pass', got '%s'",
+					v);
+		s->on_fail = (uint8_t)e;
+	} else {
+		return cli_unknown(a, opt);
+	}
+#undef ONCE
+	return 0;
+}
+
+static int session_parse(struct mbmsctl_cmd *cmd, int argc, char **argv)
+{
+	static const char *const ctx[] = {
+		[VERB_ADD] = "session add", [VERB_DEL] = "session del",
+		[VERB_SHOW] = "session show",
+	};
+	struct cli_args a;
+	const char *id;
+
+	if (cli_verb(cmd, "session", argc ? argv[0] : NULL) < 0)
+		return -1;
+	cli_args_init(&a, cmd, ctx[cmd->verb], argc - 1, argv + 1);
+	id = cli_next(&a);
+	if (!id) {
+		if (cmd->verb == VERB_SHOW)
+			return 0;
+		return cli_missing(&a, "session ID");
+	}
+	if (parse_id(&a, id, &cmd->session_id) < 0)
+		return -1;
+	cmd->has_session_id = true;
+	cmd->session.id = cmd->session_id;
+	if (cmd->verb != VERB_ADD)
+		return cli_more(&a) ? cli_extra(&a) : 0;
+	while (cli_more(&a))
+		if (parse_add_option(&a, &cmd->session, cli_next(&a)) < 0)
+			return -1;
+	return 0;
+}
+
+static int by_id(const void *x, const void *y)
+{
+	const struct mbms_session *a = x, *b = y;
+
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+static int session_exec(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl)
+{
+	struct mbms_session one, *all = NULL;
+	size_t n = 0;
+	int ret;
+
+	switch (cmd->verb) {
+	case VERB_ADD:
+		ret = mbms_nl_session_add(nl, &cmd->session);
+		return ret ? cli_report(nl, ret) : MBMSCTL_EXIT_OK;
+	case VERB_DEL:
+		ret = mbms_nl_session_del(nl, cmd->session_id);
+		return ret ? cli_report(nl, ret) : MBMSCTL_EXIT_OK;
+	default:
+		break;
+	}
+	if (cmd->has_session_id) {
+		ret = mbms_nl_session_get(nl, cmd->session_id, &one);
+		if (ret)
+			return cli_report(nl, ret);
+		cli_print_sessions(stdout, cmd->json, &one, 1);
+		return MBMSCTL_EXIT_OK;
+	}
+	ret = mbms_nl_session_dump(nl, &all, &n);
+	if (ret)
+		return cli_report(nl, ret);
+	if (n)
+		qsort(all, n, sizeof(*all), by_id);
+	cli_print_sessions(stdout, cmd->json, all, n);
+	free(all);
+	return MBMSCTL_EXIT_OK;
+}
+
+const struct mbmsctl_object mbmsctl_session = {
+	.name = "session",
+	.parse = session_parse,
+	.exec = session_exec,
+	.help = "SRTP crypto contexts: suite, MKI length, replay window, keys",
+	.usage =
+	"  mbmsctl [-j] session add ID [suite aes-cm-128-hmac-sha1-80|aes-cm-128-hmac-sha1-32]\n"
+	"                    [mki-len N] [window N] [max-keys N] [on-fail drop|pass]\n"
+	"  mbmsctl [-j] session del ID\n"
+	"  mbmsctl [-j] session show [ID]\n",
+};

@@ -1,0 +1,45 @@
+# userspace/mbmsd: the key-management daemon.
+#
+# libmbmspolicy.a is the pure decision code (policy.c, no I/O), linked by
+# mbmsd and by the simulator of issue 6.  libmbmsd.a holds the rest of the
+# daemon's pieces so that unit tests and fuzzers link exactly that code.
+MBMSD_POLICY_LIB := $(O)/libmbmspolicy.a
+MBMSD_POLICY_OBJS := $(O)/mbmsd/policy.o
+
+$(MBMSD_POLICY_LIB): $(MBMSD_POLICY_OBJS)
+	$(AR) rcs $@ $^
+
+TESTS += $(O)/tests/mbmsd_policy_test
+$(O)/tests/mbmsd_policy_test: $(O)/tests/unit/mbmsd_policy_test.o $(MBMSD_POLICY_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# The daemon's pieces other than policy, for mbmsd and its tests.
+MBMSD_OBJS := $(addprefix $(O)/mbmsd/,config.o store.o)
+MBMSD_LIB := $(O)/libmbmsd.a
+MBMSD_LIBS := $(shell $(PKG_CONFIG) --libs inih)
+
+$(MBMSD_LIB): $(MBMSD_OBJS)
+	$(AR) rcs $@ $^
+
+TESTS += $(O)/tests/mbmsd_config_test
+$(O)/tests/mbmsd_config_test: $(O)/tests/unit/mbmsd_config_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(COMMON_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS)
+
+TESTS += $(O)/tests/mbmsd_store_test
+$(O)/tests/mbmsd_store_test: $(O)/tests/unit/mbmsd_store_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(COMMON_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS)
+
+# libFuzzer targets (clang, ASan, UBSan): the parsers of untrusted bytes.
+MBMSD_FUZZ_CC ?= clang
+MBMSD_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE \
+	-I$(TOP)/include/uapi -I$(SRC)/include -I$(SRC)/mbmsd
+FUZZERS += $(O)/fuzz/mbmsd_store_fuzz
+$(O)/fuzz/mbmsd_store_fuzz: $(TOP)/tests/fuzz/mbmsd_store_fuzz.c \
+		$(SRC)/mbmsd/store.c $(SRC)/mbmsd/policy.c \
+		$(SRC)/mbmsd/store.h $(SRC)/mbmsd/policy.h $(SRC)/common/secret.c \
+		$(SRC)/common/hex.c
+	@mkdir -p $(dir $@)
+	$(MBMSD_FUZZ_CC) $(MBMSD_FUZZ_FLAGS) -o $@ $< $(SRC)/mbmsd/store.c \
+		$(SRC)/mbmsd/policy.c $(SRC)/common/secret.c $(SRC)/common/hex.c
