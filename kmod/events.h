@@ -35,7 +35,7 @@ struct mbms_event_slot {
  * @slot: per reason
  */
 struct mbms_events {
-	spinlock_t lock;
+	spinlock_t lock; /* slots and pending; packet path and worker */
 	unsigned long pending;
 	struct mbms_event_slot slot[__MBMS_SRTP_EVENT_MAX];
 };

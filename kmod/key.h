@@ -7,6 +7,7 @@
 #define _MBMS_KEY_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/workqueue.h>
 #include <linux/mbms_srtp.h>
 
@@ -16,8 +17,8 @@ struct mbms_session;
 struct netlink_ext_ack;
 
 /* RFC 3711 section 9.2 limits per master key. */
-#define MBMS_KEY_SRTP_LIMIT	(1ULL << 48)
-#define MBMS_KEY_SRTCP_LIMIT	(1ULL << 31)
+#define MBMS_KEY_SRTP_LIMIT	BIT_ULL(48)
+#define MBMS_KEY_SRTCP_LIMIT	BIT_ULL(31)
 
 enum mbms_key_flags {
 	MBMS_KEY_SOFT_PACKETS_SENT,

@@ -25,7 +25,8 @@ static const struct nla_policy mbms_policy[MBMS_SRTP_A_MAX + 1] = {
 	[MBMS_SRTP_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[MBMS_SRTP_A_SUITE] = NLA_POLICY_RANGE(NLA_U8, 1, MBMS_SRTP_SUITE_MAX),
 	[MBMS_SRTP_A_MKI_LEN] = NLA_POLICY_MAX(NLA_U8, MBMS_SRTP_MKI_LEN_MAX),
-	[MBMS_SRTP_A_REPLAY_WINDOW] = NLA_POLICY_RANGE(NLA_U16, MBMS_SRTP_WINDOW_MIN, MBMS_SRTP_WINDOW_MAX),
+	[MBMS_SRTP_A_REPLAY_WINDOW] = NLA_POLICY_RANGE(NLA_U16, MBMS_SRTP_WINDOW_MIN,
+						       MBMS_SRTP_WINDOW_MAX),
 	[MBMS_SRTP_A_MAX_KEYS] = NLA_POLICY_RANGE(NLA_U8, 1, MBMS_SRTP_MAX_KEYS_MAX),
 	[MBMS_SRTP_A_ON_FAIL] = NLA_POLICY_MAX(NLA_U8, MBMS_SRTP_ON_FAIL_MAX),
 	[MBMS_SRTP_A_SESSION_NKEYS] = { .type = NLA_REJECT },
@@ -68,11 +69,13 @@ static struct mbms_net *mbms_info_net(struct genl_info *info)
  * and by name.  A macro because NL_SET_ERR_MSG() needs a literal.
  */
 #define mbms_nl_require(info, attr, msg) ({				\
-	bool __present = !!(info)->attrs[attr];				\
+	struct genl_info *__info = (info);				\
+	int __attr = (attr);						\
+	bool __present = !!__info->attrs[__attr];			\
 									\
 	if (!__present) {						\
-		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, attr);	\
-		NL_SET_ERR_MSG((info)->extack, msg);			\
+		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, __attr);	\
+		NL_SET_ERR_MSG(__info->extack, msg);			\
 	}								\
 	__present;							\
 })

@@ -26,7 +26,7 @@
  */
 struct mbms_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock; /* configuration and teardown */
 	struct xarray sessions;
 	struct rhashtable flows;
 	struct list_head flow_list;

@@ -41,7 +41,7 @@ struct mbms_window {
  * @rtcp: SRTCP window
  */
 struct mbms_ssrc {
-	spinlock_t lock;
+	spinlock_t lock; /* this SSRC's windows; taken briefly per packet */
 	u32 ssrc;
 	bool used;
 	unsigned long last_seen;

@@ -61,7 +61,7 @@ struct mbms_session {
 	unsigned int nkeys;
 	unsigned int nflows;
 	u64 key_seq;
-	spinlock_t slot_lock;
+	spinlock_t slot_lock; /* claiming SSRC slots (new SSRCs only) */
 	struct mbms_ssrc *ssrcs;
 	atomic_t nssrcs;
 	struct mbms_stats stats;

@@ -210,7 +210,7 @@ static const char *stale_reason(struct ue *ue, int slot)
 	if (gba_key_expired(k, sim_mono_ms()))
 		return "GBA key expired: negotiation indication required";
 	if (ue->must_rebootstrap && !strcmp(k->btid, ue->stale_btid))
-		return "fresh GBA key required after the expired-MUK solicited pull: negotiation indication required";
+		return ue->stale_why;
 	for (j = 0; j < UE_MAX_KEYS; j++)
 		if (j != slot && ue->keys[j].used &&
 		    ue->keys[j].learnt_ms > k->learnt_ms)

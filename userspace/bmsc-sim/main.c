@@ -82,6 +82,7 @@ static int load_ue(struct sim *s, const struct ue_spec *spec)
 	if (s->o.demand_rebootstrap) {
 		ue->must_rebootstrap = true;
 		strcpy(ue->stale_btid, ue->keys[ue->muk].btid);
+		ue->stale_why = "re-bootstrap demanded (--demand-rebootstrap): negotiation indication required";
 	}
 	log_info("UE %s: B-TID %s, key lifetime %llu s", ue->name,
 		 ue->keys[ue->muk].btid,

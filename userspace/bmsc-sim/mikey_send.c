@@ -224,6 +224,7 @@ int mikey_send_pull(struct sim *s, struct ue *ue, bool force_expired,
 			 */
 			ue->must_rebootstrap = true;
 			strcpy(ue->stale_btid, muk->btid);
+			ue->stale_why = "fresh GBA key required after the expired-MUK solicited pull: negotiation indication required";
 		}
 	}
 	log_info("%s solicited pull to %s (B-TID %s, Key Group %u, counter %u)%s",
@@ -299,6 +300,7 @@ int mikey_send_mtk(struct sim *s, int msk, uint16_t mtk_id, uint64_t k,
 			   "an MTK message"))
 		return -1;
 	s->c.mtk_sent++;
+	m->last_genuine_counter = m->mtk_counter;
 	if (mtk_id > m->last_mtk_id_sent)
 		m->last_mtk_id_sent = mtk_id;
 	if (!repeat)
@@ -335,7 +337,8 @@ static int mtk_fault(struct sim *s, enum fault_kind kind, struct json **jp)
 	keygen_fill("fault-mtk-salt", s->c.faults, salt, sizeof(salt));
 	switch (kind) {
 	case FAULT_MTK_REPLAY:
-		counter = m->mtk_counter;	/* already used */
+		/* Accepted by the UE already (forged ones were not). */
+		counter = m->last_genuine_counter;
 		break;
 	case FAULT_MTK_OUTSIDE:
 		mtk_id = (uint16_t)(s->o.mtk_id_max + 1);

@@ -262,13 +262,19 @@ static ssize_t read_bounded(int fd, char *buf, size_t cap, uint64_t deadline)
 int gba_run(const char *cmd, const char *arg, uint64_t now_ms,
 	    struct gba_key *k, char *err, size_t errlen)
 {
-	char buf[GBA_MAX_OUTPUT + 1];
+	char buf[GBA_MAX_OUTPUT + 1], *full = NULL;
 	int pfd[2], status, ret = -1;
 	ssize_t n;
 	pid_t pid;
 
+	/* The B-TID goes in as an argument, never into the shell text. */
+	if (arg && asprintf(&full, "%s \"$@\"", cmd) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	if (pipe2(pfd, O_CLOEXEC)) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		free(full);
 		return -1;
 	}
 	pid = fork();
@@ -276,17 +282,19 @@ int gba_run(const char *cmd, const char *arg, uint64_t now_ms,
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(pfd[0]);
 		close(pfd[1]);
+		free(full);
 		return -1;
 	}
 	if (!pid) {
 		dup2(pfd[1], STDOUT_FILENO);
 		if (arg)
-			execl("/bin/sh", "sh", "-c", cmd, "bsf", arg, (char *)NULL);
+			execl("/bin/sh", "sh", "-c", full, "bsf", arg, (char *)NULL);
 		else
 			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
 	close(pfd[1]);
+	free(full);
 	n = read_bounded(pfd[0], buf, GBA_MAX_OUTPUT, mono_ms() + GBA_CMD_TIMEOUT_MS);
 	close(pfd[0]);
 	if (n < 0)

@@ -58,6 +58,7 @@ struct ue {
 	 */
 	bool must_rebootstrap;
 	char stale_btid[GBA_MAX_BTID + 1];
+	const char *stale_why;		/* static text for the 401 verdict */
 	/* Verification awaited for the last MSK message with V set. */
 	bool verif_pending;
 	uint32_t verif_csb_id;
@@ -86,8 +87,9 @@ int gba_parse(const char *text, size_t len, uint64_t default_lifetime_s,
 	      uint64_t now_ms, struct gba_key *k, char *err, size_t errlen);
 
 /*
- * Run "/bin/sh -c @cmd" with @arg as $1 (may be NULL), bounded in output
- * size and time, and parse its output as gba_parse() does.
+ * Run "/bin/sh -c '@cmd "$@"'" with @arg as the argument (so "fake-bsf.sh"
+ * gets the B-TID as $1), or plain "@cmd" when @arg is NULL; bounded in
+ * output size and time; parse the output as gba_parse() does.
  */
 int gba_run(const char *cmd, const char *arg, uint64_t now_ms,
 	    struct gba_key *k, char *err, size_t errlen);

@@ -15,19 +15,28 @@ $(O)/tests/mbmsd_policy_test: $(O)/tests/unit/mbmsd_policy_test.o $(MBMSD_POLICY
 	$(CC) $(LDFLAGS) -o $@ $^
 
 # The daemon's pieces other than policy, for mbmsd and its tests.
-MBMSD_OBJS := $(addprefix $(O)/mbmsd/,config.o store.o)
+include $(SRC)/netlink/vars.mk
+MBMSD_OBJS := $(addprefix $(O)/mbmsd/,config.o store.o gba.o xml.o http.o worker.o kernel.o)
 MBMSD_LIB := $(O)/libmbmsd.a
-MBMSD_LIBS := $(shell $(PKG_CONFIG) --libs inih)
+MBMSD_LIBS := $(shell $(PKG_CONFIG) --libs inih libcrypto libcurl libxml-2.0) $(NL_LIBS) -lpthread
+CFLAGS_mbmsd := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libcurl)
+# libmikey's archive and its libraries (MIKEY_LIB is set by mikey/build.mk,
+# read after this fragment: spell the path out).
+MBMSD_MIKEY_LIB := $(O)/libmikey.a
 
 $(MBMSD_LIB): $(MBMSD_OBJS)
 	$(AR) rcs $@ $^
 
 TESTS += $(O)/tests/mbmsd_config_test
-$(O)/tests/mbmsd_config_test: $(O)/tests/unit/mbmsd_config_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(COMMON_LIB)
+$(O)/tests/mbmsd_config_test: $(O)/tests/unit/mbmsd_config_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(COMMON_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS)
 
 TESTS += $(O)/tests/mbmsd_store_test
-$(O)/tests/mbmsd_store_test: $(O)/tests/unit/mbmsd_store_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(COMMON_LIB)
+$(O)/tests/mbmsd_store_test: $(O)/tests/unit/mbmsd_store_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(COMMON_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS)
+
+TESTS += $(O)/tests/mbmsd_gba_test
+$(O)/tests/mbmsd_gba_test: $(O)/tests/unit/mbmsd_gba_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(COMMON_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS)
 
 # libFuzzer targets (clang, ASan, UBSan): the parsers of untrusted bytes.
@@ -43,3 +52,20 @@ $(O)/fuzz/mbmsd_store_fuzz: $(TOP)/tests/fuzz/mbmsd_store_fuzz.c \
 	@mkdir -p $(dir $@)
 	$(MBMSD_FUZZ_CC) $(MBMSD_FUZZ_FLAGS) -o $@ $< $(SRC)/mbmsd/store.c \
 		$(SRC)/mbmsd/policy.c $(SRC)/common/secret.c $(SRC)/common/hex.c
+
+TESTS += $(O)/tests/mbmsd_http_test
+$(O)/tests/unit/mbmsd_http_test.o: CFLAGS += $(shell $(PKG_CONFIG) --cflags libxml-2.0 libmicrohttpd)
+$(O)/tests/mbmsd_http_test: $(O)/tests/unit/mbmsd_http_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(COMMON_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS) $(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread
+
+FUZZERS += $(O)/fuzz/mbmsd_xml_fuzz
+$(O)/fuzz/mbmsd_xml_fuzz: $(TOP)/tests/fuzz/mbmsd_xml_fuzz.c $(SRC)/mbmsd/xml.c \
+		$(SRC)/mbmsd/xml.h $(SRC)/common/num.c
+	@mkdir -p $(dir $@)
+	$(MBMSD_FUZZ_CC) $(MBMSD_FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags libxml-2.0) \
+		-o $@ $< $(SRC)/mbmsd/xml.c $(SRC)/common/num.c \
+		$(shell $(PKG_CONFIG) --libs libxml-2.0 libcrypto)
+
+TESTS += $(O)/tests/mbmsd_kernel_test
+$(O)/tests/mbmsd_kernel_test: $(O)/tests/unit/mbmsd_kernel_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(NL_LIB) $(COMMON_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS)

@@ -1,8 +1,7 @@
 # userspace/mikey: libmikey, MIKEY (RFC 3830) with the TS 33.246 MBMS profile.
 #
 # Link $(MIKEY_LIB) $(COMMON_LIB) $(MIKEY_LDLIBS).  No I/O in the library.
-MIKEY_LIB := $(O)/libmikey.a
-MIKEY_LDLIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
+include $(SRC)/mikey/vars.mk
 MIKEY_SRCS := err.c crypto.c kdf.c decode.c ext.c profile.c keydata.c \
 	verify.c rules.c encode.c sp.c
 MIKEY_OBJS := $(addprefix $(O)/mikey/,$(MIKEY_SRCS:.c=.o))

@@ -328,7 +328,7 @@ static int put_failed(struct mbms_nl *nl, struct nl_msg *msg, int ret,
 		      bool wipe)
 {
 	set_err(&nl->err, ret, ret == -EINVAL ?
-		"inconsistent request (address families?)" :
+		"invalid flow: no destination, or source and destination of different address families" :
 		"request too large");
 	if (wipe)
 		mbms_msg_free_wiped(msg);
@@ -602,6 +602,13 @@ static int on_event(struct nl_msg *msg, void *arg)
 	return rx->stop ? NL_STOP : NL_OK;
 }
 
+static int accept_any_seq(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 int mbms_nl_events_recv(struct mbms_nl *nl, mbms_event_cb cb, void *arg)
 {
 	struct event_rx rx = { .nl = nl, .cb = cb, .arg = arg };
@@ -619,13 +626,20 @@ int mbms_nl_events_recv(struct mbms_nl *nl, mbms_event_cb cb, void *arg)
 		return -ENOMEM;
 	}
 	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &rx);
-	/* Each call reads one datagram; 0 means the socket is drained. */
+	/* A fresh nl_cb checks sequence numbers again: notifications have 0. */
+	nl_cb_set(ncb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, accept_any_seq, NULL);
+	/*
+	 * Each call reads one datagram; the non-blocking socket running dry
+	 * shows up as 0 or -NLE_AGAIN depending on the libnl version.
+	 */
 	do {
 		ret = nl_recvmsgs_report(nl->ev, ncb);
 	} while (ret > 0 && !rx.stop);
 	nl_cb_put(ncb);
 	if (rx.stop)
 		return rx.stop;
+	if (ret == -NLE_AGAIN)
+		ret = 0;
 	if (ret < 0) {
 		/* recvmsg's ENOBUFS (overrun) reaches us as NLE_NOMEM. */
 		if (abs(ret) == NLE_NOMEM) {

@@ -1,0 +1,55 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Lint the kernel module for every kernel of the test matrix:
+# checkpatch --strict on every source file, then a W=1 build with sparse
+# (C=1).  Exits non-zero on any finding: a checkpatch error, warning or
+# check, or any compiler or sparse diagnostic.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cp=${CHECKPATCH:-/usr/src/linux-source-6.1/scripts/checkpatch.pl}
+status=0
+
+fail() {
+	echo "lint: $*" >&2
+	status=1
+}
+
+[ -x "$cp" ] || [ -f "$cp" ] || {
+	echo "lint: $cp missing; unpack scripts/checkpatch.pl, spelling.txt and const_structs.checkpatch from /usr/src/linux-source-6.1.tar.xz" >&2
+	exit 1
+}
+command -v sparse >/dev/null || { echo "lint: sparse not installed (apt-get install sparse)" >&2; exit 1; }
+
+# 1. checkpatch --strict, per file (kernel C, headers, Kbuild).
+files=$(cd "$top" && find kmod -type f \( -name '*.c' -o -name '*.h' \) | sort)
+# include/uapi/linux/mbms_srtp.h is the lead's contract, linted separately
+for f in $files; do
+	# compat.h is by design the one place that tests LINUX_VERSION_CODE
+	ign=FILE_PATH_CHANGES
+	[ "$f" = kmod/compat.h ] && ign=$ign,LINUX_VERSION_CODE,CONSTANT_COMPARISON
+	out=$(cd "$top" && perl "$cp" --no-tree --strict --quiet \
+		--ignore "$ign" -f "$f" 2>&1) ||
+		{ echo "$out"; fail "checkpatch: $f"; }
+done
+
+# 2. W=1 + sparse build per kernel, from a clean object tree so that
+#    every file is compiled (and checked) again.
+kernels=${KVER:-$("$top/scripts/kernels.sh")}
+[ -n "$kernels" ] || { echo "lint: no kernel headers installed" >&2; exit 1; }
+for k in $kernels; do
+	"$top/scripts/mirror-kmod.sh" "$k"
+	dir=$top/build/kmod/$k
+	find "$dir" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
+	log=$(make -C "/lib/modules/$k/build" M="$dir" W=1 C=1 modules 2>&1) ||
+		{ echo "$log"; fail "build failed for $k"; continue; }
+	diag=$(echo "$log" | grep -E 'warning:|error:|note:' || true)
+	if [ -n "$diag" ]; then
+		echo "$diag"
+		fail "compiler/sparse findings for $k"
+	fi
+done
+
+[ $status -eq 0 ] && echo "lint: clean (checkpatch --strict, W=1, sparse) for: $(echo $kernels)"
+exit $status

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Raw generic netlink requests to the mbms_srtp family, for the selftests.
+
+Builds messages by hand (no libnl, no mbmsctl validation) so that the
+kernel's own policy checks and extack messages can be tested.  Command
+and attribute names come from the uapi header, so they cannot drift.
+
+  nlraw.py request CMD [ATTR=TYPE:VALUE]...   one request with NLM_F_ACK;
+      TYPE is u8, u16, u32, u64, hex (bytes) or flag (no value).  Prints
+      "errno N" and "extack MESSAGE"; exit 0 if the kernel accepted it, 2
+      if it refused it, 1 on a local error.
+  nlraw.py dump CMD                             a dump; prints every reply
+      message as one hex line (to grep for bytes that must never appear).
+"""
+import os
+import re
+import socket
+import struct
+import sys
+
+NETLINK_GENERIC = 16
+SOL_NETLINK = 270
+NETLINK_EXT_ACK = 11
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
+NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
+CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+NLMSGERR_ATTR_MSG = 1
+
+HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                      "../../include/uapi/linux/mbms_srtp.h")
+
+
+def uapi_enum(name, prefix):
+    """Values of `enum name` from the uapi header, keyed without prefix."""
+    text = open(HEADER).read()
+    body = re.search(r"enum %s \{(.*?)\};" % name, text, re.S).group(1)
+    out, val = {}, 0
+    for line in body.splitlines():
+        m = re.match(r"\s*(\w+)\s*(?:=\s*(\d+))?\s*,", line)
+        if not m:
+            continue
+        if m.group(2):
+            val = int(m.group(2))
+        out[m.group(1)[len(prefix):]] = val
+        val += 1
+    return out
+
+
+CMDS = uapi_enum("mbms_srtp_cmd", "MBMS_SRTP_CMD_")
+ATTRS = uapi_enum("mbms_srtp_attr", "MBMS_SRTP_A_")
+
+
+def nla(atype, payload):
+    hdr = struct.pack("=HH", 4 + len(payload), atype)
+    return hdr + payload + b"\0" * ((4 - len(payload) % 4) % 4)
+
+
+def parse_attrs(buf):
+    out, off = {}, 0
+    while off + 4 <= len(buf):
+        alen, atype = struct.unpack_from("=HH", buf, off)
+        if alen < 4:
+            break
+        out[atype & 0x3fff] = buf[off + 4:off + alen]
+        off += (alen + 3) & ~3
+    return out
+
+
+class Genl:
+    def __init__(self):
+        self.sk = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                                NETLINK_GENERIC)
+        self.sk.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        self.sk.bind((0, 0))
+        self.seq = 1
+
+    def send(self, ntype, flags, cmd, version, attrs):
+        payload = struct.pack("=BBH", cmd, version, 0) + attrs
+        msg = struct.pack("=IHHII", 16 + len(payload), ntype, flags,
+                          self.seq, 0) + payload
+        self.sk.send(msg)
+        self.seq += 1
+
+    def replies(self):
+        """Yield (type, flags, payload) until DONE or an error/ack."""
+        while True:
+            data = self.sk.recv(1 << 20)
+            off = 0
+            while off + 16 <= len(data):
+                mlen, mtype, mflags, _, _ = struct.unpack_from("=IHHII",
+                                                               data, off)
+                yield mtype, mflags, data[off + 16:off + mlen]
+                if mtype in (NLMSG_ERROR, NLMSG_DONE):
+                    return
+                off += (mlen + 3) & ~3
+
+    def family(self, name):
+        self.send(GENL_ID_CTRL, NLM_F_REQUEST, CTRL_CMD_GETFAMILY, 1,
+                  nla(CTRL_ATTR_FAMILY_NAME, name.encode() + b"\0"))
+        for mtype, _, payload in self.replies():
+            if mtype == NLMSG_ERROR:
+                err = struct.unpack_from("=i", payload)[0]
+                if err:
+                    raise OSError(-err, "family %s: %s" % (name,
+                                  os.strerror(-err)))
+                continue
+            attrs = parse_attrs(payload[4:])
+            return struct.unpack("=H", attrs[CTRL_ATTR_FAMILY_ID][:2])[0]
+        raise OSError("no reply for family %s" % name)
+
+
+def error_and_extack(mflags, payload):
+    err = struct.unpack_from("=i", payload)[0]
+    inner_len = struct.unpack_from("=I", payload, 4)[0]
+    off = 4 + (16 if mflags & NLM_F_CAPPED else inner_len)
+    msg = ""
+    if mflags & NLM_F_ACK_TLVS:
+        tlvs = parse_attrs(payload[(off + 3) & ~3:])
+        if NLMSGERR_ATTR_MSG in tlvs:
+            msg = tlvs[NLMSGERR_ATTR_MSG].rstrip(b"\0").decode(errors="replace")
+    return err, msg
+
+
+def encode_attr(spec):
+    name, _, tv = spec.partition("=")
+    atype = ATTRS[name]
+    kind, _, value = tv.partition(":")
+    if kind == "flag":
+        return nla(atype, b"")
+    if kind == "hex":
+        return nla(atype, bytes.fromhex(value))
+    fmt = {"u8": "=B", "u16": "=H", "u32": "=I", "u64": "=Q"}[kind]
+    return nla(atype, struct.pack(fmt, int(value, 0)))
+
+
+def main(argv):
+    if len(argv) < 3 or argv[1] not in ("request", "dump"):
+        sys.stderr.write(__doc__)
+        return 1
+    cmd = CMDS[argv[2]]
+    g = Genl()
+    fam = g.family("mbms_srtp")
+    if argv[1] == "dump":
+        g.send(fam, NLM_F_REQUEST | NLM_F_DUMP, cmd, 1, b"")
+        for mtype, mflags, payload in g.replies():
+            if mtype == NLMSG_ERROR:
+                err, msg = error_and_extack(mflags, payload)
+                print("errno %d" % -err)
+                print("extack %s" % msg)
+                return 2 if err else 0
+            if mtype != NLMSG_DONE:
+                print(payload.hex())
+        return 0
+    attrs = b"".join(encode_attr(a) for a in argv[3:])
+    g.send(fam, NLM_F_REQUEST | NLM_F_ACK, cmd, 1, attrs)
+    for mtype, mflags, payload in g.replies():
+        if mtype == NLMSG_ERROR:
+            err, msg = error_and_extack(mflags, payload)
+            print("errno %d" % -err)
+            print("extack %s" % msg)
+            return 2 if err else 0
+    return 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv))
+    except (OSError, KeyError, ValueError) as e:
+        sys.stderr.write("nlraw.py: %s\n" % e)
+        sys.exit(1)

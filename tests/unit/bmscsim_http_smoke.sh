@@ -1,0 +1,164 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Loopback smoke test of bmsc-sim's MSK-request endpoint: bmsc-sim listens
+# on 127.0.0.1 (ephemeral port), curl POSTs an mbmsMSKRequest with HTTP
+# Digest.  The Digest password, base64(MRK), is computed here with openssl
+# from Ks_NAF, independently of bmsc-sim and libmikey.
+#
+# Asserts: 401 with the 3GPP realm without credentials; 200 and an
+# mbmsMSKResponse with the right credentials, followed by a MIKEY push;
+# 401 for a wrong password and an unknown B-TID; 400 for a malformed body;
+# 401 "negotiation indication required" with --demand-rebootstrap; and the
+# request count bmsc-sim reports.  Everything is bounded by timeouts.
+set -eu
+
+BIN=${MBMS_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/userspace/bin}
+SIM=$BIN/bmsc-sim
+KS=1111111111111111111111111111111111111111111111111111111111111111
+BTID=tid1@bsf.example.org
+FQDN=bmsc.example.org
+
+for tool in curl openssl jq timeout; do
+	command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }
+done
+
+work=$(mktemp -d)
+sim_pid=
+cleanup() {
+	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	sed 's/^/  sim: /' "$work/err" >&2 || true
+	sed 's/^/  json: /' "$work/out" >&2 || true
+	exit 1
+}
+pass() { echo "ok: $*"; }
+
+printf 'btid=%s\nks_naf=%s\nlifetime=3600\nnaf_id=%s\n' "$BTID" "$KS" "$FQDN" \
+	> "$work/gba"
+PW=$(printf '\001mbms-mrk\000\010' |
+	openssl dgst -sha256 -mac HMAC -macopt "hexkey:$KS" -binary | base64)
+[ "$PW" = "IT0hyzSo0sCl9vi7V+ncqJd77QhRJm8Lc1deRARAutI=" ] ||
+	fail "openssl computed an unexpected MRK ($PW)"
+
+cat > "$work/req.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<mbmsMSKRequest xmlns="urn:3GPP:metadata:2005:MBMS:mskRequest">
+  <MSK><keyDomainID>APEQ</keyDomainID><MSKID>AAEAAA==</MSKID></MSK>
+  <MSK><keyDomainID>APEQ</keyDomainID><MSKID>AAEAIw==</MSKID></MSK>
+</mbmsMSKRequest>
+EOF
+printf '<mbmsMSKRequest' > "$work/bad.xml"
+
+# start_sim EXTRA_ARGS...: run bmsc-sim, wait for its port.
+start_sim() {
+	: > "$work/out"
+	# UE port 9 (discard): the MIKEY push goes nowhere that listens.
+	timeout 30 "$SIM" -j --duration 25 --fqdn "$FQDN" \
+		--ue 127.0.0.1:9 --gba-file "$work/gba" --http 127.0.0.1:0 \
+		"$@" > "$work/out" 2> "$work/err" &
+	sim_pid=$!
+	i=0
+	port=
+	while [ $i -lt 50 ]; do
+		port=$(jq -r 'select(.event == "http-listening") | .port' \
+			"$work/out" 2>/dev/null | head -n1)
+		[ -n "$port" ] && break
+		kill -0 "$sim_pid" 2>/dev/null || fail "bmsc-sim exited early"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$port" ] || fail "bmsc-sim did not report its HTTP port"
+	URL="http://127.0.0.1:$port/keymanagement?requesttype=msk-request"
+}
+
+stop_sim() {
+	kill -TERM "$sim_pid"
+	wait "$sim_pid" || fail "bmsc-sim exit status $?"
+	sim_pid=
+}
+
+# post FILE [curl args...]: prints the HTTP status of the last response.
+post() {
+	f=$1
+	shift
+	curl -s --max-time 5 -A "bmsc-sim-smoke 3gpp-gba" -o "$work/body" \
+		-D "$work/hdr" -w '%{http_code}' -X POST \
+		-H 'Content-Type: application/mbms-msk+xml' \
+		--data-binary "@$f" "$@" "$URL"
+}
+
+start_sim
+
+code=$(post "$work/req.xml")
+[ "$code" = 401 ] || fail "no credentials: expected 401, got $code"
+grep -qi "^WWW-Authenticate: Digest .*realm=\"3GPP-bootstrapping@$FQDN\"" \
+	"$work/hdr" || fail "401 without the 3GPP Digest challenge"
+pass "401 with realm 3GPP-bootstrapping@$FQDN without credentials"
+
+# curl --digest: one unauthenticated request, then the authenticated one.
+code=$(post "$work/req.xml" --digest -u "$BTID:$PW")
+[ "$code" = 200 ] || fail "right credentials: expected 200, got $code"
+grep -qi '^Content-Type: application/mbms-msk-response+xml' "$work/hdr" ||
+	fail "200 without the mbms-msk-response content type"
+grep -q '<mbmsMSKResponse xmlns="urn:3GPP:metadata:2005:MBMS:mskResponse">' \
+	"$work/body" || fail "no mbmsMSKResponse in the body"
+[ "$(grep -c '<ResponseCode>200</ResponseCode>' "$work/body")" = 1 ] &&
+	[ "$(grep -c '<ResponseCode>404</ResponseCode>' "$work/body")" = 1 ] ||
+	fail "expected one 200 (current MSK) and one 404 (Key Number 0x23)"
+pass "200 with Digest B-TID/base64(MRK), response codes 200 + 404"
+
+code=$(post "$work/req.xml" --digest -u "$BTID:wrong$PW")
+[ "$code" = 401 ] || fail "wrong password: expected 401, got $code"
+code=$(post "$work/req.xml" --digest -u "nosuch@bsf:$PW")
+[ "$code" = 401 ] || fail "unknown B-TID: expected 401, got $code"
+pass "401 for a wrong password and for an unknown B-TID"
+
+code=$(post "$work/bad.xml" --digest -u "$BTID:$PW")
+[ "$code" = 400 ] || fail "malformed XML: expected 400, got $code"
+pass "400 for a malformed request body"
+
+# The MSK push that follows the 200 must have happened before we stop.
+sleep 0.3
+stop_sim
+exitev=$(jq -c 'select(.event == "exit")' "$work/out")
+[ -n "$exitev" ] || fail "no exit event"
+# 1 + 2 (digest) + 2 + 2 + 2 = 9 requests, one of them a 200.
+n=$(echo "$exitev" | jq .http_requests)
+[ "$n" = 9 ] || fail "bmsc-sim counted $n HTTP requests, expected 9"
+[ "$(echo "$exitev" | jq .http_200)" = 1 ] || fail "http_200 != 1"
+[ "$(echo "$exitev" | jq .http_401)" = 7 ] || fail "http_401 != 7"
+[ "$(echo "$exitev" | jq .http_400)" = 1 ] || fail "http_400 != 1"
+[ "$(jq -s '[.[] | select(.event == "http-request")] | length' "$work/out")" = 9 ] ||
+	fail "not one http-request event per request"
+# Two pushes: the scheduled one at 0 and the one the request asked for.
+[ "$(echo "$exitev" | jq .msk_sent)" = 2 ] ||
+	fail "expected 2 MSK pushes, got $(echo "$exitev" | jq .msk_sent)"
+grep -q "HTTP requests 9 " "$work/err" || fail "no request count in the log"
+pass "request count 9 in the JSON exit event and the log; MSK pushed after 200"
+
+# Re-bootstrap demanded: a correct request with the initial key gets 401.
+start_sim --demand-rebootstrap
+code=$(post "$work/req.xml" --digest -u "$BTID:$PW")
+[ "$code" = 401 ] || fail "stale key: expected 401, got $code"
+stop_sim
+nir=$(jq -s '[.[] | select(.event == "http-request" and .status == 401 and
+	(.reason | test("negotiation indication required")))] | length' "$work/out")
+[ "$nir" = 1 ] || fail "no 'negotiation indication required' verdict"
+[ "$(jq 'select(.event == "exit") | .http_requests' "$work/out")" = 2 ] ||
+	fail "expected 2 requests in the re-bootstrap run"
+pass "401 negotiation indication required with --demand-rebootstrap"
+
+# 503 + Retry-After window.
+start_sim --fault http-503@0-20 --retry-after 7
+code=$(post "$work/req.xml" --digest -u "$BTID:$PW")
+[ "$code" = 503 ] || fail "http-503 fault: expected 503, got $code"
+grep -qi '^Retry-After: 7' "$work/hdr" || fail "503 without Retry-After: 7"
+stop_sim
+pass "503 with Retry-After during an http-503 window"
+echo "bmscsim_http_smoke: all passed"

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bmsc-sim: the scenario timeline (MTK use windows, MTK message times and
+ * repeats, MSK rollover placement and delivery, the key in use at any
+ * instant, faults, limits) and the option parsers for times and faults.
+ */
+#include <stdlib.h>
+
+#include "options.h"
+#include "schedule.h"
+#include "test.h"
+
+static struct sched_cfg base(void)
+{
+	return (struct sched_cfg){
+		.duration_ms = 30000,
+		.start_ms = 2000,
+		.mtk_period_ms = 10000,
+		.mtk_delta_ms = 1000,
+		.mtk_repeat_ms = 2000,
+		.msk_lead_ms = 2000,
+	};
+}
+
+static size_t count_kind(const struct sched *s, enum sched_kind k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n_ev; i++)
+		n += s->ev[i].kind == k;
+	return n;
+}
+
+/* The times of the MTK messages for (msk, mtk_id), in order. */
+static size_t mtk_times(const struct sched *s, uint16_t msk, uint16_t id,
+			uint64_t *t, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n_ev && n < max; i++)
+		if (s->ev[i].kind == SCHED_MTK && s->ev[i].msk == msk &&
+		    s->ev[i].mtk_id == id)
+			t[n++] = s->ev[i].t_ms;
+	return n;
+}
+
+static void test_basic(void)
+{
+	struct sched_cfg c = base();
+	struct sched s;
+	uint16_t msk, id;
+	uint64_t t[16];
+	char err[256];
+	size_t i;
+
+	CHECK(sched_build(&c, &s, err, sizeof(err)) == 0);
+	CHECK(s.n_mtks == 3 && s.n_msks == 1);
+	/* Sorted, and the run ends with SCHED_END at the duration. */
+	for (i = 1; i < s.n_ev; i++)
+		CHECK(s.ev[i - 1].t_ms <= s.ev[i].t_ms);
+	CHECK(s.ev[s.n_ev - 1].kind == SCHED_END &&
+	      s.ev[s.n_ev - 1].t_ms == 30000);
+	/* MSK 0 becomes current, then is pushed, both at 0, in that order. */
+	CHECK(s.ev[0].kind == SCHED_MSK_NEW && s.ev[0].t_ms == 0);
+	CHECK(s.ev[1].kind == SCHED_MSK_PUSH && s.ev[1].t_ms == 0);
+	/* MTK 1: delta before use (2000), every 2 s while pending or in use. */
+	CHECK(mtk_times(&s, 0, 1, t, 16) == 6);
+	CHECK(t[0] == 1000 && t[1] == 3000 && t[5] == 11000);
+	CHECK(mtk_times(&s, 0, 2, t, 16) == 6);
+	CHECK(t[0] == 11000 && t[5] == 21000);
+	/* The last MTK's repeats stop at the end of the run. */
+	CHECK(mtk_times(&s, 0, 3, t, 16) == 5);
+	CHECK(t[0] == 21000 && t[4] == 29000);
+	/* Only the first message of each MTK is not a repeat. */
+	for (i = 0; i < s.n_ev; i++) {
+		const struct sched_event *e = &s.ev[i];
+
+		if (e->kind != SCHED_MTK)
+			continue;
+		CHECK(mtk_times(&s, e->msk, e->mtk_id, t, 16) > 0);
+		CHECK(e->repeat == (e->t_ms != t[0]));
+	}
+	/* The key at each instant switches exactly at the boundaries. */
+	CHECK(!sched_key_at(&s, 1999, &msk, &id));
+	CHECK(sched_key_at(&s, 2000, &msk, &id) && msk == 0 && id == 1);
+	CHECK(sched_key_at(&s, 11999, &msk, &id) && id == 1);
+	CHECK(sched_key_at(&s, 12000, &msk, &id) && id == 2);
+	CHECK(sched_key_at(&s, 29999, &msk, &id) && id == 3);
+	CHECK(!sched_key_at(&s, 30000, &msk, &id));
+	CHECK(sched_last_mtk_id(&s, 0) == 3);
+	CHECK(sched_mtk_use_ms(&s, 2) == 22000);
+	sched_free(&s);
+}
+
+static void test_repeat_once(void)
+{
+	struct sched_cfg c = base();
+	struct sched s;
+	char err[256];
+
+	c.mtk_repeat_ms = 0;
+	CHECK(sched_build(&c, &s, err, sizeof(err)) == 0);
+	CHECK(count_kind(&s, SCHED_MTK) == 3);
+	sched_free(&s);
+}
+
+static void test_rollover(void)
+{
+	static const enum msk_delivery modes[] = {
+		MSK_DELIVER_PUSH, MSK_DELIVER_PULL, MSK_DELIVER_NONE };
+	struct sched_cfg c = base();
+	struct sched s;
+	uint16_t msk, id;
+	uint64_t t[16];
+	char err[256];
+	size_t i, m;
+
+	c.duration_ms = 60000;
+	c.rollover_ms[0] = 15000;	/* next boundary: MTK 2 at 22000 */
+	c.rollover_ms[1] = 42000;	/* exactly a boundary: MTK 4 */
+	c.n_rollovers = 2;
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		c.rollover_delivery = modes[m];
+		CHECK(sched_build(&c, &s, err, sizeof(err)) == 0);
+		CHECK(s.n_msks == 3 && s.n_mtks == 6);
+		CHECK(s.first_mtk[1] == 2 && s.first_mtk[2] == 4);
+		CHECK(sched_key_at(&s, 21999, &msk, &id) && msk == 0 && id == 2);
+		CHECK(sched_key_at(&s, 22000, &msk, &id) && msk == 1 && id == 1);
+		CHECK(sched_key_at(&s, 41999, &msk, &id) && msk == 1 && id == 2);
+		CHECK(sched_key_at(&s, 42000, &msk, &id) && msk == 2 && id == 1);
+		CHECK(sched_last_mtk_id(&s, 0) == 2);
+		CHECK(sched_last_mtk_id(&s, 2) == 2);
+		/* The first MTK message under MSK 1 goes out at 21000 ... */
+		CHECK(mtk_times(&s, 1, 1, t, 16) >= 1 && t[0] == 21000);
+		/* ... so MSK 1 is current (and delivered) lead earlier. */
+		for (i = 0; i < s.n_ev; i++) {
+			const struct sched_event *e = &s.ev[i];
+
+			if (e->kind == SCHED_MSK_NEW && e->msk == 1)
+				CHECK(e->t_ms == 19000);
+			if (e->kind == SCHED_MSK_PUSH && e->msk == 1)
+				CHECK(e->t_ms == 19000 &&
+				      modes[m] == MSK_DELIVER_PUSH);
+			if (e->kind == SCHED_PULL)
+				CHECK(modes[m] == MSK_DELIVER_PULL &&
+				      (e->t_ms == 19000 || e->t_ms == 39000));
+		}
+		CHECK(count_kind(&s, SCHED_MSK_NEW) == 3);
+		CHECK(count_kind(&s, SCHED_MSK_PUSH) ==
+		      (modes[m] == MSK_DELIVER_PUSH ? 3 : 1));
+		CHECK(count_kind(&s, SCHED_PULL) ==
+		      (modes[m] == MSK_DELIVER_PULL ? 2 : 0));
+		sched_free(&s);
+	}
+}
+
+static void test_faults_and_pulls(void)
+{
+	struct sched_cfg c = base();
+	struct sched s;
+	char err[256];
+	size_t i, seen = 0;
+
+	c.pull_ms[0] = 5000;
+	c.n_pulls = 1;
+	c.faults[0] = (struct sched_fault){ .kind = FAULT_HTTP_503,
+					    .at_ms = 4000, .until_ms = 40000 };
+	c.faults[1] = (struct sched_fault){ .kind = FAULT_MTK_REPLAY,
+					    .at_ms = 8000 };
+	c.n_faults = 2;
+	CHECK(sched_build(&c, &s, err, sizeof(err)) == 0);
+	for (i = 0; i < s.n_ev; i++) {
+		const struct sched_event *e = &s.ev[i];
+
+		if (e->kind == SCHED_PULL)
+			CHECK(e->t_ms == 5000 && ++seen);
+		if (e->kind == SCHED_FAULT)
+			CHECK((e->fault == 0 && e->t_ms == 4000) ||
+			      (e->fault == 1 && e->t_ms == 8000));
+		/* A window past the end is cut at the end of the run. */
+		if (e->kind == SCHED_FAULT_END)
+			CHECK(e->fault == 0 && e->t_ms == 30000 &&
+			      i == s.n_ev - 2);
+	}
+	CHECK(seen == 1);
+	CHECK(count_kind(&s, SCHED_FAULT_END) == 1);
+	sched_free(&s);
+}
+
+static void expect_err(struct sched_cfg c, const char *msg)
+{
+	struct sched s;
+	char err[256] = "";
+
+	CHECK(sched_build(&c, &s, err, sizeof(err)) == -1);
+	CHECK(s.ev == NULL);
+	if (!strstr(err, msg)) {
+		test_failed++;
+		fprintf(stderr, "schedule error '%s' lacks '%s'\n", err, msg);
+	}
+}
+
+static void test_errors(void)
+{
+	struct sched_cfg c;
+
+	c = base();
+	c.mtk_delta_ms = 2001;
+	expect_err(c, "before the simulator starts");
+	c = base();
+	c.mtk_period_ms = 0;
+	expect_err(c, "MTK period");
+	c = base();
+	c.duration_ms = 0;
+	expect_err(c, "duration");
+	c = base();
+	c.start_ms = 30000;
+	expect_err(c, "stream start");
+	c = base();
+	c.rollover_ms[0] = 2000;
+	c.n_rollovers = 1;
+	expect_err(c, "not after the stream start");
+	c = base();
+	c.rollover_ms[0] = 25000;	/* boundary 32000: after the run */
+	c.n_rollovers = 1;
+	expect_err(c, "after the last MTK");
+	c = base();
+	c.rollover_ms[0] = 13000;
+	c.rollover_ms[1] = 14000;	/* same boundary, 22000 */
+	c.n_rollovers = 2;
+	expect_err(c, "same MTK boundary");
+	c = base();
+	c.rollover_ms[0] = 14000;
+	c.rollover_ms[1] = 13000;
+	c.n_rollovers = 2;
+	expect_err(c, "increasing");
+	c = base();
+	c.start_ms = 3000;
+	c.msk_lead_ms = 100000;
+	c.rollover_ms[0] = 4000;
+	c.n_rollovers = 1;
+	expect_err(c, "before the simulator starts");
+	c = base();
+	c.faults[0] = (struct sched_fault){ .kind = FAULT_HTTP_DROP,
+					    .at_ms = 5000, .until_ms = 5000 };
+	c.n_faults = 1;
+	expect_err(c, "window");
+	c = base();
+	c.faults[0] = (struct sched_fault){ .kind = FAULT_MTK_REPLAY,
+					    .at_ms = 30000 };
+	c.n_faults = 1;
+	expect_err(c, "after the end");
+	c = base();
+	c.pull_ms[0] = 31000;
+	c.n_pulls = 1;
+	expect_err(c, "after the end");
+	/* 24 h of 1 s MTKs under one MSK: more than 65535 MTK IDs. */
+	c = base();
+	c.duration_ms = SCHED_MAX_DURATION_MS;
+	c.mtk_period_ms = 1000;
+	c.mtk_repeat_ms = 0;
+	expect_err(c, "65535");
+	/* Bounded event count. */
+	c = base();
+	c.duration_ms = 3600 * 1000;
+	c.mtk_period_ms = 60000;
+	c.mtk_repeat_ms = 10;
+	expect_err(c, "more than 100000 events");
+}
+
+static void test_parse_time(void)
+{
+	char err[256];
+	uint64_t ms;
+
+	CHECK(parse_time_ms("10", &ms, err, sizeof(err)) == 0 && ms == 10000);
+	CHECK(parse_time_ms("2s", &ms, err, sizeof(err)) == 0 && ms == 2000);
+	CHECK(parse_time_ms("1.5", &ms, err, sizeof(err)) == 0 && ms == 1500);
+	CHECK(parse_time_ms("0.001", &ms, err, sizeof(err)) == 0 && ms == 1);
+	CHECK(parse_time_ms("250ms", &ms, err, sizeof(err)) == 0 && ms == 250);
+	CHECK(parse_time_ms("0", &ms, err, sizeof(err)) == 0 && ms == 0);
+	CHECK(parse_time_ms("86400", &ms, err, sizeof(err)) == 0 &&
+	      ms == 86400000);
+	CHECK(parse_time_ms("86401", &ms, err, sizeof(err)) == -1);
+	CHECK(parse_time_ms("", &ms, err, sizeof(err)) == -1);
+	CHECK(parse_time_ms("s", &ms, err, sizeof(err)) == -1);
+	CHECK(parse_time_ms("ms", &ms, err, sizeof(err)) == -1);
+	CHECK(parse_time_ms("1.", &ms, err, sizeof(err)) == -1);
+	CHECK(parse_time_ms(".5", &ms, err, sizeof(err)) == -1);
+	CHECK(parse_time_ms("1.2345", &ms, err, sizeof(err)) == -1);
+	CHECK(parse_time_ms("1.5ms", &ms, err, sizeof(err)) == -1);
+	CHECK(parse_time_ms("-1", &ms, err, sizeof(err)) == -1);
+	CHECK(parse_time_ms("0x10", &ms, err, sizeof(err)) == -1);
+	CHECK(parse_time_ms("1e3", &ms, err, sizeof(err)) == -1);
+	CHECK(parse_time_ms("1.a", &ms, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "'1.a' is not a time") != NULL);
+}
+
+static void test_parse_fault(void)
+{
+	struct sched_fault f;
+	char err[256];
+
+	CHECK(parse_fault("http-503@5-15", &f, err, sizeof(err)) == 0);
+	CHECK(f.kind == FAULT_HTTP_503 && f.at_ms == 5000 && f.until_ms == 15000);
+	CHECK(parse_fault("srtp-unknown-msk@12x80", &f, err, sizeof(err)) == 0);
+	CHECK(f.kind == FAULT_SRTP_UNKNOWN_MSK && f.at_ms == 12000 &&
+	      f.count == 80);
+	CHECK(parse_fault("srtp-unknown-msk@1.5", &f, err, sizeof(err)) == 0);
+	CHECK(f.count == 50 && f.at_ms == 1500);
+	CHECK(parse_fault("mtk-replay@800ms", &f, err, sizeof(err)) == 0);
+	CHECK(f.kind == FAULT_MTK_REPLAY && f.at_ms == 800);
+	CHECK(parse_fault("nosuch@1", &f, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "unknown fault 'nosuch'") != NULL);
+	CHECK(parse_fault("http-drop@5", &f, err, sizeof(err)) == -1);
+	CHECK(parse_fault("mtk-replay@5-6", &f, err, sizeof(err)) == -1);
+	CHECK(parse_fault("mtk-replay@5x3", &f, err, sizeof(err)) == -1);
+	CHECK(parse_fault("srtp-unknown-msk@5x0", &f, err, sizeof(err)) == -1);
+	CHECK(parse_fault("mtk-replay", &f, err, sizeof(err)) == -1);
+	CHECK(parse_fault("mtk-replay@", &f, err, sizeof(err)) == -1);
+	CHECK(parse_fault("http-refuse@a-b", &f, err, sizeof(err)) == -1);
+	CHECK(fault_parse(fault_name(FAULT_PULL_EXPIRED)) == FAULT_PULL_EXPIRED);
+	CHECK(msk_delivery_parse("pull") == MSK_DELIVER_PULL);
+	CHECK(msk_delivery_parse("pulled") == -1);
+}
+
+static void test_parse_addr(void)
+{
+	struct sockaddr_in a;
+	char err[256];
+
+	CHECK(parse_addr("239.1.2.3:5004", 0, true, &a, err, sizeof(err)) == 0);
+	CHECK(ntohs(a.sin_port) == 5004 &&
+	      ntohl(a.sin_addr.s_addr) == 0xef010203);
+	CHECK(parse_addr("10.0.0.1", 2269, false, &a, err, sizeof(err)) == 0);
+	CHECK(ntohs(a.sin_port) == 2269);
+	CHECK(parse_addr("10.0.0.1", 0, true, &a, err, sizeof(err)) == -1);
+	CHECK(parse_addr("10.0.0.1:70000", 0, true, &a, err, sizeof(err)) == -1);
+	CHECK(parse_addr("host:1", 0, true, &a, err, sizeof(err)) == -1);
+	CHECK(parse_addr("127.0.0.1:0", 0, true, &a, err, sizeof(err)) == 0);
+}
+
+int main(void)
+{
+	test_basic();
+	test_repeat_once();
+	test_rollover();
+	test_faults_and_pulls();
+	test_errors();
+	test_parse_time();
+	test_parse_fault();
+	test_parse_addr();
+	return test_summary("bmscsim_schedule_test");
+}

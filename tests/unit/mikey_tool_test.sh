@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# mikeytool: exit statuses, JSON fields, hex and binary input, -o, @FILE keys.
+set -u
+
+TOP=${MBMS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+BIN=${MBMS_BIN:-$TOP/build/userspace/bin}
+T=$BIN/mikeytool
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+# expect STATUS CMD...: run, compare the exit status
+expect() {
+	local want=$1; shift
+	"$@" >"$work/out" 2>"$work/err"
+	local rc=$?
+	if [[ $rc -eq $want ]]; then ok; else bad "'$*' exited $rc, want $want: $(cat "$work/err")"; fi
+}
+# field JSONFILE JQ-PATH WANT
+field() {
+	local got
+	got=$(jq -r "$2" "$1")
+	if [[ "$got" == "$3" ]]; then ok; else bad "$2 = '$got', want '$3'"; fi
+}
+
+MUK=00112233445566778899aabbccddeeff0123456789abcdeffedcba9876543210
+MSK=4d534b2d6b65792d30303031a55a0ff0
+MTK=e1f97a0d3e018be0d64fa32c06de4139
+SALT=0ec675ad498afeebb6960b3aabe6
+RAND=a0a1a2a3a4a5a6a7a8a9aaabacadaeaf
+WRONG=ff112233445566778899aabbccddeeff0123456789abcdeffedcba9876543210
+
+expect 0 $T --help
+grep -q "encode solicited-pull" "$work/out" && ok || bad "--help lacks the grammar"
+expect 2 $T
+expect 2 $T frobnicate
+expect 2 $T encode
+expect 2 $T encode nonsense
+
+# MSK message, streaming, V bit; key from a file
+echo $MUK >"$work/muk"
+expect 0 $T encode msk --muk @"$work/muk" --csb-id 0x1a2b3c4d --counter 100 \
+	--rand $RAND --idi bmsc.example.org --idr btid@bsf.example.org \
+	--key-domain 262001 --msk-id 0x00050001 --msk $MSK --seql 0 --sequ 100 \
+	--v --ssrc 0xdeadbeef --roc 0
+cp "$work/out" "$work/msk.hex"
+expect 0 $T decode -j --muk $MUK "$work/msk.hex"
+cp "$work/out" "$work/msk.json"
+field "$work/msk.json" .type msk
+field "$work/msk.json" .csb_id 439041101
+field "$work/msk.json" .counter 100
+field "$work/msk.json" .key_domain 262001
+field "$work/msk.json" .msk_id 327681
+field "$work/msk.json" .mtk_id null
+field "$work/msk.json" .rand $RAND
+field "$work/msk.json" .idi bmsc.example.org
+field "$work/msk.json" .idr btid@bsf.example.org
+field "$work/msk.json" .v true
+field "$work/msk.json" .mac_ok true
+field "$work/msk.json" .key $MSK
+field "$work/msk.json" .seql 0
+field "$work/msk.json" .sequ 100
+# without a key: no mac_ok, no key
+expect 0 $T decode -j "$work/msk.hex"
+field "$work/out" .mac_ok null
+field "$work/out" .key null
+# wrong key: mac_ok false, exit 3, no key printed
+expect 3 $T decode -j --muk $WRONG "$work/msk.hex"
+field "$work/out" .mac_ok false
+field "$work/out" .key null
+# stdin, and binary via -o
+expect 0 $T decode - <"$work/msk.hex"
+expect 0 $T encode msk --muk $MUK --csb-id 1 --counter 1 --rand $RAND \
+	--idi a --idr b --key-domain 262001 --msk-id 0x00050001 --msk $MSK \
+	--seql 0 --sequ 1 --download -o "$work/dl.bin"
+[[ $(head -c 1 "$work/dl.bin" | xxd -p) == 01 ]] && ok || bad "-o did not write binary"
+expect 0 $T decode -j --muk $MUK "$work/dl.bin"
+field "$work/out" .download true
+field "$work/out" .cs_map empty
+# verification answer, then decoded
+expect 0 $T encode verification --muk $MUK "$work/msk.hex"
+cp "$work/out" "$work/ver.hex"
+expect 0 $T decode -j "$work/ver.hex"
+field "$work/out" .type verification
+field "$work/out" .csb_id 439041101
+field "$work/out" .idr btid@bsf.example.org
+expect 3 $T encode verification --muk $WRONG "$work/msk.hex"
+expect 1 $T encode verification --muk $MUK "$work/dl.bin"	# no V bit
+
+# MTK message
+expect 0 $T encode mtk --msk $MSK --rand $RAND --csb-id 9 --counter 7 \
+	--key-domain 262001 --msk-id 0x00050001 --mtk-id 3 --mtk $MTK --salt $SALT
+cp "$work/out" "$work/mtk.hex"
+expect 0 $T decode -j --msk $MSK --rand $RAND "$work/mtk.hex"
+field "$work/out" .type mtk
+field "$work/out" .mtk_id 3
+field "$work/out" .msk_id 327681
+field "$work/out" .counter 7
+field "$work/out" .mac_ok true
+field "$work/out" .key $MTK
+field "$work/out" .salt $SALT
+field "$work/out" .rand null
+expect 3 $T decode -j --msk $MSK --rand ${RAND/a0/00} "$work/mtk.hex"
+field "$work/out" .mac_ok false
+expect 2 $T decode --muk $MUK "$work/mtk.hex"		# wrong kind of key
+expect 2 $T decode --msk $MSK "$work/mtk.hex"		# --rand missing
+expect 2 $T encode mtk --msk $MSK --rand $RAND --csb-id 9 --counter 7 \
+	--key-domain 262001 --msk-id 0x00050001 --mtk-id 3 --mtk $MTK	# no salt/download: build error
+# solicited pull
+expect 0 $T encode solicited-pull --muk $MUK --csb-id 5 --counter 9 \
+	--rand $RAND --idi bmsc.example.org --idr btid --key-domain 262001 \
+	--key-group 5
+cp "$work/out" "$work/pull.hex"
+expect 0 $T decode -j --muk $MUK "$work/pull.hex"
+field "$work/out" .type solicited-pull
+field "$work/out" .key_group 5
+field "$work/out" .key_number 0
+field "$work/out" .mac_ok true
+field "$work/out" .encr_len 0
+
+# malformed input: message and exit 1
+printf '01ff' >"$work/short.hex"
+expect 1 $T decode "$work/short.hex"
+grep -q "HDR: truncated" "$work/err" && ok || bad "no reason for a short message"
+printf 'zz' >"$work/junk"
+expect 1 $T decode "$work/junk"
+expect 1 $T decode "$work/does-not-exist"
+# argument errors name the option
+expect 2 $T encode msk --muk 00 --csb-id 1
+grep -q -- "--muk" "$work/err" && ok || bad "bad --muk not named"
+expect 2 $T encode mtk --v
+expect 2 $T encode msk --muk $MUK --csb-id 99999999999 --counter 1
+grep -q "out of range" "$work/err" && ok || bad "range error not explained"
+
+echo "mikey_tool_test: $pass passed, $fail failed"
+[[ $fail -eq 0 ]]

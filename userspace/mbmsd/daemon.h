@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mbmsd: the daemon's state and the functions that act on it.  Only the
+ * event loop's thread touches struct mbmsd; the request worker gets
+ * copies (worker.h).
+ *
+ *   rx.c        MIKEY messages: MSK push / validity / solicited pull on
+ *               the unicast port, MTK messages on the bearer, the
+ *               kernel's unknown-MKI events; decode (libmikey), ask the
+ *               policy, verify, store, install
+ *   state.c     groups, policy and key store set-up, persistence
+ *   requests.c  hand due MSK requests to the worker, apply results
+ *   status.c    the status report (text, JSON) and the client
+ *   loop.c      sockets, epoll, timers, signals, the status socket
+ *   mbmsd.c     main: options, configuration, start-up, reconcile
+ */
+#ifndef MBMSD_DAEMON_H
+#define MBMSD_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mbms/mikey.h"
+#include "config.h"
+#include "kernel.h"
+#include "policy.h"
+#include "store.h"
+#include "worker.h"
+
+/* Datagrams handled per socket per wake-up: bounded work, fair sockets. */
+#define MBMSD_RX_BURST		32
+
+/* Why a datagram was dropped before the policy saw it (libmikey codes). */
+struct mbmsd_counters {
+	uint64_t rx_datagrams;
+	uint64_t rx_msk_type;		/* MSK, validity, solicited pull */
+	uint64_t rx_mtk;
+	uint64_t decode_errors[__MIKEY_E_MAX];	/* by enum mikey_err */
+	uint64_t wrong_kind;		/* e.g. an MTK message on unicast */
+	uint64_t verifications_sent;
+	uint64_t mtk_installed;
+	uint64_t install_errors;
+	uint64_t kernel_events;
+	uint64_t store_errors;
+	uint64_t bootstraps;
+	uint64_t bootstrap_failures;
+	uint64_t requests_ok, requests_failed;
+};
+
+struct mbmsd {
+	struct mbmsd_config cfg;
+	struct pol_config pcfg;
+	struct pol_group groups[MBMSD_MAX_SESSIONS];
+	size_t ngroups;
+	struct pol_ue ue;
+	struct store store;
+	struct pol_rng rng;
+	struct kernel *kern;
+	struct worker *worker;		/* NULL in tests: no requests sent */
+	struct mbmsd_counters cnt;
+	/* Pending request of each group, for status: last outcome text. */
+	char last_outcome[MBMSD_MAX_SESSIONS][128];
+	bool persist;			/* save the store on change */
+};
+
+/* CLOCK_REALTIME in milliseconds: the policy's clock (see policy.h). */
+uint64_t mbmsd_now_ms(void);
+
+/* getrandom()-backed generator for the policy. */
+uint64_t mbmsd_random64(void *ctx);
+
+/*
+ * Build groups from the configuration (one per key domain + key group),
+ * initialise the policy, restore the store.  Returns 0 or -1 (logged).
+ */
+int mbmsd_setup_state(struct mbmsd *d);
+
+/* Copy policy state into the store and save it (if persist).  0 or -1. */
+int mbmsd_save(struct mbmsd *d);
+
+/* The MUK bytes of policy slot @slot if it still holds generation @gen. */
+const uint8_t *mbmsd_muk_bytes(const struct mbmsd *d, int slot, uint32_t gen);
+
+/* ---- rx.c ----------------------------------------------------------- */
+
+/*
+ * One datagram from the unicast MIKEY port.  If a verification message
+ * must be sent back, it is written to @reply (capacity @cap) and its
+ * length returned; otherwise 0.
+ */
+size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
+		  uint64_t now, uint8_t *reply, size_t cap);
+
+/*
+ * One datagram from an MTK socket.  The MTK goes into every configured
+ * session of the message's key domain + key group.
+ */
+void rx_mtk(struct mbmsd *d, const uint8_t *buf, size_t len, uint64_t now);
+
+/* A kernel KEY_NEEDED notification. */
+void rx_kernel_event(struct mbmsd *d, const struct mbms_event *ev,
+		     uint64_t now);
+
+/* ---- requests.c ------------------------------------------------------ */
+
+/* Hand a due request to the worker if it is idle. */
+void requests_dispatch(struct mbmsd *d, uint64_t now);
+/* Apply a finished worker result. */
+void requests_complete(struct mbmsd *d, struct worker_result *res,
+		       uint64_t now);
+/* Build the worker job for @rq (used by dispatch and tests). */
+int requests_make_job(struct mbmsd *d, const struct pol_request *rq,
+		      struct worker_job *job);
+
+/* ---- status.c -------------------------------------------------------- */
+
+void status_write(struct mbmsd *d, FILE *out, bool json, uint64_t now);
+/* The client: connect to @sock, print the report.  Exit status. */
+int status_client(const char *sock, bool json);
+
+#endif /* MBMSD_DAEMON_H */

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mbmsd MSK requests: turn the policy's due requests into worker jobs and
+ * the worker's results into policy input, MUK changes and log lines.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mbms/common.h"
+#include "daemon.h"
+
+int requests_make_job(struct mbmsd *d, const struct pol_request *rq,
+		      struct worker_job *job)
+{
+	const struct pol_group *g = rq->group;
+	const struct pol_muk *cur = pol_muk_current(&d->ue);
+	struct gba_keys k;
+
+	memset(job, 0, sizeof(*job));
+	job->group = (size_t)(g - d->groups);
+	job->bootstrap_first = rq->bootstrap_first;
+	snprintf(job->gba_cmd, sizeof(job->gba_cmd), "%s", d->cfg.gba_cmd);
+	job->gba_timeout_s = d->cfg.gba_timeout_s;
+	snprintf(job->req.base_uri, sizeof(job->req.base_uri), "%s",
+		 d->cfg.bmsc_uri);
+	/* Key Number 0: "the current MSK" of the group (§6.3.2.2.4). */
+	memcpy(job->req.msks[0].key_domain, g->key_domain, POL_KEY_DOMAIN_LEN);
+	job->req.msks[0].msk_id = (uint32_t)g->key_group << 16 |
+				  POL_KEY_NUMBER_CURRENT;
+	job->req.nmsks = 1;
+	if (job->bootstrap_first)
+		return 0;
+	if (!cur || !mbmsd_muk_bytes(d, d->ue.cur, cur->gen)) {
+		job->bootstrap_first = true;	/* nothing to sign with */
+		return 0;
+	}
+	memset(&k, 0, sizeof(k));
+	memcpy(k.ks_naf, d->store.muk[d->ue.cur].ks_naf, GBA_KEY_LEN);
+	if (gba_derive(&k)) {
+		gba_keys_wipe(&k);
+		return -1;
+	}
+	snprintf(job->req.btid, sizeof(job->req.btid), "%s",
+		 d->store.muk[d->ue.cur].btid);
+	memcpy(job->req.password, k.password, sizeof(job->req.password));
+	job->muk_gen = cur->gen;
+	gba_keys_wipe(&k);
+	return 0;
+}
+
+void requests_dispatch(struct mbmsd *d, uint64_t now)
+{
+	struct pol_request rq;
+	struct worker_job *job;
+
+	/*
+	 * One job at a time: a bootstrap finishes before the next request
+	 * is built, so two groups never bootstrap back to back.
+	 */
+	if (!d->worker || worker_busy(d->worker))
+		return;
+	if (!pol_take_due(&d->ue, now, &rq))
+		return;
+	job = calloc(1, sizeof(*job));
+	if (!job || requests_make_job(d, &rq, job) ||
+	    worker_submit(d->worker, job)) {
+		log_err("cannot start the MSK request for key group 0x%04x",
+			rq.group->key_group);
+		pol_request_result(&d->ue, rq.group, POL_RES_FAILED, 0, 0, now,
+				   &d->rng);
+	} else {
+		log_info("MSK request for key group 0x%04x%s",
+			 rq.group->key_group,
+			 rq.bootstrap_first ? " (GBA bootstrap first)" : "");
+	}
+	if (job) {
+		secure_zero(job, sizeof(*job));
+		free(job);
+	}
+}
+
+void requests_complete(struct mbmsd *d, struct worker_result *res,
+		       uint64_t now)
+{
+	struct pol_group *g;
+	struct store_muk *m;
+	uint32_t gen = res->muk_gen;
+	int slot;
+
+	if (res->group >= d->ngroups)
+		goto out;
+	g = &d->groups[res->group];
+	if (res->bootstrap_failed) {
+		d->cnt.bootstrap_failures++;
+		log_warn("GBA bootstrap failed: %s", res->bootstrap_err);
+	}
+	if (res->bootstrapped) {
+		gen = d->store.next_gen++;
+		slot = pol_muk_bootstrapped(&d->ue, gen,
+					    now + res->keys.lifetime_s * 1000);
+		m = &d->store.muk[slot];
+		secure_zero(m, sizeof(*m));
+		m->present = true;
+		m->gen = gen;
+		m->expires_ms = now + res->keys.lifetime_s * 1000;
+		memcpy(m->ks_naf, res->keys.ks_naf, sizeof(m->ks_naf));
+		snprintf(m->btid, sizeof(m->btid), "%s", res->keys.btid);
+		d->cnt.bootstraps++;
+		log_info("GBA bootstrap: B-TID %s, key lifetime %llu s",
+			 res->keys.btid,
+			 (unsigned long long)res->keys.lifetime_s);
+	}
+	if (res->out.result == POL_RES_OK)
+		d->cnt.requests_ok++;
+	else
+		d->cnt.requests_failed++;
+	snprintf(d->last_outcome[res->group], sizeof(d->last_outcome[0]), "%s",
+		 res->out.detail);
+	log_info("MSK request for key group 0x%04x: %s", g->key_group,
+		 res->out.detail);
+	pol_request_result(&d->ue, g, res->out.result, res->out.retry_after_ms,
+			   gen, now, &d->rng);
+	mbmsd_save(d);
+out:
+	gba_keys_wipe(&res->keys);
+}

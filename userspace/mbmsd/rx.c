@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mbmsd receive paths: MIKEY datagrams and kernel events.
+ *
+ * Order on every path, as in WireGuard's receive path: check framing
+ * (libmikey's decoder, bounded), cheap checks on unauthenticated fields
+ * (policy), then the MAC -- at most two MAC computations per datagram, one
+ * per candidate MUK -- then replay and policy, and only then store,
+ * install, reply.  A message that does not authenticate changes nothing
+ * but a counter.
+ */
+#include <string.h>
+
+#include "mbms/common.h"
+#include "mbms/nl.h"
+#include "daemon.h"
+
+/* One decoded message at a time: the loop is single-threaded. */
+static struct mikey_msg msg;
+
+static void count_decode_error(struct mbmsd *d, int rc,
+			       const struct mikey_error *e, const char *where)
+{
+	if (rc > 0 && rc < __MIKEY_E_MAX)
+		d->cnt.decode_errors[rc]++;
+	log_debug("%s: dropped: %s", where, e->msg[0] ? e->msg :
+		  mikey_strerror(rc));
+}
+
+static void for_group_sessions(struct mbmsd *d, const uint8_t *kd,
+			       uint16_t kg, void (*fn)(struct mbmsd *d,
+			       const struct mbmsd_session *s, void *arg),
+			       void *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->cfg.nsessions; i++) {
+		const struct mbmsd_session *s = &d->cfg.sessions[i];
+
+		if (s->key_group == kg &&
+		    !memcmp(s->key_domain, kd, POL_KEY_DOMAIN_LEN))
+			fn(d, s, arg);
+	}
+}
+
+static void remove_msk_from(struct mbmsd *d, const struct mbmsd_session *s,
+			    void *arg)
+{
+	kernel_remove_msk(d->kern, s->id, *(const uint32_t *)arg);
+}
+
+static uint8_t suite_from_sp(const struct mikey_msg *m)
+{
+	uint64_t tag = 10;
+
+	if (m->n_sp && mikey_sp_get(&m->sp[0], MIKEY_SRTP_AUTH_TAG_LEN, &tag) &&
+	    tag == 4)
+		return MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
+	return MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80;
+}
+
+/* Try the candidate MUKs; the index that verified, or -1. */
+static int verify_with_candidates(struct mbmsd *d, const struct pol_muk_ref *c,
+				  size_t n, enum pol_reason *why)
+{
+	struct mikey_error e;
+	const uint8_t *muk;
+	size_t i;
+	int rc;
+
+	*why = POL_R_AUTH;
+	for (i = 0; i < n; i++) {
+		muk = mbmsd_muk_bytes(d, c[i].slot, c[i].gen);
+		if (!muk)
+			continue;
+		rc = mikey_verify_decrypt(&msg, muk, MIKEY_MUK_LEN, NULL, 0, &e);
+		if (rc == MIKEY_OK)
+			return (int)i;
+		if (rc != MIKEY_E_MAC) {
+			/* Authentic but malformed key data: act on nothing. */
+			count_decode_error(d, rc, &e, "MSK message");
+			*why = POL_R_MALFORMED;
+			return -1;
+		}
+	}
+	return -1;
+}
+
+size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
+		  uint64_t now, uint8_t *reply, size_t cap)
+{
+	struct pol_muk_ref c[2];
+	struct pol_msk_action act;
+	struct mikey_error e;
+	enum pol_msg_kind kind;
+	enum pol_reason why;
+	uint32_t msk_id, counter;
+	uint64_t seql = 0, sequ = 0;
+	size_t n, rlen = 0;
+	int rc, ok;
+
+	d->cnt.rx_datagrams++;
+	rc = mikey_decode(buf, len, &msg, &e);
+	if (rc) {
+		count_decode_error(d, rc, &e, "unicast");
+		goto out;
+	}
+	if ((msg.kind != MIKEY_KIND_MSK &&
+	     msg.kind != MIKEY_KIND_SOLICITED_PULL) || !msg.ext.has_msk_id) {
+		d->cnt.wrong_kind++;
+		log_debug("unicast: dropped a %s message",
+			  mikey_kind_name(msg.kind));
+		goto out;
+	}
+	d->cnt.rx_msk_type++;
+	msk_id = msg.ext.msk_id;
+	kind = pol_classify_msk_msg(msk_id, msg.kemac.encr_len > 0, msg.hdr.v,
+				    &why);
+	if (kind == POL_MSG_INVALID) {
+		pol_msk_msg_unauthenticated(&d->ue, why);
+		goto out;
+	}
+	n = pol_muk_candidates(&d->ue, kind, now, c, &why);
+	ok = n ? verify_with_candidates(d, c, n, &why) : -1;
+	if (ok < 0) {
+		/* Unauthenticated: counted, never acted upon. */
+		pol_msk_msg_unauthenticated(&d->ue, why);
+		log_debug("MSK-type message for MSK 0x%08x not accepted: %s",
+			  msk_id, pol_reason_name(why));
+		goto out;
+	}
+	if (kind != POL_MSG_SOLICITED_PULL) {
+		if (msg.n_keys < 1 || !msg.has_rand ||
+		    msg.rand_len != STORE_RAND_LEN) {
+			pol_msk_msg_unauthenticated(&d->ue, POL_R_MALFORMED);
+			goto out;
+		}
+		if (msg.keys[0].key_len == 0)
+			kind = POL_MSG_VALIDITY;
+		else if (msg.keys[0].key_len != STORE_KEY_LEN) {
+			pol_msk_msg_unauthenticated(&d->ue, POL_R_MALFORMED);
+			goto out;
+		}
+		seql = msg.keys[0].seql;
+		sequ = msg.keys[0].sequ;
+		if (seql > UINT32_MAX || sequ > UINT32_MAX) {
+			pol_msk_msg_unauthenticated(&d->ue, POL_R_MALFORMED);
+			goto out;
+		}
+	}
+	counter = (uint32_t)msg.t.value;
+	act = pol_msk_msg_authenticated(&d->ue, kind, &c[ok],
+					msg.ext.key_domain, msk_id, counter,
+					(uint32_t)seql, (uint32_t)sequ, now,
+					&d->rng);
+	if (act.verdict != POL_OK) {
+		log_info("MSK-type message for MSK 0x%08x refused: %s", msk_id,
+			 pol_reason_name(act.verdict));
+		goto out;
+	}
+	if (act.drop_msk) {
+		for_group_sessions(d, msg.ext.key_domain,
+				   pol_key_group(act.dropped_msk_id),
+				   remove_msk_from, &act.dropped_msk_id);
+		store_mtk_del_msk(&d->store, act.dropped_msk_id);
+		store_msk_del(&d->store, msg.ext.key_domain, act.dropped_msk_id);
+		log_info("MSK 0x%08x dropped", act.dropped_msk_id);
+	}
+	if (act.store_msk) {
+		if (!store_msk_put(&d->store, msg.ext.key_domain, msk_id,
+				   msg.keys[0].key, msg.rand, suite_from_sp(&msg),
+				   now))
+			log_err("key store full: MSK 0x%08x not kept", msk_id);
+		else
+			log_info("MSK 0x%08x accepted (MTK IDs %llu..%llu)",
+				 msk_id, (unsigned long long)seql + 1,
+				 (unsigned long long)sequ);
+	} else if (kind == POL_MSG_VALIDITY && !act.drop_msk) {
+		log_info("MSK 0x%08x validity now %llu..%llu", msk_id,
+			 (unsigned long long)seql, (unsigned long long)sequ);
+	}
+	if (kind == POL_MSG_SOLICITED_PULL)
+		log_info("solicited pull for key group 0x%04x accepted%s%s",
+			 pol_key_group(msk_id),
+			 c[ok].expired ? " under the expired last negotiated MUK" : "",
+			 act.bootstrap_first ? ": GBA bootstrap before the request" : "");
+	/* Persist before anything leaves: kill -9 loses nothing accepted. */
+	mbmsd_save(d);
+	if (msg.hdr.v) {
+		const uint8_t *muk = mbmsd_muk_bytes(d, c[ok].slot, c[ok].gen);
+
+		rc = muk ? mikey_encode_verification(&msg, muk, MIKEY_MUK_LEN,
+						     reply, cap, &rlen, &e) :
+			   MIKEY_E_KEY;
+		if (rc) {
+			log_err("cannot build the verification message: %s",
+				mikey_strerror(rc));
+			rlen = 0;
+		} else {
+			d->cnt.verifications_sent++;
+		}
+	}
+out:
+	mikey_msg_clear(&msg);
+	return rlen;
+}
+
+struct install_arg {
+	uint32_t msk_id;
+	uint16_t mtk_id;
+	const uint8_t *key, *salt;
+	uint64_t now;
+};
+
+static void install_into(struct mbmsd *d, const struct mbmsd_session *s,
+			 void *arg)
+{
+	const struct install_arg *a = arg;
+
+	store_mtk_put(&d->store, s->id, a->msk_id, a->mtk_id, a->key, a->salt,
+		      a->now);
+}
+
+static void install_kernel(struct mbmsd *d, const struct mbmsd_session *s,
+			   void *arg)
+{
+	const struct install_arg *a = arg;
+
+	if (kernel_install_mtk(d->kern, s->id, a->msk_id, a->mtk_id, a->key,
+			       a->salt)) {
+		d->cnt.install_errors++;
+		return;
+	}
+	d->cnt.mtk_installed++;
+	log_info("MTK %u of MSK 0x%08x installed in session %u (%s)",
+		 a->mtk_id, a->msk_id, s->id, s->name);
+}
+
+void rx_mtk(struct mbmsd *d, const uint8_t *buf, size_t len, uint64_t now)
+{
+	struct install_arg ia;
+	struct mikey_error e;
+	struct store_msk *sm;
+	struct pol_msk *pm;
+	const struct mikey_key_data *k;
+	uint32_t msk_id;
+	uint16_t mtk_id;
+	int rc;
+
+	d->cnt.rx_datagrams++;
+	rc = mikey_decode(buf, len, &msg, &e);
+	if (rc) {
+		count_decode_error(d, rc, &e, "bearer");
+		goto out;
+	}
+	if (msg.kind != MIKEY_KIND_MTK || !msg.ext.has_msk_id ||
+	    !msg.ext.has_mtk_id) {
+		d->cnt.wrong_kind++;
+		goto out;
+	}
+	d->cnt.rx_mtk++;
+	msk_id = msg.ext.msk_id;
+	mtk_id = msg.ext.mtk_id;
+	/* Cheap checks first; an unknown MSK never causes a request. */
+	if (pol_mtk_precheck(&d->ue, msg.ext.key_domain, msk_id, mtk_id, &pm))
+		goto out;
+	sm = store_msk_find(&d->store, msg.ext.key_domain, msk_id);
+	if (!sm) {
+		log_err("MSK 0x%08x known to the policy but not stored", msk_id);
+		goto out;
+	}
+	rc = mikey_verify_decrypt(&msg, sm->key, STORE_KEY_LEN, sm->rand,
+				  STORE_RAND_LEN, &e);
+	if (rc == MIKEY_E_MAC) {
+		pol_mtk_unauthenticated(&d->ue);
+		log_debug("MTK %u of MSK 0x%08x: MAC mismatch", mtk_id, msk_id);
+		goto out;
+	}
+	k = &msg.keys[0];
+	if (rc || msg.n_keys < 1 || k->key_len != MBMS_SRTP_MASTER_KEY_LEN ||
+	    !k->has_salt || k->salt_len != MBMS_SRTP_MASTER_SALT_LEN) {
+		/* Authentic, but not an SRTP MTK we can install. */
+		if (rc)
+			count_decode_error(d, rc, &e, "MTK message");
+		d->ue.stats.rejected[POL_R_MALFORMED]++;
+		goto out;
+	}
+	if (pol_mtk_authenticated(&d->ue, pm, mtk_id, (uint32_t)msg.t.value))
+		goto out;
+	ia = (struct install_arg){ msk_id, mtk_id, k->key, k->salt, now };
+	for_group_sessions(d, msg.ext.key_domain, pol_key_group(msk_id),
+			   install_into, &ia);
+	mbmsd_save(d);
+	for_group_sessions(d, msg.ext.key_domain, pol_key_group(msk_id),
+			   install_kernel, &ia);
+out:
+	mikey_msg_clear(&msg);
+}
+
+void rx_kernel_event(struct mbmsd *d, const struct mbms_event *ev,
+		     uint64_t now)
+{
+	const struct mbmsd_session *s = NULL;
+	enum pol_reason r;
+	unsigned int i;
+
+	d->cnt.kernel_events++;
+	if (!(ev->flags & MBMS_EVENT_HAS_SESSION_ID) ||
+	    !(ev->flags & MBMS_EVENT_HAS_MSK_ID))
+		return;
+	for (i = 0; i < d->cfg.nsessions; i++)
+		if (d->cfg.sessions[i].id == ev->session_id)
+			s = &d->cfg.sessions[i];
+	if (!s)
+		return;
+	if (ev->reason != MBMS_SRTP_EVENT_UNKNOWN_MKI) {
+		/* Soft limits: the BM-SC sends the next MTK on its own. */
+		log_info("session %u: MTK %u of MSK 0x%08x: %s", s->id,
+			 ev->mtk_id, ev->msk_id,
+			 mbms_event_reason_name(ev->reason));
+		return;
+	}
+	/* Rate-limited per key group by the policy: never one per packet. */
+	r = pol_unknown_mki(&d->ue, s->key_domain, ev->msk_id, now, &d->rng);
+	if (r == POL_OK)
+		log_info("session %u: packets use unknown MSK 0x%08x: MSK request scheduled",
+			 s->id, ev->msk_id);
+	else
+		log_debug("session %u: unknown MKI (MSK 0x%08x): %s", s->id,
+			  ev->msk_id, pol_reason_name(r));
+}
