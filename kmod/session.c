@@ -225,7 +225,7 @@ static int mbms_ssrc_record(struct mbms_ssrc *x, bool rtcp, u64 index)
 	ret = mbms_window_check(w, index);
 	if (ret == MBMS_REPLAY_OK) {
 		mbms_window_update(w, index);
-		x->last_seen = jiffies;
+		WRITE_ONCE(x->last_seen, jiffies);
 	}
 	return ret;
 }
@@ -254,7 +254,9 @@ static int mbms_ssrc_claim(struct mbms_session *s, u32 ssrc, bool rtcp,
 			atomic_inc(&s->nssrcs);
 			break;
 		}
-		if (!victim || time_before(x->last_seen, victim->last_seen))
+		/* last_seen is racy here by design: LRU is a heuristic */
+		if (!victim || time_before(READ_ONCE(x->last_seen),
+					   READ_ONCE(victim->last_seen)))
 			victim = x;
 	}
 	spin_lock(&victim->lock);

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Lint the kernel module for every kernel of the test matrix:
-# checkpatch --strict on every source file, then a W=1 build with sparse
-# (C=1).  Exits non-zero on any finding: a checkpatch error, warning or
-# check, or any compiler or sparse diagnostic.
+# checkpatch --strict and kernel-doc on every source file, then a W=1
+# build with sparse (C=1).  Exits non-zero on any finding: a checkpatch
+# error, warning or check, a kernel-doc warning, or any compiler or
+# sparse diagnostic.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +35,17 @@ for f in $files; do
 		{ echo "$out"; fail "checkpatch: $f"; }
 done
 
-# 2. W=1 + sparse build per kernel, from a clean object tree so that
+# 2. kernel-doc on every documented function and struct.
+kd=${KERNELDOC:-$(dirname "$cp")/kernel-doc}
+if [ -f "$kd" ]; then
+	out=$(cd "$top" && perl "$kd" -none -v $files 2>&1 |
+		grep -v -e '^info:' -e 'Scanning doc for' || true)
+	[ -z "$out" ] || { echo "$out"; fail "kernel-doc"; }
+else
+	fail "$kd missing; unpack scripts/kernel-doc from /usr/src/linux-source-6.1.tar.xz"
+fi
+
+# 3. W=1 + sparse build per kernel, from a clean object tree so that
 #    every file is compiled (and checked) again.
 kernels=${KVER:-$("$top/scripts/kernels.sh")}
 [ -n "$kernels" ] || { echo "lint: no kernel headers installed" >&2; exit 1; }
@@ -44,6 +55,7 @@ for k in $kernels; do
 	find "$dir" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
 	log=$(make -C "/lib/modules/$k/build" M="$dir" W=1 C=1 modules 2>&1) ||
 		{ echo "$log"; fail "build failed for $k"; continue; }
+	echo "$log" | grep -q ' CHECK ' || fail "sparse did not run for $k"
 	diag=$(echo "$log" | grep -E 'warning:|error:|note:' || true)
 	if [ -n "$diag" ]; then
 		echo "$diag"

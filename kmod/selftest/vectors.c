@@ -157,13 +157,14 @@ bool mbms_selftest_srtp_iv(void)
 /**
  * mbms_selftest_hmac() - RFC 2202 test case 2 through mbms_cipher_hmac()
  *
- * The key is 4 bytes there, so the shash is keyed directly; the data is
- * split between @data and @trailer as the SRTP path splits it.
- *
  * Return: true on success.
  */
 bool mbms_selftest_hmac(void)
 {
+	/*
+	 * The RFC's key is 4 bytes, so the shash is keyed directly; the data
+	 * is split over the data and trailer arguments as the SRTP path does.
+	 */
 	static const u8 want[20] = {
 		0xef, 0xfc, 0xdf, 0x6a, 0xe5, 0xeb, 0x2f, 0xa2,
 		0xd2, 0x74, 0x16, 0xd5, 0xf1, 0x84, 0xdf, 0x9c,

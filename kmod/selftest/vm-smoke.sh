@@ -110,31 +110,59 @@ run_stream --listen 127.0.0.1 --port 5004 --key $KEY2 --salt $SALT2 --msk-id 0x0
 	--dst 127.0.0.1 --port 5004 --key $KEY2 --salt $SALT2 --msk-id 0x00020002 --mtk-id 9 --count 20 >/dev/null
 sleep 0.5
 kill $mon
-stage "unknown MKI event" grep -q -i "unknown" "$TMP/mon.$$"
+stage "unknown MKI event" grep -q "unknown-mki" "$TMP/mon.$$"
 stage "unknown MKI counted" [ "$(stat_of 1 unknown_mki)" = 20 ]
 $CTL key add session 1 msk-id 0x00020002 mtk-id 9 key $KEY2 salt $SALT2
 stage "key switch (eviction by max-keys 2)" run_stream --listen 127.0.0.1 --port 5004 --strict \
 	$S --key2 $KEY2 --salt2 $SALT2 --msk-id2 0x00020002 --mtk-id2 9 --switch-at 50 --count 100 --ssrc 21 -- \
 	--dst 127.0.0.1 --port 5004 $S --key2 $KEY2 --salt2 $SALT2 --msk-id2 0x00020002 --mtk-id2 9 --switch-at 50 --count 100 --ssrc 21
 
-# teardown under traffic: a netns with keys and flows, deleted mid-stream
-ip netns add mbms-t 2>/dev/null
+# key limits: 7/8 of max-packets raises an event, the limit expires the key
+$CTL -j monitor > "$TMP/mon2.$$" 2>&1 &
+mon=$!
+$CTL session add 5 && $CTL flow add session 5 dst 127.0.0.1 dport 5012 &&
+	$CTL key add session 5 msk-id 0x00010001 mtk-id 1 key $KEY salt $SALT max-packets 80
+sleep 0.5
+run_stream --listen 127.0.0.1 --port 5012 $S --count 100 --expect 80 -- \
+	--dst 127.0.0.1 --port 5012 $S --count 100 >/dev/null
+sleep 0.5
+kill $mon
+stage "max-packets: soft event at 7/8" grep -q "key-soft-packets" "$TMP/mon2.$$"
+stage "max-packets: key_expired counted" [ "$(stat_of 5 key_expired)" = 20 ]
+stage "max-packets: key shown expired" bash -c "$CTL key show session 5 | grep -q expired"
+
+# cloned skbs: an AF_PACKET tap on lo makes every received skb shared
+stage "cloned skbs decrypt" run_stream --listen 127.0.0.1 --port 5004 --strict $S --count 100 \
+	--ssrc 31 --tap lo -- --dst 127.0.0.1 --port 5004 $S --count 100 --ssrc 31
+
+# teardown under traffic: a netns with keys and flows, fed over a veth
+# from the init netns, deleted mid-stream
+ip netns add mbms-t
+ip link add mbt0 type veth peer name mbt1 netns mbms-t
+ip addr add 10.99.0.1/24 dev mbt0
+ip link set mbt0 up
+ip -n mbms-t addr add 10.99.0.2/24 dev mbt1
+ip -n mbms-t link set mbt1 up
 ip -n mbms-t link set lo up
 ip netns exec mbms-t $CTL session add 1
-ip netns exec mbms-t $CTL flow add session 1 dst 127.0.0.1 dport 5004
+ip netns exec mbms-t $CTL flow add session 1 dst 10.99.0.2 dport 5004
 ip netns exec mbms-t $CTL key add session 1 msk-id 0x00010001 mtk-id 1 key $KEY salt $SALT
-ip netns exec mbms-t $B/srtp-send -q --dst 127.0.0.1 --port 5004 $S --count 200000 &
+$B/srtp-send -q --dst 10.99.0.2 --port 5004 $S --count 1000000 &
 sp=$!
-sleep 1
+sleep 2
+before=$(ip netns exec mbms-t $CTL -j session show 1 | grep -o '"packets": *[0-9]*' | head -1)
 ip netns del mbms-t
+sleep 1
+kill $sp 2>/dev/null
 wait $sp 2>/dev/null
-sleep 1
-stage "netns deleted under traffic" true
+echo "# before deletion: $before"
+stage "netns deleted under traffic" [ -n "$before" ]
 
-$B/srtp-send -q --dst 127.0.0.1 --port 5004 $S --count 300000 --ssrc 99 &
+$B/srtp-send -q --dst 127.0.0.1 --port 5004 $S --count 1000000 --ssrc 99 &
 sp=$!
-sleep 1
+sleep 2
 stage "rmmod under traffic" rmmod mbms_srtp
+kill $sp 2>/dev/null
 wait $sp 2>/dev/null
 stage "no warnings in dmesg" bash -c '! dmesg | grep -E "WARNING|BUG|Oops|leak"'
 echo "1..$n"

@@ -55,13 +55,15 @@ cat > "$work/req.xml" <<EOF
 EOF
 printf '<mbmsMSKRequest' > "$work/bad.xml"
 
-# start_sim EXTRA_ARGS...: run bmsc-sim, wait for its port.
+# start_sim EXTRA_ARGS...: run bmsc-sim, wait for its port.  The UE's
+# keys come from $work/gba unless GBA_ARGS says otherwise.
 start_sim() {
 	: > "$work/out"
 	# UE port 9 (discard): the MIKEY push goes nowhere that listens.
+	# shellcheck disable=SC2086
 	timeout 30 "$SIM" -j --duration 25 --fqdn "$FQDN" \
-		--ue 127.0.0.1:9 --gba-file "$work/gba" --http 127.0.0.1:0 \
-		"$@" > "$work/out" 2> "$work/err" &
+		--ue 127.0.0.1:9 ${GBA_ARGS:---gba-file $work/gba} \
+		--http 127.0.0.1:0 "$@" > "$work/out" 2> "$work/err" &
 	sim_pid=$!
 	i=0
 	port=
@@ -161,4 +163,42 @@ code=$(post "$work/req.xml" --digest -u "$BTID:$PW")
 grep -qi '^Retry-After: 7' "$work/hdr" || fail "503 without Retry-After: 7"
 stop_sim
 pass "503 with Retry-After during an http-503 window"
+# The fake BSF as Zn stand-in, and the seed's rule: after a solicited pull
+# protected with an expired MUK, the next request must use fresh GBA keys.
+FAKE_BSF=${MBMS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/fixtures/fake-bsf.sh
+if [ -x "$FAKE_BSF" ]; then
+	export FAKE_BSF_COUNTER="$work/bsf-counter" FAKE_BSF_SEED=smoke-seed
+	mrk_of() { # B-TID -> base64(MRK), via the fake BSF and openssl
+		ks=$("$FAKE_BSF" "$1" | sed -n 's/^ks_naf=//p')
+		printf '\001mbms-mrk\000\010' |
+			openssl dgst -sha256 -mac HMAC -macopt "hexkey:$ks" -binary |
+			base64
+	}
+	GBA_ARGS="--bsf-lookup $FAKE_BSF" start_sim --fault pull-expired@1.5
+	code=$(post "$work/req.xml" --digest -u "old@bsf.test:$(mrk_of old@bsf.test)")
+	[ "$code" = 200 ] || fail "B-TID from the BSF lookup: expected 200, got $code"
+	sleep 2	# past the expired-MUK solicited pull at 1.5 s
+	pulls=$(jq -s '[.[] | select(.event == "pull" and
+		.btid == "old@bsf.test" and .muk_expired == true)] | length' \
+		"$work/out")
+	[ "$pulls" = 1 ] || fail "no expired-MUK solicited pull to old@bsf.test"
+	code=$(post "$work/req.xml" --digest -u "old@bsf.test:$(mrk_of old@bsf.test)")
+	[ "$code" = 401 ] || fail "old key after the pull: expected 401, got $code"
+	code=$(post "$work/req.xml" --digest -u "new@bsf.test:$(mrk_of new@bsf.test)")
+	[ "$code" = 200 ] || fail "fresh key after the pull: expected 200, got $code"
+	sleep 0.3
+	stop_sim
+	exitev=$(jq -c 'select(.event == "exit")' "$work/out")
+	# 2 + 2 + 2 requests; pushes: for the first 200 (the UE had no key at
+	# the start, so the scheduled push waited for it) and the second.
+	[ "$(echo "$exitev" | jq .http_requests)" = 6 ] ||
+		fail "expected 6 requests, got $(echo "$exitev" | jq .http_requests)"
+	[ "$(echo "$exitev" | jq .http_200)" = 2 ] || fail "http_200 != 2"
+	pushes=$(jq -s '[.[] | select(.event == "msk-push")] | map(.btid)' "$work/out" | jq -c .)
+	[ "$pushes" = '["old@bsf.test","new@bsf.test"]' ] ||
+		fail "MSK pushes went to $pushes"
+	pass "BSF lookup; expired-MUK pull; 401 for the old key, 200 for a fresh one"
+else
+	echo "skip: $FAKE_BSF missing (BSF lookup case)"
+fi
 echo "bmscsim_http_smoke: all passed"

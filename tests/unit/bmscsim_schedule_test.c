@@ -340,6 +340,59 @@ static void test_parse_addr(void)
 	CHECK(parse_addr("127.0.0.1:0", 0, true, &a, err, sizeof(err)) == 0);
 }
 
+static int parse_argv(struct cli *cli, const char *line)
+{
+	char buf[512], *argv[32], *save = NULL, *tok;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "bmsc-sim %s", line);
+	for (tok = strtok_r(buf, " ", &save); tok && argc < 31;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	return options_parse(argc, argv, cli);
+}
+
+static void test_options(void)
+{
+	static struct cli cli;
+
+	/* Defaults, and the MTK destination following the stream. */
+	CHECK(parse_argv(&cli, "--stream 239.1.1.1:5004") == 0);
+	CHECK(cli.o.key_group == 1 && cli.o.first_key_number == 1);
+	CHECK(cli.o.sched.duration_ms == 30000 && cli.o.tag_len == 10);
+	CHECK(cli.o.have_mtk_dest && ntohs(cli.o.mtk_dest.sin_port) == 2269 &&
+	      cli.o.mtk_dest.sin_addr.s_addr == cli.o.stream.sin_addr.s_addr);
+	CHECK(parse_argv(&cli, "--ue 10.0.0.2 --gba-file /x --ue 10.0.0.3:9 "
+			 "--gba-cmd true --msk-rollover 12 --msk-rollover 25 "
+			 "--msk-delivery none --tag-len 4") == 0);
+	CHECK(cli.n_ue == 2 && !strcmp(cli.ue[0].gba_file, "/x") &&
+	      !strcmp(cli.ue[1].gba_cmd, "true") && !cli.ue[1].gba_file);
+	CHECK(cli.o.sched.n_rollovers == 2 &&
+	      cli.o.sched.rollover_ms[1] == 25000 &&
+	      cli.o.sched.rollover_delivery == MSK_DELIVER_NONE);
+	CHECK(cli.o.tag_len == 4);
+	/* Rejected command lines (each prints why on stderr). */
+	CHECK(parse_argv(&cli, "--key-group 0") == -1);
+	CHECK(parse_argv(&cli, "--key-number 0") == -1);
+	CHECK(parse_argv(&cli, "--key-number 65520") == -1);
+	CHECK(parse_argv(&cli, "--gba-file /x") == -1);
+	CHECK(parse_argv(&cli, "--tag-len 8") == -1);
+	CHECK(parse_argv(&cli, "--pps 0") == -1);
+	CHECK(parse_argv(&cli, "--payload-len 1401") == -1);
+	CHECK(parse_argv(&cli, "--key-domain 00f1") == -1);
+	CHECK(parse_argv(&cli, "--fault mtk-outside@3 --stream 1.2.3.4:5") == -1);
+	CHECK(parse_argv(&cli, "--fault mtk-outside@3 --stream 1.2.3.4:5 "
+			 "--mtk-id-max 100") == 0);
+	CHECK(parse_argv(&cli, "--fault http-503@1-2") == -1);
+	CHECK(parse_argv(&cli, "--fault srtp-unknown-msk@1") == -1);
+	CHECK(parse_argv(&cli, "--fault mtk-replay@1") == -1);
+	CHECK(parse_argv(&cli, "--ue 1.2.3.4 --gba-file a --gba-cmd b") == -1);
+	CHECK(parse_argv(&cli, "--fqdn a\"b") == -1);
+	CHECK(parse_argv(&cli, "stray") == -1);
+	CHECK(parse_argv(&cli, "--no-such-option") == -1);
+}
+
 int main(void)
 {
 	test_basic();
@@ -350,5 +403,6 @@ int main(void)
 	test_parse_time();
 	test_parse_fault();
 	test_parse_addr();
+	test_options();
 	return test_summary("bmscsim_schedule_test");
 }

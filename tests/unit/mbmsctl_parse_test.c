@@ -115,6 +115,13 @@ static void test_session(void)
 	CHECK(c.session.mki_len == 6 && c.session.suite == 1);
 	CHECK(parse(&c, "session add 0x10 window 0x80") == 0);
 	CHECK(c.session.id == 16 && c.session.replay_window == 128);
+	/* A leading zero is still decimal (not octal); 0X is hex too. */
+	CHECK(parse(&c, "session add 010 window 0X1FF") == 0);
+	CHECK(c.session.id == 10 && c.session.replay_window == 511);
+	BAD("session add 1 window 0x", "window: '0x' is not a number");
+	BAD("session add 1 window 1e3", "window: '1e3' is not a number");
+	BAD("session add 1 window +64", "window: '+64' is not a number");
+	BAD("session add 1 window ''", "window: '''' is not a number");
 
 	CHECK(parse(&c, "session del 3") == 0);
 	CHECK(c.verb == VERB_DEL && c.session_id == 3 && c.has_session_id);
@@ -568,8 +575,51 @@ static void test_report(void)
 	free(buf);
 }
 
+/*
+ * The grammar is an interface: every line of it must appear in the help
+ * text exactly (help may wrap a line; white space is compared collapsed).
+ */
+static void test_usage_grammar(void)
+{
+	static const char *const grammar[] = {
+		"mbmsctl [-j] session add ID [suite aes-cm-128-hmac-sha1-80|aes-cm-128-hmac-sha1-32] [mki-len N] [window N] [max-keys N] [on-fail drop|pass]",
+		"mbmsctl [-j] session del ID",
+		"mbmsctl [-j] session show [ID]",
+		"mbmsctl [-j] flow add session ID dst ADDR dport PORT [src ADDR] [rtcp]",
+		"mbmsctl [-j] flow del dst ADDR dport PORT [src ADDR]",
+		"mbmsctl [-j] flow show",
+		"mbmsctl [-j] key add session ID msk-id N mtk-id N key HEX|@FILE salt HEX|@FILE [roc N] [max-packets N] [lifetime SECONDS]",
+		"mbmsctl [-j] key del session ID msk-id N mtk-id N",
+		"mbmsctl [-j] key show [session ID]",
+		"mbmsctl [-j] stats [session ID]",
+		"mbmsctl [-j] monitor",
+	};
+	const struct mbmsctl_object *objs[] = {
+		&mbmsctl_session, &mbmsctl_flow, &mbmsctl_key, &mbmsctl_stats,
+		&mbmsctl_monitor,
+	};
+	char all[4096] = "", *w;
+	size_t i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		for (w = (char *)objs[i]->usage; *w; w++)
+			if (!(*w == ' ' || *w == '\n') ||
+			    (n && all[n - 1] != ' ' && n < sizeof(all) - 1))
+				if (n < sizeof(all) - 1)
+					all[n++] = (*w == '\n') ? ' ' : *w;
+	all[n] = '\0';
+	for (i = 0; i < ARRAY_SIZE(grammar); i++) {
+		bool found = strstr(all, grammar[i]) != NULL;
+
+		if (!found)
+			fprintf(stderr, "not in usage: %s\n", grammar[i]);
+		CHECK(found);
+	}
+}
+
 int main(void)
 {
+	test_usage_grammar();
 	test_report();
 	test_global();
 	test_session();

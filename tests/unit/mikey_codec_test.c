@@ -5,6 +5,8 @@
  * reproducible; the wire layout of HDR/EXT/T is checked at fixed offsets;
  * the verification message MAC ties to the MSK message it answers.
  */
+#include <stdlib.h>
+
 #include "mbms/common.h"
 #include "mikey_fixtures.h"
 #include "test.h"
@@ -217,6 +219,94 @@ static void test_inkey_lengths(void)
 	mikey_msg_clear(&m);
 }
 
+/*
+ * Byte-exact encoding: every fixture message against
+ * tests/vectors/mikey/messages.txt ("name hex" lines).  The MSK and MTK
+ * messages there were decrypted independently (Python PRF + openssl) by
+ * tests/interop/mikey_tshark.sh.  After an intended wire change (one of the
+ * UNVERIFIED choices), regenerate with MIKEY_WRITE_GOLDEN=1.
+ */
+static void test_golden(void)
+{
+	static char hex[2 * MIKEY_MAX_MESSAGE_LEN + 1], line[2 * MIKEY_MAX_MESSAGE_LEN + 64];
+	const char *top = getenv("MBMS_TOP"), *names[8];
+	struct mikey_msk_spec s;
+	struct mikey_mtk_spec t = fx_mtk_spec(false), td = fx_mtk_spec(true);
+	struct mikey_pull_spec p = fx_pull_spec();
+	struct mikey_error e;
+	static uint8_t msgs[8][MIKEY_MAX_MESSAGE_LEN];
+	size_t lens[8], i, found = 0;
+	bool write = getenv("MIKEY_WRITE_GOLDEN") != NULL;
+	char path[512];
+	FILE *f;
+
+	s = fx_msk_spec(false, false);
+	names[0] = "msk-streaming";
+	CHECK(!mikey_encode_msk(&s, fx_muk, 32, msgs[0], sizeof(msgs[0]), &lens[0], &e));
+	s = fx_msk_spec(false, true);
+	names[1] = "msk-streaming-v";
+	CHECK(!mikey_encode_msk(&s, fx_muk, 32, msgs[1], sizeof(msgs[1]), &lens[1], &e));
+	s = fx_msk_spec(true, false);
+	names[2] = "msk-download";
+	CHECK(!mikey_encode_msk(&s, fx_muk, 32, msgs[2], sizeof(msgs[2]), &lens[2], &e));
+	s.msk = NULL;
+	s.seql = 10;
+	s.sequ = 5;
+	names[3] = "msk-validity-update";
+	CHECK(!mikey_encode_msk(&s, fx_muk, 32, msgs[3], sizeof(msgs[3]), &lens[3], &e));
+	names[4] = "mtk-streaming";
+	CHECK(!mikey_encode_mtk(&t, fx_msk, 16, fx_rand, 16, msgs[4], sizeof(msgs[4]),
+				&lens[4], &e));
+	names[5] = "mtk-download";
+	CHECK(!mikey_encode_mtk(&td, fx_msk, 16, fx_rand, 16, msgs[5], sizeof(msgs[5]),
+				&lens[5], &e));
+	names[6] = "solicited-pull";
+	CHECK(!mikey_encode_solicited_pull(&p, fx_muk, 32, msgs[6], sizeof(msgs[6]),
+					   &lens[6], &e));
+	names[7] = "verification";
+	CHECK(!mikey_decode(msgs[1], lens[1], &m, &e));
+	CHECK(!mikey_encode_verification(&m, fx_muk, 32, msgs[7], sizeof(msgs[7]),
+					 &lens[7], &e));
+	mikey_msg_clear(&m);
+
+	snprintf(path, sizeof(path), "%s/tests/vectors/mikey/messages.txt",
+		 top ? top : "../..");
+	f = fopen(path, write ? "w" : "r");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	if (write) {
+		for (i = 0; i < 8; i++) {
+			hex_encode(msgs[i], lens[i], hex);
+			fprintf(f, "%s %s\n", names[i], hex);
+		}
+		fclose(f);
+		printf("wrote %s\n", path);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *sp = strchr(line, ' '), *nl = strchr(line, '\n');
+
+		if (!sp)
+			continue;
+		*sp = '\0';
+		if (nl)
+			*nl = '\0';
+		for (i = 0; i < 8; i++) {
+			if (strcmp(line, names[i]))
+				continue;
+			hex_encode(msgs[i], lens[i], hex);
+			if (strcmp(sp + 1, hex))
+				fprintf(stderr, "golden %s differs:\n  got  %s\n  want %s\n",
+					names[i], hex, sp + 1);
+			CHECK_STR(sp + 1, hex);
+			found++;
+		}
+	}
+	fclose(f);
+	CHECK(found == 8);
+}
+
 int main(void)
 {
 	test_msk(false, false);
@@ -229,5 +319,6 @@ int main(void)
 	test_verification();
 	test_encoder_errors();
 	test_inkey_lengths();
+	test_golden();
 	return test_summary("mikey_codec_test");
 }

@@ -129,14 +129,16 @@ static void test_vectors(void)
 	}
 	fclose(f);
 	/* Every key length class must be there: 16, 32 (the chunking bug),
-	 * 48, and the rest. */
+	 * 48, and the rest.
+	 */
 	CHECK(prf == 40);
 	CHECK(kemac == 3);
 	CHECK(other == 2);
 }
 
 /* A 32-byte key is one 256-bit chunk: PRF must equal P(s, label, m) alone,
- * not P(s) XOR P(empty). */
+ * not P(s) XOR P(empty).
+ */
 static void test_prf_chunking(void)
 {
 	uint8_t k32[32], k64[64], o32[40], o64[40], h[20], lbl[4] = "abcd";

@@ -246,7 +246,8 @@ static void test_bit_flips(const uint8_t *b, size_t n, const uint8_t *key,
 }
 
 /* Rebuild @b with its KEMAC plaintext replaced by @pt (MAC recomputed),
- * so that errors behind a valid MAC can be reached. */
+ * so that errors behind a valid MAC can be reached.
+ */
 static size_t reseal(const uint8_t *b, size_t n, const uint8_t *key,
 		     size_t klen, const uint8_t *rand, const uint8_t *pt,
 		     size_t ptlen, uint8_t *out)
@@ -535,7 +536,8 @@ static void test_framing(void)
 	}
 	CHECK(dec(c, n) == MIKEY_E_LIMIT);
 	/* skipped payload types are framed exactly: DH group unknown,
-	 * CHASH with a bad hash function, SIGN ends the chain */
+	 * CHASH with a bad hash function, SIGN ends the chain
+	 */
 	memcpy(c, mtk_msg, 10);
 	c[2] = MIKEY_PT_DH;
 	c[10] = 0;

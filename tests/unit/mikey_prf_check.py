@@ -91,49 +91,114 @@ def vectors():
 
 def check_message(path, key, rand_hex):
     """Verify and decrypt a binary MIKEY MSK/MTK message independently."""
-    msg = open(path, "rb").read()
-    # Walk the payload chain just enough to find RAND, T and KEMAC.
+    rand = bytes.fromhex(rand_hex) if rand_hex else None
+    print(decrypt(open(path, "rb").read(), key, rand).hex())
+
+
+def walk(msg):
+    """(type, offset, length) of every payload after HDR."""
     assert msg[0] == 1, "version"
-    csb = int.from_bytes(msg[4:8], "big")
-    ncs, maptype = msg[8], msg[9]
-    off = 10 + (9 * ncs if maptype == 0 else 0)
+    off = 10 + (9 * msg[8] if msg[9] == 0 else 0)
     nxt = msg[2]
-    rand, counter, kemac = None, None, None
+    out = []
     while nxt != 0:
-        t = nxt
+        t, start = nxt, off
         nxt = msg[off]
         if t == 5:
-            counter = int.from_bytes(msg[off + 2:off + 6], "big")
             off += 6
         elif t == 11:
-            rand = msg[off + 2:off + 2 + msg[off + 1]]
             off += 2 + msg[off + 1]
         elif t in (6, 21):
             off += 4 + int.from_bytes(msg[off + 2:off + 4], "big")
         elif t == 10:
             off += 5 + int.from_bytes(msg[off + 3:off + 5], "big")
         elif t == 1:
-            elen = int.from_bytes(msg[off + 2:off + 4], "big")
-            kemac = (off + 4, elen, off + 4 + elen + 1)
-            off = kemac[2] + 20
+            off += 4 + int.from_bytes(msg[off + 2:off + 4], "big") + 21
+        elif t == 9:
+            off += 22
         else:
             raise SystemExit("unexpected payload %d" % t)
-    if rand_hex:
-        rand = bytes.fromhex(rand_hex)
+        out.append((t, start, off - start))
+    assert off == len(msg), "trailing bytes"
+    return out
+
+
+def decrypt(msg, key, rand=None):
+    """Check the KEMAC MAC, return the AES-CM-decrypted key data."""
+    csb = int.from_bytes(msg[4:8], "big")
+    pl = walk(msg)
+    counter = [int.from_bytes(msg[o + 2:o + 6], "big") for t, o, _ in pl
+               if t == 5][0]
+    if rand is None:
+        rand = [msg[o + 2:o + 2 + msg[o + 1]] for t, o, _ in pl if t == 11][0]
+    ko = [o for t, o, _ in pl if t == 1][0]
+    elen = int.from_bytes(msg[ko + 2:ko + 4], "big")
+    mac_at = ko + 4 + elen + 1
     enc = derive(key, CONST_ENCR, csb, rand, 16)
     auth = derive(key, CONST_AUTH, csb, rand, 20)
     salt = derive(key, CONST_SALT, csb, rand, 14)
-    mac = hmac.new(auth, msg[:kemac[2]], hashlib.sha1).digest()
-    if mac != msg[kemac[2]:kemac[2] + 20]:
+    mac = hmac.new(auth, msg[:mac_at], hashlib.sha1).digest()
+    if mac != msg[mac_at:mac_at + 20]:
         raise SystemExit("python: KEMAC MAC does not verify")
+    if elen == 0:
+        return b""
     # IV = (salt XOR (0x0000 || CSB ID || T64)) || 0x0000
     x = bytes(2) + csb.to_bytes(4, "big") + counter.to_bytes(8, "big")
     iv = bytes(a ^ b for a, b in zip(salt, x)) + bytes(2)
-    ct = msg[kemac[0]:kemac[0] + kemac[1]]
-    pt = subprocess.run(["openssl", "enc", "-aes-128-ctr", "-nopad", "-K",
-                         enc.hex(), "-iv", iv.hex()], input=ct,
-                        capture_output=True, check=True).stdout
-    print(pt.hex())
+    return subprocess.run(["openssl", "enc", "-aes-128-ctr", "-nopad", "-K",
+                           enc.hex(), "-iv", iv.hex()],
+                          input=msg[ko + 4:ko + 4 + elen],
+                          capture_output=True, check=True).stdout
+
+
+# The fixtures of tests/unit/mikey_fixtures.h.
+FX_MUK = bytes.fromhex("00112233445566778899aabbccddeeff"
+                       "0123456789abcdeffedcba9876543210")
+FX_MSK = bytes.fromhex("4d534b2d6b65792d30303031a55a0ff0")
+FX_MTK = bytes.fromhex("e1f97a0d3e018be0d64fa32c06de4139")
+FX_SALT = bytes.fromhex("0ec675ad498afeebb6960b3aabe6")
+FX_RAND = bytes.fromhex("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf")
+
+
+def check_golden(path):
+    """The C encoder's fixture messages, verified and decrypted here."""
+    g = {}
+    for line in open(path):
+        name, hx = line.split()
+        g[name] = bytes.fromhex(hx)
+    kd_msk = b"\x00\x22\x00\x10" + FX_MSK + b"\x02\x00\x00\x02\x00\x64"
+    checks = [
+        ("msk-streaming", FX_MUK, None, kd_msk),
+        ("msk-streaming-v", FX_MUK, None, kd_msk),
+        ("msk-download", FX_MUK, None, kd_msk),
+        ("msk-validity-update", FX_MUK, None,
+         b"\x00\x22\x00\x00\x02\x00\x0a\x02\x00\x05"),
+        ("mtk-streaming", FX_MSK, FX_RAND,
+         b"\x00\x30\x00\x10" + FX_MTK + b"\x00\x0e" + FX_SALT),
+        ("mtk-download", FX_MSK, FX_RAND, b"\x00\x00\x00\x10" + FX_MTK),
+        ("solicited-pull", FX_MUK, None, b""),
+    ]
+    bad = 0
+    for name, key, rand, want in checks:
+        got = decrypt(g[name], key, rand)
+        if got != want:
+            print("golden %s: key data %s, want %s" % (name, got.hex(),
+                                                      want.hex()))
+            bad += 1
+    # Verification message: MAC over reply || IDi || IDr || T of the MSK
+    # message (the UNVERIFIED coverage), auth key from MUK, CSB ID, RAND.
+    init, rep = g["msk-streaming-v"], g["verification"]
+    pl = walk(init)
+    ids = [init[o:o + n] for t, o, n in pl if t == 6]
+    ts = [init[o:o + n] for t, o, n in pl if t == 5][0]
+    rnd = [init[o + 2:o + 2 + init[o + 1]] for t, o, _ in pl if t == 11][0]
+    auth = derive(FX_MUK, CONST_AUTH, int.from_bytes(init[4:8], "big"), rnd, 20)
+    mac = hmac.new(auth, rep[:-20] + ids[0] + ids[1] + ts,
+                   hashlib.sha1).digest()
+    if mac != rep[-20:]:
+        print("golden verification: MAC differs")
+        bad += 1
+    return bad
 
 
 def main():
@@ -159,7 +224,12 @@ def main():
     if committed != text:
         print("mikey_prf_check: %s differs from the Python computation" % path)
         return 1
-    print("mikey_prf_check: %d vectors match" % text.count("\n"))
+    bad = check_golden(os.path.join(top, "tests", "vectors", "mikey",
+                                    "messages.txt"))
+    if bad:
+        return 1
+    print("mikey_prf_check: %d PRF/KDF vectors match; 8 golden messages "
+          "verified and decrypted independently" % text.count("\n"))
     return 0
 
 

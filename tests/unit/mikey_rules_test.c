@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* libmikey receive-side rules: RFC 1982 counters, MTK ID window, MSK
- * validity. */
+ * validity.
+ */
 #include "mbms/mikey.h"
 #include "test.h"
 

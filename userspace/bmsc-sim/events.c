@@ -57,12 +57,13 @@ void ev_msk_id(struct json *j, const char *key, uint32_t msk_id)
 	json_kv_str(j, key, hex);
 }
 
-void ev_summary(struct sim *s)
+void ev_summary(struct sim *s, bool final)
 {
 	const struct sim_counters *c = &s->c;
 	struct json *j;
 
-	log_info("summary: HTTP requests %llu (200: %llu, 401: %llu, 503: %llu, dropped: %llu, other errors: %llu), MSK messages %llu, MTK messages %llu, solicited pulls %llu, faults %llu, verifications ok %llu bad %llu, SRTP packets %llu (unknown MSK %llu)",
+	log_info("%s: HTTP requests %llu (200: %llu, 401: %llu, 503: %llu, dropped: %llu, other errors: %llu), MSK messages %llu, MTK messages %llu, solicited pulls %llu, faults %llu, verifications ok %llu bad %llu, SRTP packets %llu (unknown MSK %llu)",
+		 final ? "summary" : "counters so far",
 		 (unsigned long long)c->http_requests,
 		 (unsigned long long)c->http_200,
 		 (unsigned long long)c->http_401,
@@ -78,7 +79,7 @@ void ev_summary(struct sim *s)
 		 (unsigned long long)c->verif_bad,
 		 (unsigned long long)c->srtp_sent,
 		 (unsigned long long)c->srtp_unknown_msk);
-	j = ev_begin(s, "exit");
+	j = ev_begin(s, final ? "exit" : "stats");
 	if (!j)
 		return;
 	json_kv_u64(j, "http_requests", c->http_requests);

@@ -13,6 +13,7 @@
  * tells the UE to bootstrap again.  Every request is counted.
  */
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -67,16 +68,23 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 static void count_status(struct sim *s, unsigned int status)
 {
-	switch (status) {
-	case 200: s->c.http_200++; break;
-	case 400: s->c.http_400++; break;
-	case 401: s->c.http_401++; break;
-	case 404: s->c.http_404++; break;
-	case 405: s->c.http_405++; break;
-	case 413: s->c.http_413++; break;
-	case 503: s->c.http_503++; break;
-	default: break;
-	}
+	static const struct {
+		unsigned int status;
+		size_t off;
+	} counters[] = {
+		{ 200, offsetof(struct sim_counters, http_200) },
+		{ 400, offsetof(struct sim_counters, http_400) },
+		{ 401, offsetof(struct sim_counters, http_401) },
+		{ 404, offsetof(struct sim_counters, http_404) },
+		{ 405, offsetof(struct sim_counters, http_405) },
+		{ 413, offsetof(struct sim_counters, http_413) },
+		{ 503, offsetof(struct sim_counters, http_503) },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(counters); i++)
+		if (counters[i].status == status)
+			(*(uint64_t *)((char *)&s->c + counters[i].off))++;
 }
 
 static void report(struct sim *s, struct MHD_Connection *c,

@@ -217,8 +217,13 @@ static void loop(struct sim *s, int epfd, int sfd)
 			if (evs[i].data.u32 == TAG_SIGNAL) {
 				struct signalfd_siginfo si;
 
-				if (read(sfd, &si, sizeof(si)) == sizeof(si))
-					log_info("stopped by signal %u", si.ssi_signo);
+				if (read(sfd, &si, sizeof(si)) != sizeof(si))
+					continue;
+				if (si.ssi_signo == SIGUSR1) {
+					ev_summary(s, false);
+					continue;
+				}
+				log_info("stopped by signal %u", si.ssi_signo);
 				s->done = true;
 			} else if (evs[i].data.u32 == TAG_MIKEY) {
 				mikey_on_readable(s);
@@ -245,6 +250,7 @@ int main(int argc, char **argv)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	s.o = cli.o;
 	secure_zero(cli.o.seed, sizeof(cli.o.seed));
@@ -262,7 +268,7 @@ int main(int argc, char **argv)
 	s.t0_ms = sim_mono_ms();
 	start_event(&s);
 	loop(&s, epfd, sfd);
-	ev_summary(&s);
+	ev_summary(&s, true);
 	ret = 0;
 out:
 	http_close(&s);

@@ -62,7 +62,8 @@ void mikey_close(struct sim *s)
 		close(s->mikey_fd);
 	if (s->mtk_fd >= 0)
 		close(s->mtk_fd);
-	s->mikey_fd = s->mtk_fd = -1;
+	s->mikey_fd = -1;
+	s->mtk_fd = -1;
 }
 
 static int send_to(struct sim *s, int fd, const struct sockaddr_in *to,

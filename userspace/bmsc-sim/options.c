@@ -276,184 +276,269 @@ static void defaults(struct cli *cli)
 	o->mikey_bind.sin_family = AF_INET;
 }
 
-/* One option; returns 0, 1 (help) or -1. */
-static int one_opt(struct cli *cli, int c, const char *arg, char *err,
+/* A number option: 0 and *@v set, or -1 with the reason in @err. */
+static int num(const char *arg, uint64_t min, uint64_t max, uint64_t *v,
+	       char *err, size_t errlen)
+{
+	if (parse_u64(arg, max, v, err, errlen))
+		return -1;
+	if (*v < min) {
+		snprintf(err, errlen, "%s is below %llu", arg,
+			 (unsigned long long)min);
+		return -1;
+	}
+	return 0;
+}
+
+/* Output, BM-SC, key and UE options; -2 if @c is not one of them. */
+static int key_opt(struct cli *cli, int c, const char *arg, char *err,
 		   size_t errlen)
 {
 	struct sim_opts *o = &cli->o;
-	struct sched_cfg *sc = &o->sched;
-	char e[192];
-	uint64_t v;
-	int d;
-
-#define NUM(max, dst) do {						\
-	if (parse_u64(arg, (max), &v, e, sizeof(e)))			\
-		goto bad_num;						\
-	(dst) = v;							\
-} while (0)
-#define TIME(dst) do {							\
-	if (parse_time_ms(arg, &(dst), err, errlen))			\
-		return -1;						\
-} while (0)
+	uint64_t v = 0;
 
 	switch (c) {
-	case 'j': o->json = true; break;
-	case 'v': log_init("bmsc-sim", LOG_LVL_DEBUG); break;
-	case 'q': log_init("bmsc-sim", LOG_LVL_WARN); break;
-	case 'h': fputs(usage_text, stdout); return 1;
+	case 'j':
+		o->json = true;
+		return 0;
+	case 'v':
+		log_init("bmsc-sim", LOG_LVL_DEBUG);
+		return 0;
+	case 'q':
+		log_init("bmsc-sim", LOG_LVL_WARN);
+		return 0;
+	case 'h':
+		fputs(usage_text, stdout);
+		return 1;
 	case OPT_FQDN:
 		if (!*arg || strlen(arg) > 253 || strpbrk(arg, " \t\"\\")) {
-			snprintf(err, errlen, "--fqdn '%s' is not a host name", arg);
+			snprintf(err, errlen, "'%s' is not a host name", arg);
 			return -1;
 		}
 		o->fqdn = arg;
-		break;
+		return 0;
 	case OPT_KEY_DOMAIN:
-		if (hex_decode_exact(arg, o->key_domain, sizeof(o->key_domain),
-				     e, sizeof(e)))
-			goto bad_num;
-		break;
+		return hex_decode_exact(arg, o->key_domain,
+					sizeof(o->key_domain), err, errlen);
 	case OPT_KEY_GROUP:
-		NUM(0xffff, o->key_group);
-		if (!o->key_group) {
-			snprintf(err, errlen, "--key-group: Key Group 0 is reserved");
+		if (num(arg, 0, 0xffff, &v, err, errlen))
+			return -1;
+		if (!v) {
+			snprintf(err, errlen, "Key Group 0 is reserved (TS 33.246 6.3.2.1)");
 			return -1;
 		}
-		break;
+		o->key_group = (uint16_t)v;
+		return 0;
 	case OPT_KEY_NUMBER:
-		NUM(SIM_UNKNOWN_KEY_NUMBER - 1, o->first_key_number);
-		if (!o->first_key_number) {
-			snprintf(err, errlen, "--key-number: 0 means \"current MSK\", not a key");
+		if (num(arg, 0, SIM_UNKNOWN_KEY_NUMBER - 1, &v, err, errlen))
+			return -1;
+		if (!v) {
+			snprintf(err, errlen, "Key Number 0 means \"the current MSK\", not a key");
 			return -1;
 		}
-		break;
-	case OPT_MTK_ID_MAX: NUM(0xffff, o->mtk_id_max); break;
+		o->first_key_number = (uint16_t)v;
+		return 0;
+	case OPT_MTK_ID_MAX:
+		if (num(arg, 1, 0xffff, &v, err, errlen))
+			return -1;
+		o->mtk_id_max = (uint32_t)v;
+		return 0;
 	case OPT_SEED:
-		if (read_secret_hex(arg, o->seed, sizeof(o->seed), e, sizeof(e)))
-			goto bad_num;
+		if (read_secret_hex(arg, o->seed, sizeof(o->seed), err, errlen))
+			return -1;
 		o->have_seed = true;
-		break;
-	case OPT_VERIFY: o->verify = true; break;
+		return 0;
+	case OPT_VERIFY:
+		o->verify = true;
+		return 0;
 	case OPT_UE:
 		if (cli->n_ue == UE_MAX) {
-			snprintf(err, errlen, "more than %d --ue", UE_MAX);
+			snprintf(err, errlen, "more than %d UEs", UE_MAX);
 			return -1;
 		}
 		cli->ue[cli->n_ue++].addr = arg;
-		break;
+		return 0;
 	case OPT_GBA_FILE:
 	case OPT_GBA_CMD:
 		if (!cli->n_ue) {
-			snprintf(err, errlen, "--gba-file and --gba-cmd apply to a --ue given before them");
+			snprintf(err, errlen, "applies to a --ue given before it");
 			return -1;
 		}
 		if (c == OPT_GBA_FILE)
 			cli->ue[cli->n_ue - 1].gba_file = arg;
 		else
 			cli->ue[cli->n_ue - 1].gba_cmd = arg;
+		return 0;
+	case OPT_BSF_LOOKUP:
+		cli->bsf_lookup = arg;
+		return 0;
+	case OPT_DEMAND_REBOOTSTRAP:
+		o->demand_rebootstrap = true;
+		return 0;
+	}
+	return -2;
+}
+
+/* Append a time to one of the bounded lists of the schedule. */
+static int add_time(const char *arg, uint64_t *list, size_t *n, char *err,
+		    size_t errlen)
+{
+	if (*n == SCHED_MAX_ROLLOVERS) {
+		snprintf(err, errlen, "given more than %d times",
+			 SCHED_MAX_ROLLOVERS);
+		return -1;
+	}
+	if (parse_time_ms(arg, &list[*n], err, errlen))
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/* Schedule options; -2 if @c is not one of them. */
+static int sched_opt(struct cli *cli, int c, const char *arg, char *err,
+		     size_t errlen)
+{
+	struct sched_cfg *sc = &cli->o.sched;
+	uint64_t *t = NULL;
+	uint64_t v;
+	int d;
+
+	switch (c) {
+	case OPT_DURATION:
+		t = &sc->duration_ms;
 		break;
-	case OPT_BSF_LOOKUP: cli->bsf_lookup = arg; break;
-	case OPT_DEMAND_REBOOTSTRAP: o->demand_rebootstrap = true; break;
-	case OPT_DURATION: TIME(sc->duration_ms); break;
-	case OPT_START: TIME(sc->start_ms); break;
-	case OPT_MTK_PERIOD: TIME(sc->mtk_period_ms); break;
-	case OPT_MTK_DELTA: TIME(sc->mtk_delta_ms); break;
-	case OPT_MTK_REPEAT: TIME(sc->mtk_repeat_ms); break;
-	case OPT_MSK_LEAD: TIME(sc->msk_lead_ms); break;
+	case OPT_START:
+		t = &sc->start_ms;
+		break;
+	case OPT_MTK_PERIOD:
+		t = &sc->mtk_period_ms;
+		break;
+	case OPT_MTK_DELTA:
+		t = &sc->mtk_delta_ms;
+		break;
+	case OPT_MTK_REPEAT:
+		t = &sc->mtk_repeat_ms;
+		break;
+	case OPT_MSK_LEAD:
+		t = &sc->msk_lead_ms;
+		break;
 	case OPT_MSK_ROLLOVER:
-		if (sc->n_rollovers == SCHED_MAX_ROLLOVERS) {
-			snprintf(err, errlen, "more than %d --msk-rollover",
-				 SCHED_MAX_ROLLOVERS);
-			return -1;
-		}
-		TIME(sc->rollover_ms[sc->n_rollovers]);
-		sc->n_rollovers++;
-		break;
+		return add_time(arg, sc->rollover_ms, &sc->n_rollovers, err,
+				errlen);
+	case OPT_PULL:
+		return add_time(arg, sc->pull_ms, &sc->n_pulls, err, errlen);
 	case OPT_MSK_DELIVERY:
 		d = msk_delivery_parse(arg);
 		if (d < 0) {
-			snprintf(err, errlen, "--msk-delivery '%s': use push, pull or none",
-				 arg);
+			snprintf(err, errlen, "'%s': use push, pull or none", arg);
 			return -1;
 		}
 		sc->rollover_delivery = (enum msk_delivery)d;
-		break;
-	case OPT_PULL:
-		if (sc->n_pulls == SCHED_MAX_ROLLOVERS) {
-			snprintf(err, errlen, "more than %d --solicited-pull",
-				 SCHED_MAX_ROLLOVERS);
-			return -1;
-		}
-		TIME(sc->pull_ms[sc->n_pulls]);
-		sc->n_pulls++;
-		break;
+		return 0;
 	case OPT_FAULT:
 		if (sc->n_faults == SCHED_MAX_FAULTS) {
-			snprintf(err, errlen, "more than %d --fault", SCHED_MAX_FAULTS);
+			snprintf(err, errlen, "more than %d faults",
+				 SCHED_MAX_FAULTS);
 			return -1;
 		}
 		if (parse_fault(arg, &sc->faults[sc->n_faults], err, errlen))
 			return -1;
 		sc->n_faults++;
-		break;
-	case OPT_RETRY_AFTER: NUM(86400, o->retry_after_s); break;
+		return 0;
+	case OPT_RETRY_AFTER:
+		if (num(arg, 0, 86400, &v, err, errlen))
+			return -1;
+		cli->o.retry_after_s = (uint32_t)v;
+		return 0;
+	default:
+		return -2;
+	}
+	return parse_time_ms(arg, t, err, errlen);
+}
+
+/* Stream and socket options; -2 if @c is not one of them. */
+static int net_opt(struct cli *cli, int c, const char *arg, char *err,
+		   size_t errlen)
+{
+	struct sim_opts *o = &cli->o;
+	uint64_t v = 0;
+
+	switch (c) {
 	case OPT_STREAM:
-		if (parse_addr(arg, 0, true, &o->stream, err, errlen))
-			return -1;
 		o->have_stream = true;
-		break;
+		return parse_addr(arg, 0, true, &o->stream, err, errlen);
 	case OPT_MTK_DEST:
-		if (parse_addr(arg, MIKEY_PORT, false, &o->mtk_dest, err, errlen))
-			return -1;
 		o->have_mtk_dest = true;
-		break;
+		return parse_addr(arg, MIKEY_PORT, false, &o->mtk_dest, err,
+				  errlen);
+	case OPT_HTTP:
+		o->have_http = true;
+		return parse_addr(arg, 0, true, &o->http, err, errlen);
+	case OPT_MIKEY_BIND:
+		return parse_addr(arg, 0, false, &o->mikey_bind, err, errlen);
 	case OPT_MCAST_IF:
 		if (inet_pton(AF_INET, arg, &o->mcast_if) != 1) {
-			snprintf(err, errlen, "--mcast-if '%s' is not an IPv4 address",
-				 arg);
+			snprintf(err, errlen, "'%s' is not an IPv4 address", arg);
 			return -1;
 		}
 		o->have_mcast_if = true;
-		break;
-	case OPT_TTL: NUM(255, o->ttl); break;
-	case OPT_SSRC: NUM(0xffffffffu, o->ssrc); break;
+		return 0;
+	case OPT_TTL:
+		if (num(arg, 0, 255, &v, err, errlen))
+			return -1;
+		o->ttl = (uint8_t)v;
+		return 0;
+	case OPT_SSRC:
+		if (num(arg, 0, UINT32_MAX, &v, err, errlen))
+			return -1;
+		o->ssrc = (uint32_t)v;
+		return 0;
 	case OPT_PPS:
-		NUM(SIM_MAX_PPS, o->pps);
-		if (!o->pps)
-			goto bad_num0;
-		break;
-	case OPT_PAYLOAD_LEN: NUM(RTP_MAX_PAYLOAD, o->payload_len); break;
-	case OPT_SEQ: NUM(0xffff, o->first_seq); break;
-	case OPT_PATTERN_SEED: NUM(UINT64_MAX, o->pattern_seed); break;
+		if (num(arg, 1, SIM_MAX_PPS, &v, err, errlen))
+			return -1;
+		o->pps = (uint32_t)v;
+		return 0;
+	case OPT_PAYLOAD_LEN:
+		if (num(arg, 0, RTP_MAX_PAYLOAD, &v, err, errlen))
+			return -1;
+		o->payload_len = (uint32_t)v;
+		return 0;
+	case OPT_SEQ:
+		if (num(arg, 0, 0xffff, &v, err, errlen))
+			return -1;
+		o->first_seq = (uint16_t)v;
+		return 0;
+	case OPT_PATTERN_SEED:
+		if (num(arg, 0, UINT64_MAX, &v, err, errlen))
+			return -1;
+		o->pattern_seed = v;
+		return 0;
 	case OPT_TAG_LEN:
-		NUM(10, o->tag_len);
-		if (o->tag_len != 10 && o->tag_len != 4) {
-			snprintf(err, errlen, "--tag-len must be 10 or 4");
+		if (num(arg, 4, 10, &v, err, errlen) || (v != 4 && v != 10)) {
+			snprintf(err, errlen, "the tag is 10 or 4 bytes");
 			return -1;
 		}
-		break;
-	case OPT_HTTP:
-		if (parse_addr(arg, 0, true, &o->http, err, errlen))
-			return -1;
-		o->have_http = true;
-		break;
-	case OPT_MIKEY_BIND:
-		if (parse_addr(arg, 0, false, &o->mikey_bind, err, errlen))
-			return -1;
-		break;
-	default:
-		snprintf(err, errlen, "unknown option (see --help)");
-		return -1;
+		o->tag_len = (uint8_t)v;
+		return 0;
 	}
-	return 0;
-bad_num:
-	snprintf(err, errlen, "%s", e);
-	return -1;
-bad_num0:
-	snprintf(err, errlen, "the value must not be 0");
-	return -1;
-#undef NUM
-#undef TIME
+	return -2;
+}
+
+/* One option; returns 0, 1 (help) or -1. */
+static int one_opt(struct cli *cli, int c, const char *arg, char *err,
+		   size_t errlen)
+{
+	int r = key_opt(cli, c, arg, err, errlen);
+
+	if (r == -2)
+		r = sched_opt(cli, c, arg, err, errlen);
+	if (r == -2)
+		r = net_opt(cli, c, arg, err, errlen);
+	if (r == -2) {
+		snprintf(err, errlen, "unknown option (see --help)");
+		r = -1;
+	}
+	return r;
 }
 
 /* Cross-option checks that the schedule cannot make. */

@@ -40,7 +40,7 @@ uint64_t scenario_next_ms(const struct sim *s)
 					    UINT64_MAX;
 }
 
-static void for_each_ue_push(struct sim *s, int msk)
+static void push_all_ues(struct sim *s, int msk)
 {
 	size_t i;
 
@@ -49,7 +49,7 @@ static void for_each_ue_push(struct sim *s, int msk)
 			mikey_push_msk(s, &s->ues->ue[i], msk);
 }
 
-static void for_each_ue_pull(struct sim *s, bool expired, bool forged)
+static void pull_all_ues(struct sim *s, bool expired, bool forged)
 {
 	size_t i;
 
@@ -58,32 +58,35 @@ static void for_each_ue_pull(struct sim *s, bool expired, bool forged)
 			mikey_send_pull(s, &s->ues->ue[i], expired, forged);
 }
 
+static void srtp_burst_fault(struct sim *s, const struct sched_fault *f)
+{
+	uint32_t msk_id = (uint32_t)s->o.key_group << 16 | SIM_UNKNOWN_KEY_NUMBER;
+	struct json *j = ev_begin(s, "fault");
+
+	log_info("fault %s: %u SRTP packets under MSK %08x",
+		 fault_name(f->kind), f->count, msk_id);
+	if (j) {
+		json_kv_str(j, "kind", fault_name(f->kind));
+		json_kv_u64(j, "count", f->count);
+		ev_msk_id(j, "msk_id", msk_id);
+		ev_end(s, j);
+	}
+	s->c.faults++;
+	srtp_stream_burst(s, f->count);
+}
+
 static void run_fault(struct sim *s, const struct sched_fault *f)
 {
 	switch (f->kind) {
 	case FAULT_PULL_UNAUTH:
-		for_each_ue_pull(s, false, true);
+		pull_all_ues(s, false, true);
 		break;
 	case FAULT_PULL_EXPIRED:
-		for_each_ue_pull(s, true, false);
+		pull_all_ues(s, true, false);
 		break;
-	case FAULT_SRTP_UNKNOWN_MSK: {
-		struct json *j = ev_begin(s, "fault");
-
-		log_info("fault %s: %u SRTP packets under MSK %04x%04x",
-			 fault_name(f->kind), f->count, s->o.key_group,
-			 SIM_UNKNOWN_KEY_NUMBER);
-		if (j) {
-			json_kv_str(j, "kind", fault_name(f->kind));
-			json_kv_u64(j, "count", f->count);
-			ev_msk_id(j, "msk_id", (uint32_t)s->o.key_group << 16 |
-				  SIM_UNKNOWN_KEY_NUMBER);
-			ev_end(s, j);
-		}
-		s->c.faults++;
-		srtp_stream_burst(s, f->count);
+	case FAULT_SRTP_UNKNOWN_MSK:
+		srtp_burst_fault(s, f);
 		break;
-	}
 	case FAULT_HTTP_REFUSE:
 	case FAULT_HTTP_DROP:
 	case FAULT_HTTP_503:
@@ -118,10 +121,10 @@ static void run_event(struct sim *s, const struct sched_event *ev)
 		msk_new(s, ev->msk);
 		break;
 	case SCHED_MSK_PUSH:
-		for_each_ue_push(s, ev->msk);
+		push_all_ues(s, ev->msk);
 		break;
 	case SCHED_PULL:
-		for_each_ue_pull(s, false, false);
+		pull_all_ues(s, false, false);
 		break;
 	case SCHED_MTK:
 		if (s->o.have_mtk_dest)

@@ -251,10 +251,12 @@ static int add_deliveries(struct sched *s, size_t cap, char *err,
 	const struct sched_cfg *c = &s->cfg;
 	size_t m;
 
-	if (add_event(s, cap, (struct sched_event){ .t_ms = 0,
-			.kind = SCHED_MSK_NEW, .msk = 0 }, err, errlen) ||
-	    add_event(s, cap, (struct sched_event){ .t_ms = 0,
-			.kind = SCHED_MSK_PUSH, .msk = 0 }, err, errlen))
+	const struct sched_event first_new = { .kind = SCHED_MSK_NEW };
+	const struct sched_event first_push = { .kind = SCHED_MSK_PUSH };
+
+	/* MSK 0 is current and pushed from the start. */
+	if (add_event(s, cap, first_new, err, errlen) ||
+	    add_event(s, cap, first_push, err, errlen))
 		return -1;
 	for (m = 1; m < s->n_msks; m++) {
 		uint64_t use = sched_mtk_use_ms(s, s->first_mtk[m]);
@@ -277,11 +279,13 @@ static int add_deliveries(struct sched *s, size_t cap, char *err,
 		if (add_event(s, cap, ev, err, errlen))
 			return -1;
 	}
-	for (m = 0; m < c->n_pulls; m++)
-		if (add_event(s, cap, (struct sched_event){
-				.t_ms = c->pull_ms[m], .kind = SCHED_PULL },
-			      err, errlen))
+	for (m = 0; m < c->n_pulls; m++) {
+		struct sched_event pull = { .t_ms = c->pull_ms[m],
+					    .kind = SCHED_PULL };
+
+		if (add_event(s, cap, pull, err, errlen))
 			return -1;
+	}
 	return 0;
 }
 
@@ -339,6 +343,8 @@ int sched_build(const struct sched_cfg *cfg, struct sched *s,
 		char *err, size_t errlen)
 {
 	const size_t cap = SCHED_MAX_EVENTS;
+	const struct sched_event end = { .t_ms = cfg->duration_ms,
+					 .kind = SCHED_END };
 
 	memset(s, 0, sizeof(*s));
 	if (check_cfg(cfg, err, errlen))
@@ -356,8 +362,7 @@ int sched_build(const struct sched_cfg *cfg, struct sched *s,
 	if (add_deliveries(s, cap, err, errlen) ||
 	    add_mtk_messages(s, cap, err, errlen) ||
 	    add_faults(s, cap, err, errlen) ||
-	    add_event(s, cap, (struct sched_event){ .t_ms = cfg->duration_ms,
-			.kind = SCHED_END }, err, errlen)) {
+	    add_event(s, cap, end, err, errlen)) {
 		sched_free(s);
 		return -1;
 	}

@@ -64,8 +64,8 @@ struct sched_cfg {
 	uint64_t mtk_period_ms;	/* N: a new MTK every N */
 	uint64_t mtk_delta_ms;	/* MTK message sent this long before use */
 	uint64_t mtk_repeat_ms;	/* R: resend period, 0 = send once */
-	uint64_t msk_lead_ms;	/* new MSK delivered this long before its
-				 * first MTK message */
+	/* A new MSK is delivered this long before its first MTK message. */
+	uint64_t msk_lead_ms;
 	uint64_t rollover_ms[SCHED_MAX_ROLLOVERS];
 	size_t n_rollovers;
 	enum msk_delivery rollover_delivery;

@@ -120,7 +120,8 @@ struct json;
 struct json *ev_begin(struct sim *s, const char *event);
 void ev_end(struct sim *s, struct json *j);
 void ev_msk_id(struct json *j, const char *key, uint32_t msk_id);
-void ev_summary(struct sim *s);
+/* The counters: the "exit" event, or "stats" on SIGUSR1. */
+void ev_summary(struct sim *s, bool final);
 
 /* scenario.c */
 int scenario_init(struct sim *s);

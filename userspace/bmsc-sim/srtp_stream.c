@@ -27,8 +27,8 @@ struct srtp_streamer {
 	srtp_t session;
 	struct rtp_pattern pat;
 	uint64_t next;		/* pattern index (and seq) of the next packet */
-	uint64_t slot;		/* timing slot of the next regular packet;
-				 * burst packets take indexes, not slots */
+	/* Timing slot of the next regular packet: bursts take no slots. */
+	uint64_t slot;
 	uint64_t interval_us;
 	bool keyed;
 	uint32_t cur_msk_id;	/* MKI now installed */

@@ -416,10 +416,13 @@ int ue_store_key(struct ue *ue, struct gba_key *k)
 			slot = j;
 	if (slot < 0) {
 		/* Full: evict the oldest key that is not the negotiated MUK. */
-		for (j = 0; j < UE_MAX_KEYS; j++)
-			if (j != ue->muk && (slot < 0 ||
-			    ue->keys[j].learnt_ms < ue->keys[slot].learnt_ms))
+		for (j = 0; j < UE_MAX_KEYS; j++) {
+			if (j == ue->muk)
+				continue;
+			if (slot < 0 ||
+			    ue->keys[j].learnt_ms < ue->keys[slot].learnt_ms)
 				slot = j;
+		}
 	}
 	gba_key_clear(&ue->keys[slot]);
 	ue->keys[slot] = *k;

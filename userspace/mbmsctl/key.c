@@ -171,6 +171,20 @@ static int key_order(const void *x, const void *y)
 	return (a->mtk_id > b->mtk_id) - (a->mtk_id < b->mtk_id);
 }
 
+/*
+ * Keep the keys of one session.  The kernel filters the dump already; this
+ * keeps the output right should a kernel ever ignore the filter.
+ */
+static size_t only_session(struct mbms_key *k, size_t n, uint32_t id)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < n; i++)
+		if (k[i].session_id == id)
+			k[kept++] = k[i];
+	return kept;
+}
+
 static int key_exec(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl)
 {
 	const struct mbms_key *k = &cmd->key;
@@ -192,6 +206,8 @@ static int key_exec(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl)
 			       &all, &n);
 	if (ret)
 		return cli_report(nl, ret);
+	if (cmd->has_session_id)
+		n = only_session(all, n, cmd->session_id);
 	if (n)
 		qsort(all, n, sizeof(*all), key_order);
 	cli_print_keys(stdout, cmd->json, all, n);

@@ -15,6 +15,16 @@ static int parse_id(struct cli_args *a, const char *s, uint32_t *id)
 	return 0;
 }
 
+/* Each option at most once: "session add: 'window' given twice". */
+static int once(struct cli_args *a, struct mbms_session *s, uint32_t flag,
+		const char *opt)
+{
+	if (s->flags & flag)
+		return cli_twice(a, opt);
+	s->flags |= flag;
+	return 0;
+}
+
 /* One "NAME VALUE" option of session add. */
 static int parse_add_option(struct cli_args *a, struct mbms_session *s,
 			    const char *opt)
@@ -23,14 +33,9 @@ static int parse_add_option(struct cli_args *a, struct mbms_session *s,
 	uint64_t n;
 	int e;
 
-#define ONCE(flag) do {							\
-		if (s->flags & (flag))					\
-			return cli_twice(a, opt);			\
-		s->flags |= (flag);					\
-	} while (0)
-
 	if (!strcmp(opt, "suite")) {
-		ONCE(MBMS_SESSION_HAS_SUITE);
+		if (once(a, s, MBMS_SESSION_HAS_SUITE, opt))
+			return -1;
 		v = cli_value(a, opt);
 		if (!v)
 			return -1;
@@ -40,26 +45,30 @@ static int parse_add_option(struct cli_args *a, struct mbms_session *s,
 					v);
 		s->suite = (uint8_t)e;
 	} else if (!strcmp(opt, "mki-len")) {
-		ONCE(MBMS_SESSION_HAS_MKI_LEN);
+		if (once(a, s, MBMS_SESSION_HAS_MKI_LEN, opt))
+			return -1;
 		v = cli_value(a, opt);
 		if (!v || cli_number(a, opt, v, 0, MBMS_SRTP_MKI_LEN_MAX, &n))
 			return -1;
 		s->mki_len = (uint8_t)n;
 	} else if (!strcmp(opt, "window")) {
-		ONCE(MBMS_SESSION_HAS_REPLAY_WINDOW);
+		if (once(a, s, MBMS_SESSION_HAS_REPLAY_WINDOW, opt))
+			return -1;
 		v = cli_value(a, opt);
 		if (!v || cli_number(a, opt, v, MBMS_SRTP_WINDOW_MIN,
 				     MBMS_SRTP_WINDOW_MAX, &n))
 			return -1;
 		s->replay_window = (uint16_t)n;
 	} else if (!strcmp(opt, "max-keys")) {
-		ONCE(MBMS_SESSION_HAS_MAX_KEYS);
+		if (once(a, s, MBMS_SESSION_HAS_MAX_KEYS, opt))
+			return -1;
 		v = cli_value(a, opt);
 		if (!v || cli_number(a, opt, v, 1, MBMS_SRTP_MAX_KEYS_MAX, &n))
 			return -1;
 		s->max_keys = (uint8_t)n;
 	} else if (!strcmp(opt, "on-fail")) {
-		ONCE(MBMS_SESSION_HAS_ON_FAIL);
+		if (once(a, s, MBMS_SESSION_HAS_ON_FAIL, opt))
+			return -1;
 		v = cli_value(a, opt);
 		if (!v)
 			return -1;
@@ -71,7 +80,6 @@ static int parse_add_option(struct cli_args *a, struct mbms_session *s,
 	} else {
 		return cli_unknown(a, opt);
 	}
-#undef ONCE
 	return 0;
 }
 

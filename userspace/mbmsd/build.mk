@@ -16,16 +16,28 @@ $(O)/tests/mbmsd_policy_test: $(O)/tests/unit/mbmsd_policy_test.o $(MBMSD_POLICY
 
 # The daemon's pieces other than policy, for mbmsd and its tests.
 include $(SRC)/netlink/vars.mk
-MBMSD_OBJS := $(addprefix $(O)/mbmsd/,config.o store.o gba.o xml.o http.o worker.o kernel.o)
+MBMSD_OBJS := $(addprefix $(O)/mbmsd/,config.o store.o gba.o xml.o http.o worker.o \
+	kernel.o state.o rx.o requests.o status.o loop.o)
 MBMSD_LIB := $(O)/libmbmsd.a
 MBMSD_LIBS := $(shell $(PKG_CONFIG) --libs inih libcrypto libcurl libxml-2.0) $(NL_LIBS) -lpthread
 CFLAGS_mbmsd := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libcurl)
+# journald and sd_notify when libsystemd is there (Type=notify).
+ifneq ($(shell $(PKG_CONFIG) --exists libsystemd && echo y),)
+CFLAGS_mbmsd += -DHAVE_LIBSYSTEMD
+MBMSD_SYSTEMD_LIBS := $(shell $(PKG_CONFIG) --libs libsystemd)
+endif
 # libmikey's archive and its libraries (MIKEY_LIB is set by mikey/build.mk,
 # read after this fragment: spell the path out).
 MBMSD_MIKEY_LIB := $(O)/libmikey.a
 
 $(MBMSD_LIB): $(MBMSD_OBJS)
 	$(AR) rcs $@ $^
+
+SBIN_PROGS += $(O)/bin/mbmsd
+MANPAGES += $(TOP)/Documentation/man/mbmsd.8 $(TOP)/Documentation/man/mbmsd.conf.5
+$(O)/bin/mbmsd: $(O)/mbmsd/mbmsd.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(NL_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS) $(MBMSD_SYSTEMD_LIBS)
 
 TESTS += $(O)/tests/mbmsd_config_test
 $(O)/tests/mbmsd_config_test: $(O)/tests/unit/mbmsd_config_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(COMMON_LIB)
@@ -69,3 +81,7 @@ $(O)/fuzz/mbmsd_xml_fuzz: $(TOP)/tests/fuzz/mbmsd_xml_fuzz.c $(SRC)/mbmsd/xml.c 
 TESTS += $(O)/tests/mbmsd_kernel_test
 $(O)/tests/mbmsd_kernel_test: $(O)/tests/unit/mbmsd_kernel_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(NL_LIB) $(COMMON_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS)
+
+TESTS += $(O)/tests/mbmsd_rx_test
+$(O)/tests/mbmsd_rx_test: $(O)/tests/unit/mbmsd_rx_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(NL_LIB) $(COMMON_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS) $(MBMSD_SYSTEMD_LIBS)

@@ -61,7 +61,7 @@ struct mbmsd {
 	struct worker *worker;		/* NULL in tests: no requests sent */
 	struct mbmsd_counters cnt;
 	/* Pending request of each group, for status: last outcome text. */
-	char last_outcome[MBMSD_MAX_SESSIONS][128];
+	char last_outcome[MBMSD_MAX_SESSIONS][256];
 	bool persist;			/* save the store on change */
 };
 

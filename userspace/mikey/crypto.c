@@ -4,6 +4,7 @@
  * AES-CM and HMAC-SHA-1 through OpenSSL libcrypto.
  */
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
@@ -14,13 +15,7 @@
 
 bool mikey_mem_equal(const void *a, const void *b, size_t len)
 {
-	const volatile uint8_t *x = a, *y = b;
-	uint8_t d = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		d |= x[i] ^ y[i];
-	return d == 0;
+	return CRYPTO_memcmp(a, b, len) == 0;
 }
 
 int mikey_hmac(const char *digest, const uint8_t *key, size_t key_len,

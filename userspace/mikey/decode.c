@@ -609,7 +609,8 @@ int mikey_decode(const uint8_t *buf, size_t len, struct mikey_msg *msg,
 					  "more than %d payloads",
 					  MIKEY_MAX_PAYLOADS);
 		/* KEMAC ends a PSK message, V a verification message: what
-		 * followed would not be covered by their MAC. */
+		 * followed would not be covered by their MAC.
+		 */
 		if ((msg->kemac.present && msg->hdr.data_type == MIKEY_DT_PSK_INIT) ||
 		    (msg->v.present && msg->hdr.data_type == MIKEY_DT_PSK_RESP))
 			return mikey_fail(err, MIKEY_E_ORDER, c.off,

@@ -314,7 +314,7 @@ int mikey_encode_msk(const struct mikey_msk_spec *s, const uint8_t *muk,
 	}
 	kd.type = mikey_mbms_msk_key_type;
 	kd.kv = MIKEY_KV_INTERVAL;
-	kd.key_len = s->msk ? (uint16_t)s->msk_len : mikey_mbms_keyless_len;
+	kd.key_len = s->msk ? (uint16_t)s->msk_len : MIKEY_MBMS_KEYLESS_LEN;
 	if (s->msk)
 		memcpy(kd.key, s->msk, s->msk_len);
 	kd.vf_len = MIKEY_MBMS_SEQ_LEN;

@@ -59,14 +59,16 @@ int mikey_hmac(const char *digest, const uint8_t *key, size_t key_len,
 	       uint8_t *out, size_t out_len);
 
 /* Human name of a payload type ("KEMAC", "T", ...), "payload 13" style
- * names are not produced: unknown types give "unknown". */
+ * names are not produced: unknown types give "unknown".
+ */
 const char *mikey_payload_name(uint8_t type);
 
 /* ---- ext.c: the MBMS Key ID EXT (UNVERIFIED layout, one table) ---------- */
 int mikey_ext_parse_mbms(const uint8_t *data, size_t len, size_t base_off,
 			 struct mikey_mbms_ext *ext, struct mikey_error *err);
 /* Write the EXT payload data (not the 4-byte EXT header); returns bytes
- * written or 0 if @cap is too small. */
+ * written or 0 if @cap is too small.
+ */
 size_t mikey_ext_build_mbms(const struct mikey_mbms_ext *ext, uint8_t *out,
 			    size_t cap);
 extern const uint8_t mikey_mbms_ext_type;
@@ -79,13 +81,18 @@ int mikey_profile_check(struct mikey_msg *msg, struct mikey_error *err);
 int mikey_keydata_parse(const uint8_t *p, size_t len, struct mikey_msg *msg,
 			struct mikey_error *err);
 /* Serialise one key data sub-payload with next payload @next; returns bytes
- * written, 0 on overflow. */
+ * written, 0 on overflow.
+ */
 size_t mikey_keydata_build(const struct mikey_key_data *kd, uint8_t next,
 			   uint8_t *out, size_t cap);
 
 /* ---- verify.c: MBMS key-data choices (see Documentation/mikey.rst) ---- */
 extern const uint8_t mikey_mbms_msk_key_type;
-extern const uint16_t mikey_mbms_keyless_len;
+/*
+ * UNVERIFIED: a key-less MSK message (validity update) is a Key data
+ * sub-payload with this key length (0) and a KV Interval.
+ */
+#define MIKEY_MBMS_KEYLESS_LEN	0
 
 /* ---- verify.c ----------------------------------------------------------- */
 /* Compute the KEMAC MAC / encrypt: shared by encoders and verifiers. */

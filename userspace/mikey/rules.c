@@ -7,7 +7,8 @@ bool mikey_counter_fresh(uint32_t stored, uint32_t received)
 	uint32_t d = received - stored;
 
 	/* RFC 1982: s2 > s1 iff 0 < (s2 - s1) mod 2^32 < 2^31; d == 2^31 is
-	 * undefined and treated as "not newer". */
+	 * undefined and treated as "not newer".
+	 */
 	return d != 0 && d < 0x80000000u;
 }
 

@@ -13,12 +13,6 @@
  */
 const uint8_t mikey_mbms_msk_key_type = MIKEY_KD_TEK;
 
-/*
- * UNVERIFIED: a key-less MSK message (validity update) is a Key data
- * sub-payload with key len 0 and a KV Interval.  One constant decides.
- */
-const uint16_t mikey_mbms_keyless_len = 0;
-
 int mikey_kemac_mac(const struct mikey_kemac_keys *k, const uint8_t *msg,
 		    size_t len, uint8_t mac[MIKEY_MAC_LEN])
 {
@@ -65,7 +59,7 @@ static int check_keys(struct mikey_msg *m, struct mikey_error *err)
 					  "MSK key data with KV type %u (Interval expected)",
 					  kd->kv);
 		if (kd->key_len != MIKEY_MBMS_KEY_LEN &&
-		    kd->key_len != mikey_mbms_keyless_len)
+		    kd->key_len != MIKEY_MBMS_KEYLESS_LEN)
 			return mikey_fail(err, MIKEY_E_KEY_DATA, 0,
 					  "MSK of %u bytes (%d expected)",
 					  kd->key_len, MIKEY_MBMS_KEY_LEN);

@@ -200,7 +200,8 @@ static int build_pull(struct args *a, uint8_t *out, size_t cap, size_t *len,
 static const char *verif_input;
 
 /* The reply to an MSK message with V set: the MSK message is read and its
- * MAC checked first, as a receiver would. */
+ * MAC checked first, as a receiver would.
+ */
 static int build_verification(struct args *a, uint8_t *out, size_t cap,
 			      size_t *len, struct mikey_error *e)
 {

@@ -25,7 +25,8 @@ int encode_main(int argc, char **argv);
 int read_message(const char *path, uint8_t *out, size_t cap, size_t *len);
 
 /* Write @len bytes to @path as binary, or as one hex line to stdout when
- * @path is NULL.  Returns 0 or -1 after printing why. */
+ * @path is NULL.  Returns 0 or -1 after printing why.
+ */
 int write_message(const char *path, const uint8_t *buf, size_t len);
 
 /* Printing a decoded (and maybe verified) message. */

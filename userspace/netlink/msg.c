@@ -477,9 +477,12 @@ void mbms_msg_parse_error(const struct nlmsghdr *nlh,
 		return;
 	/* Without NLM_F_CAPPED the request is echoed before the TLVs. */
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-		if (e->msg.nlmsg_len < sizeof(struct nlmsghdr))
+		size_t echo = e->msg.nlmsg_len;
+
+		/* Checked before aligning, so that nothing can wrap. */
+		if (echo < sizeof(struct nlmsghdr) || echo > nlh->nlmsg_len)
 			return;
-		hlen += NLMSG_ALIGN(e->msg.nlmsg_len - sizeof(struct nlmsghdr));
+		hlen += NLMSG_ALIGN(echo - sizeof(struct nlmsghdr));
 	}
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + hlen)
 		return;

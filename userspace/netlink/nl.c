@@ -535,6 +535,21 @@ int mbms_nl_key_dump(struct mbms_nl *nl, uint32_t session_id,
 
 /* ---- events ------------------------------------------------------------- */
 
+/*
+ * A large receive buffer makes overruns rare in bursts.  SO_RCVBUF is
+ * capped by net.core.rmem_max (often 208 KiB); the commands need
+ * CAP_NET_ADMIN anyway, which is what SO_RCVBUFFORCE asks for.
+ */
+static int set_event_rcvbuf(struct nl_sock *ev)
+{
+	int size = EVENT_RCVBUF;
+
+	if (!setsockopt(nl_socket_get_fd(ev), SOL_SOCKET, SO_RCVBUFFORCE,
+			&size, sizeof(size)))
+		return 0;
+	return nl_socket_set_buffer_size(ev, EVENT_RCVBUF, 0);
+}
+
 int mbms_nl_events_subscribe(struct mbms_nl *nl)
 {
 	struct nl_sock *ev;
@@ -558,7 +573,7 @@ int mbms_nl_events_subscribe(struct mbms_nl *nl)
 	nl_socket_disable_seq_check(ev);
 	ret = genl_connect(ev);
 	if (!ret)
-		ret = nl_socket_set_buffer_size(ev, EVENT_RCVBUF, 0);
+		ret = set_event_rcvbuf(ev);
 	if (!ret)
 		ret = nl_socket_add_membership(ev, nl->mcgrp);
 	if (!ret)

@@ -322,10 +322,10 @@ struct mikey_v {		/* verification payload */
 	bool present;
 	uint8_t mac_alg;
 	uint8_t mac[MIKEY_MAC_LEN];
-	uint16_t mac_off;	/* MAC covers msg->raw[0 .. mac_off) (+ see
-				 * mikey_verify_verification()) */
+	uint16_t mac_off;	/* see mikey_verify_verification() */
 };
 
+/* About 5 KB: keep it static or on the heap in small-stack threads. */
 struct mikey_msg {
 	/* Input copy: the MAC is computed over it and spans point into it. */
 	uint8_t raw[MIKEY_MAX_MESSAGE_LEN];
@@ -344,9 +344,12 @@ struct mikey_msg {
 	bool has_rand;
 	uint8_t rand_len;
 	uint8_t rand[MIKEY_MAX_RAND_LEN];
-	struct mikey_id idi;	/* first ID payload (BM-SC FQDN) */
+	/* MSK-type messages: first ID = IDi (BM-SC FQDN), second = IDr
+	 * (B-TID).  A verification message's only ID payload is IDr.
+	 */
+	struct mikey_id idi;
 	struct mikey_span idi_span;
-	struct mikey_id idr;	/* second ID payload (B-TID) */
+	struct mikey_id idr;
 	struct mikey_span idr_span;
 	struct mikey_mbms_ext ext;
 	uint8_t n_ext_raw;
@@ -408,7 +411,7 @@ int mikey_verify_decrypt(struct mikey_msg *msg, const uint8_t *inkey,
  * Check the V payload MAC of a decoded verification message @reply against
  * the MSK message @init it answers, with the MUK that protected @init.
  * Covered bytes: @reply up to its MAC || IDi || IDr || T payloads of @init
- * as they appear on the wire (UNVERIFIED: mikey_verif_mac_input() in
+ * as they appear on the wire (UNVERIFIED: mikey_verif_mac() in
  * userspace/mikey/verify.c).  The auth key is derived from the MUK with
  * @init's CSB ID and RAND.  Also checks that the CSB IDs match.  Sets
  * reply->mac_ok.  Returns 0, MIKEY_E_MAC, MIKEY_E_INVAL, MIKEY_E_KEY.
@@ -573,7 +576,8 @@ int mikey_mrk_from_ks_naf(const uint8_t *ks_naf, size_t ks_naf_len,
 
 /* SRTP policy used by MBMS streaming: AES-CM-128, HMAC-SHA-1 with
  * @auth_tag_len bytes (10 or 4), 16-byte keys, 14-byte salt, KDR 0,
- * SRTP/SRTCP encryption and SRTP authentication on. */
+ * SRTP/SRTCP encryption and SRTP authentication on.
+ */
 void mikey_sp_mbms_default(struct mikey_sp *sp, uint8_t auth_tag_len);
 
 /* First value of parameter @type as a big-endian integer; false if absent. */

@@ -32,6 +32,10 @@
  * the kernel never returns keys.  The caller owns and wipes its struct
  * mbms_key (mbms_key_wipe()).
  *
+ * Dumps.  A dump the kernel marks inconsistent (NLM_F_DUMP_INTR: state
+ * changed while it ran) is restarted, up to 5 times, then fails with
+ * -EINTR.  Dumped arrays are malloc'ed and owned by the caller.
+ *
  * Threads.  A handle is not thread-safe; use one per thread.
  */
 #ifndef MBMS_NL_H
@@ -238,7 +242,8 @@ int mbms_nl_key_del(struct mbms_nl *nl, uint32_t session_id,
 		    uint32_t msk_id, uint16_t mtk_id);
 /*
  * KEY_GET (dumpit): metadata of every key, or of one session's keys when
- * @session_id is non-zero.  master/salt are zero.  free(*out) when done.
+ * @session_id is non-zero (an unknown session gives an empty list).
+ * master/salt are zero.  free(*out) when done.
  */
 int mbms_nl_key_dump(struct mbms_nl *nl, uint32_t session_id,
 		     struct mbms_key **out, size_t *n);
@@ -278,12 +283,14 @@ int mbms_nl_events_fd(const struct mbms_nl *nl);
 typedef int (*mbms_event_cb)(const struct mbms_event *ev, void *arg);
 
 /*
- * Read every pending notification without blocking and call @cb for each
- * one (unknown commands are skipped).  A non-zero return from @cb stops and
+ * Read every pending notification without blocking and call @cb (not
+ * NULL) for each one (unknown commands and malformed messages are
+ * skipped).  A non-zero return from @cb stops and
  * is returned.  Returns the number of events delivered (0 when none were
  * pending), or a negative errno; -ENOBUFS means the socket overran and
- * events were lost: resynchronise state by dumping (the socket stays
- * usable).
+ * events were lost: resynchronise state by dumping.  The socket stays
+ * usable and events queued before the overrun are still there: call again
+ * (the fd stays readable).
  */
 int mbms_nl_events_recv(struct mbms_nl *nl, mbms_event_cb cb, void *arg);
 

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mbmsd receive paths with real MIKEY messages (libmikey's encoders play
+ * the BM-SC): MSK push with verification reply, MTK install, replays and
+ * forgeries, the solicited pull under relaxed and strict MUK policy,
+ * unknown-MKI events, persistence across a "kill -9", the status report.
+ * The kernel is a dry run; no HTTP request leaves (no worker).
+ */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mbms/common.h"
+#include "../../userspace/mbmsd/daemon.h"
+#include "test.h"
+
+#define T0 1800000000000ull	/* "now" in ms */
+#define KG 0x0102
+static const uint8_t KD[3] = { 0x26, 0x2f, 0x01 };
+static uint8_t MUK[32], OTHER_MUK[32], MSKEY[16], RAND[16], MTK[16], SALT[14];
+static char dir[] = "/tmp/mbmsd_rx_test.XXXXXX";
+static uint32_t bmsc_counter = 1;	/* the BM-SC's MSK counter */
+
+static const char CONF[] =
+	"[global]\nbmsc_uri=http://127.0.0.1:9\nbmsc_fqdn=bmsc.test\n"
+	"gba_bootstrap_command=/bin/false\nmuk_policy=%s\nstate_dir=%s\n"
+	"request_jitter=0\n"
+	"[session tv]\nid=5\nkey_domain=262f01\nkey_group=0x0102\n"
+	"flows=232.1.1.1:5004\nmtk_group=232.1.1.1\n";
+
+/* A daemon whose MUK (gen 1) was bootstrapped and used at T0. */
+static struct mbmsd *start(const char *policy, bool give_muk)
+{
+	struct mbmsd *d = calloc(1, sizeof(*d));
+	struct worker_result res;
+	struct pol_request rq;
+	char text[1024], err[200];
+
+	snprintf(text, sizeof(text), CONF, policy, dir);
+	CHECK(config_load_string(text, "rx.conf", &d->cfg, stderr) == 0);
+	d->persist = true;
+	CHECK(mbmsd_setup_state(d) == 0);
+	d->kern = kernel_open(true, err, sizeof(err));
+	if (!give_muk)
+		return d;
+	/* Through the real path: a request that bootstrapped first. */
+	CHECK(pol_request_trigger(&d->ue, &d->groups[0], T0, &d->rng));
+	CHECK(pol_take_due(&d->ue, T0, &rq) && rq.bootstrap_first);
+	memset(&res, 0, sizeof(res));
+	res.group = 0;
+	res.bootstrapped = true;
+	memcpy(res.keys.ks_naf, MUK, 32);
+	strcpy(res.keys.btid, "fake1@bsf.test");
+	res.keys.lifetime_s = 3600;
+	res.out.result = POL_RES_OK;
+	strcpy(res.out.detail, "HTTP 200");
+	requests_complete(d, &res, T0);
+	CHECK(d->ue.cur >= 0 && d->ue.neg == d->ue.cur);
+	return d;
+}
+
+static void stop(struct mbmsd *d)
+{
+	kernel_close(d->kern);
+	store_wipe(&d->store);
+	free(d);
+}
+
+static size_t msk_msg(uint8_t *out, const uint8_t *muk, uint32_t msk_id,
+		      uint32_t ctr, bool v, uint32_t seql, uint32_t sequ)
+{
+	struct mikey_msk_spec s = {
+		.csb_id = 0x11223344, .counter = ctr, .idi = "bmsc.test",
+		.idr = "fake1@bsf.test", .msk_id = msk_id, .msk = MSKEY,
+		.msk_len = 16, .seql = seql, .sequ = sequ, .v = v,
+		.ssrc = 0x1234, .roc = 0,
+	};
+	struct mikey_error e;
+	size_t len = 0;
+
+	memcpy(s.rand, RAND, 16);
+	memcpy(s.key_domain, KD, 3);
+	CHECK(mikey_encode_msk(&s, muk, 32, out, MIKEY_MAX_MESSAGE_LEN, &len,
+			       &e) == 0);
+	return len;
+}
+
+static size_t mtk_msg(uint8_t *out, const uint8_t *msk, uint32_t msk_id,
+		      uint16_t mtk_id, uint32_t ctr)
+{
+	struct mikey_mtk_spec s = {
+		.csb_id = 0x55667788, .counter = ctr, .msk_id = msk_id,
+		.mtk_id = mtk_id, .mtk = MTK, .mtk_len = 16, .salt = SALT,
+		.salt_len = 14,
+	};
+	struct mikey_error e;
+	size_t len = 0;
+
+	memcpy(s.key_domain, KD, 3);
+	CHECK(mikey_encode_mtk(&s, msk, 16, RAND, 16, out,
+			       MIKEY_MAX_MESSAGE_LEN, &len, &e) == 0);
+	return len;
+}
+
+static size_t pull_msg(uint8_t *out, const uint8_t *muk, uint32_t ctr)
+{
+	struct mikey_pull_spec s = {
+		.csb_id = 0x99887766, .counter = ctr, .idi = "bmsc.test",
+		.idr = "fake1@bsf.test", .key_group = KG,
+	};
+	struct mikey_error e;
+	size_t len = 0;
+
+	memcpy(s.rand, RAND, 16);
+	memcpy(s.key_domain, KD, 3);
+	CHECK(mikey_encode_solicited_pull(&s, muk, 32, out,
+					  MIKEY_MAX_MESSAGE_LEN, &len, &e) == 0);
+	return len;
+}
+
+static uint8_t m[MIKEY_MAX_MESSAGE_LEN], reply[MIKEY_MAX_MESSAGE_LEN];
+static struct mikey_msg init_msg, reply_msg;
+
+static void test_push_and_mtk(void)
+{
+	struct mbmsd *d = start("relaxed", true);
+	struct store_msk *sm;
+	struct mikey_error e;
+	size_t n, rl;
+	int i;
+
+	/* MSK push with V: stored, persisted, verification sent back. */
+	n = msk_msg(m, MUK, KG << 16 | 1, bmsc_counter++, true, 0, 100);
+	rl = rx_unicast(d, m, n, T0 + 1000, reply, sizeof(reply));
+	CHECK(rl > 0);
+	CHECK(d->ue.stats.accepted_msk == 1 && d->cnt.verifications_sent == 1);
+	sm = store_msk_find(&d->store, KD, KG << 16 | 1);
+	CHECK(sm && !memcmp(sm->key, MSKEY, 16) && !memcmp(sm->rand, RAND, 16));
+	CHECK(mikey_decode(m, n, &init_msg, &e) == 0);
+	CHECK(mikey_decode(reply, rl, &reply_msg, &e) == 0);
+	CHECK(reply_msg.kind == MIKEY_KIND_VERIFICATION);
+	CHECK(mikey_verify_verification(&reply_msg, &init_msg, MUK, 32, &e) == 0);
+	/* Replayed: refused, no second reply. */
+	CHECK(rx_unicast(d, m, n, T0 + 1001, reply, sizeof(reply)) == 0);
+	CHECK(d->ue.stats.rejected[POL_R_REPLAY] == 1);
+
+	/* MTK 1 on the bearer: installed (dry run) and remembered. */
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 1, 1);
+	rx_mtk(d, m, n, T0 + 2000);
+	CHECK(d->ue.stats.accepted_mtk == 1 && d->cnt.mtk_installed == 1);
+	CHECK(d->store.mtk[0].present && d->store.mtk[0].session_id == 5 &&
+	      d->store.mtk[0].mtk_id == 1 &&
+	      !memcmp(d->store.mtk[0].key, MTK, 16) &&
+	      !memcmp(d->store.mtk[0].salt, SALT, 14));
+	/* Resent (same message): not newer. */
+	rx_mtk(d, m, n, T0 + 2100);
+	CHECK(d->ue.stats.rejected[POL_R_MTK_OLD] == 1);
+	/* MTK 2 with a replayed counter. */
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 2, 1);
+	rx_mtk(d, m, n, T0 + 2200);
+	CHECK(d->ue.stats.rejected[POL_R_REPLAY] == 2);
+	/* Forged: right IDs, wrong MSK. */
+	n = mtk_msg(m, OTHER_MUK, KG << 16 | 1, 3, 9);
+	rx_mtk(d, m, n, T0 + 2300);
+	CHECK(d->ue.stats.rejected[POL_R_AUTH] == 1);
+	/* Unknown MSK: counted, and no request. */
+	for (i = 0; i < 50; i++) {
+		n = mtk_msg(m, MSKEY, KG << 16 | 7, (uint16_t)(i + 1),
+			    (uint32_t)i + 1);
+		rx_mtk(d, m, n, T0 + 2400);
+	}
+	CHECK(d->ue.stats.rejected[POL_R_UNKNOWN_MSK] == 50);
+	CHECK(pol_next_due(&d->ue) == POL_NEVER);
+	/* Out of range (SEQu = 100). */
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 101, 20);
+	rx_mtk(d, m, n, T0 + 2500);
+	CHECK(d->ue.stats.rejected[POL_R_MTK_RANGE] == 1);
+	/* A good MTK 2 after all that. */
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 2, 21);
+	rx_mtk(d, m, n, T0 + 2600);
+	CHECK(d->ue.stats.accepted_mtk == 2 && d->cnt.mtk_installed == 2);
+
+	/* Garbage and wrong kinds. */
+	rx_unicast(d, (const uint8_t *)"\x01\x00\x00", 3, T0, reply, sizeof(reply));
+	CHECK(d->cnt.decode_errors[MIKEY_E_TRUNCATED] +
+	      d->cnt.decode_errors[MIKEY_E_LENGTH] +
+	      d->cnt.decode_errors[MIKEY_E_UNKNOWN_PAYLOAD] >= 1);
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 3, 22);
+	CHECK(rx_unicast(d, m, n, T0, reply, sizeof(reply)) == 0);
+	CHECK(d->cnt.wrong_kind == 1);
+	stop(d);
+
+	/* "kill -9": a new process restores everything from the file. */
+	d = start("relaxed", false);
+	CHECK(d->ue.cur >= 0 && d->ue.neg == d->ue.cur);
+	CHECK(d->groups[0].msk[0].present &&
+	      d->groups[0].msk[0].msk_id == (KG << 16 | 1) &&
+	      d->groups[0].msk[0].mtk_id == 2);
+	CHECK(store_msk_find(&d->store, KD, KG << 16 | 1) != NULL);
+	/* Counters survive: the old MTK message is still refused... */
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 2, 21);
+	rx_mtk(d, m, n, T0 + 3000);
+	CHECK(d->ue.stats.rejected[POL_R_MTK_OLD] == 1);
+	/* ... and the old MSK message too. */
+	n = msk_msg(m, MUK, KG << 16 | 1, 1, true, 0, 100);
+	CHECK(rx_unicast(d, m, n, T0 + 3000, reply, sizeof(reply)) == 0);
+	CHECK(d->ue.stats.rejected[POL_R_REPLAY] == 1);
+	CHECK(kernel_reconcile(d->kern, &d->cfg, &d->store) == 0);
+	stop(d);
+}
+
+static void test_pull(const char *policy)
+{
+	bool relaxed = !strcmp(policy, "relaxed");
+	struct mbmsd *d;
+	struct pol_request rq;
+	struct worker_job job;
+	size_t n;
+
+	d = start(policy, true);
+	/* Forged pull (another MUK): nothing happens. */
+	n = pull_msg(m, OTHER_MUK, bmsc_counter++);
+	rx_unicast(d, m, n, T0 + 10, reply, sizeof(reply));
+	CHECK(d->ue.stats.rejected[POL_R_AUTH] == 1);
+	CHECK(pol_next_due(&d->ue) == POL_NEVER);
+	/* Genuine pull, unexpired MUK: a request, no bootstrap. */
+	n = pull_msg(m, MUK, bmsc_counter++);
+	CHECK(rx_unicast(d, m, n, T0 + 20, reply, sizeof(reply)) == 0);
+	CHECK(d->ue.stats.accepted_pull == 1);
+	/* Not before one window after the start-up request (T0 + 1 s). */
+	CHECK(pol_next_due(&d->ue) == T0 + 1000);
+	CHECK(pol_take_due(&d->ue, T0 + 1000, &rq) && !rq.bootstrap_first);
+	CHECK(requests_make_job(d, &rq, &job) == 0);
+	CHECK(!job.bootstrap_first && !strcmp(job.req.btid, "fake1@bsf.test"));
+	CHECK(strlen(job.req.password) == 44);
+	CHECK(job.req.msks[0].msk_id == (uint32_t)KG << 16);
+	CHECK(!memcmp(job.req.msks[0].key_domain, KD, 3));
+	pol_request_result(&d->ue, rq.group, POL_RES_OK, 0, job.muk_gen,
+			   T0 + 1030, &d->rng);
+	/* Replayed pull: refused. */
+	CHECK(rx_unicast(d, m, n, T0 + 40, reply, sizeof(reply)) == 0);
+	CHECK(d->ue.stats.rejected[POL_R_REPLAY] == 1);
+
+	/* The MUK expires (lifetime 3600 s).  Then the BM-SC pulls. */
+	n = pull_msg(m, MUK, bmsc_counter++);
+	rx_unicast(d, m, n, T0 + 3600 * 1000 + 5000, reply, sizeof(reply));
+	if (relaxed) {
+		CHECK(d->ue.stats.accepted_pull == 2);
+		CHECK(d->ue.stats.accepted_pull_expired == 1);
+		CHECK(d->ue.need_bootstrap);
+		CHECK(pol_take_due(&d->ue, T0 + 3600 * 1000 + 70000, &rq) &&
+		      rq.bootstrap_first);
+		CHECK(requests_make_job(d, &rq, &job) == 0 &&
+		      job.bootstrap_first && job.req.btid[0] == 0);
+	} else {
+		CHECK(d->ue.stats.accepted_pull == 1);
+		CHECK(d->ue.stats.rejected[POL_R_MUK_EXPIRED] == 1);
+		CHECK(pol_next_due(&d->ue) == POL_NEVER);
+		CHECK(!d->ue.need_bootstrap);
+	}
+	/* An expired MUK never authenticates a push, in either mode. */
+	n = msk_msg(m, MUK, KG << 16 | 2, bmsc_counter++, false, 0, 10);
+	rx_unicast(d, m, n, T0 + 3600 * 1000 + 6000, reply, sizeof(reply));
+	CHECK(!store_msk_find(&d->store, KD, KG << 16 | 2));
+	CHECK(d->ue.stats.rejected[POL_R_MUK_EXPIRED] == (relaxed ? 1 : 2));
+	secure_zero(&job, sizeof(job));
+	stop(d);
+}
+
+static void test_unknown_mki_and_status(void)
+{
+	struct mbmsd *d = start("relaxed", true);
+	struct mbms_event ev = {
+		.cmd = MBMS_SRTP_CMD_KEY_NEEDED_NTF,
+		.flags = MBMS_EVENT_HAS_SESSION_ID | MBMS_EVENT_HAS_MSK_ID |
+			 MBMS_EVENT_HAS_REASON,
+		.session_id = 5, .msk_id = KG << 16 | 1,
+		.reason = MBMS_SRTP_EVENT_UNKNOWN_MKI,
+	};
+	char *buf = NULL, hexkey[33];
+	size_t len = 0, n;
+	FILE *f;
+	int i;
+
+	/* Held MSK: only the MTK is missing, nothing to ask. */
+	n = msk_msg(m, MUK, KG << 16 | 1, bmsc_counter++, false, 0, 10);
+	rx_unicast(d, m, n, T0 + 100, reply, sizeof(reply));
+	rx_kernel_event(d, &ev, T0 + 200);
+	CHECK(pol_next_due(&d->ue) == POL_NEVER);
+	/* A burst for an unknown MSK: one request. */
+	ev.msk_id = KG << 16 | 2;
+	for (i = 0; i < 1000; i++)
+		rx_kernel_event(d, &ev, T0 + 300 + (uint64_t)i);
+	CHECK(pol_next_due(&d->ue) != POL_NEVER);
+	CHECK(d->ue.stats.rejected[POL_R_RATE_LIMITED] == 999);
+	/* An unknown session: ignored. */
+	ev.session_id = 77;
+	rx_kernel_event(d, &ev, T0 + 2000);
+	CHECK(d->cnt.kernel_events == 1002);
+
+	f = open_memstream(&buf, &len);
+	status_write(d, f, true, T0 + 3000);
+	fclose(f);
+	CHECK(strstr(buf, "\"msk_id\": 16908289") != NULL);
+	CHECK(strstr(buf, "\"btid\": \"fake1@bsf.test\"") != NULL);
+	CHECK(strstr(buf, "\"rate-limited\": 999") != NULL);
+	CHECK(strstr(buf, "\"state\": \"scheduled\"") != NULL);
+	hex_encode(MSKEY, 16, hexkey);
+	CHECK(strstr(buf, hexkey) == NULL);	/* never key bytes */
+	hex_encode(MUK, 16, hexkey);
+	CHECK(strstr(buf, hexkey) == NULL);
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	status_write(d, f, false, T0 + 3000);
+	fclose(f);
+	CHECK(strstr(buf, "msk: 262f01/0x01020001") != NULL);
+	CHECK(strstr(buf, "request: 262f01/0x0102 scheduled") != NULL);
+	free(buf);
+	stop(d);
+}
+
+static void reset_dir(void)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "%s/state", dir);
+	unlink(p);
+}
+
+int main(void)
+{
+	int i;
+
+	log_init("mbmsd_rx_test", LOG_LVL_ERR);
+	for (i = 0; i < 32; i++) {
+		MUK[i] = (uint8_t)(i + 1);
+		OTHER_MUK[i] = (uint8_t)(0x80 + i);
+	}
+	for (i = 0; i < 16; i++) {
+		MSKEY[i] = (uint8_t)(0x40 + i);
+		RAND[i] = (uint8_t)(0x20 + i);
+		MTK[i] = (uint8_t)(0x60 + i);
+	}
+	for (i = 0; i < 14; i++)
+		SALT[i] = (uint8_t)(0x70 + i);
+	CHECK(mkdtemp(dir) != NULL);
+	chmod(dir, 0700);
+	test_push_and_mtk();
+	reset_dir();
+	test_pull("relaxed");
+	reset_dir();
+	test_pull("strict");
+	reset_dir();
+	test_unknown_mki_and_status();
+	reset_dir();
+	rmdir(dir);
+	return test_summary("mbmsd_rx_test");
+}
