@@ -63,5 +63,5 @@ for k in $kernels; do
 	fi
 done
 
-[ $status -eq 0 ] && echo "lint: clean (checkpatch --strict, W=1, sparse) for: $(echo $kernels)"
+[ $status -eq 0 ] && echo "lint: clean (checkpatch --strict, kernel-doc, W=1, sparse) for: $(echo $kernels)"
 exit $status

@@ -131,6 +131,17 @@ stage "max-packets: soft event at 7/8" grep -q "key-soft-packets" "$TMP/mon2.$$"
 stage "max-packets: key_expired counted" [ "$(stat_of 5 key_expired)" = 20 ]
 stage "max-packets: key shown expired" bash -c "$CTL key show session 5 | grep -q expired"
 
+# lifetime: 4 s, so the soft event comes at 3.5 s and expiry at 4 s
+$CTL -j monitor > "$TMP/mon3.$$" 2>&1 &
+mon=$!
+$CTL session add 6 && $CTL flow add session 6 dst 127.0.0.1 dport 5014 &&
+	$CTL key add session 6 msk-id 0x00010001 mtk-id 1 key $KEY salt $SALT lifetime 4
+run_stream --listen 127.0.0.1 --port 5014 $S --count 120 --expect 200 -- \
+	--dst 127.0.0.1 --port 5014 $S --count 120 --rate 20 >/dev/null
+kill $mon
+stage "lifetime: soft event at 7/8" grep -q "key-soft-lifetime" "$TMP/mon3.$$"
+stage "lifetime: key_expired counted" [ "$(stat_of 6 key_expired)" -gt 0 ]
+
 # cloned skbs: an AF_PACKET tap on lo makes every received skb shared
 stage "cloned skbs decrypt" run_stream --listen 127.0.0.1 --port 5004 --strict $S --count 100 \
 	--ssrc 31 --tap lo -- --dst 127.0.0.1 --port 5004 $S --count 100 --ssrc 31

@@ -71,6 +71,18 @@ wait_for_file() {
 	return 1
 }
 
+# wait_until SECONDS CMD...: poll until CMD succeeds.
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		((SECONDS < end)) || { pretty "timed out waiting for: $*"; return 1; }
+		sleep 0.2
+	done
+}
+
+decrypting() { [[ $(counter "$1" packets) -gt 0 ]]; }
+
 # Stream options shared by sender and receiver: key A, MKI = MSK || MTK 1.
 keyA=(--key "$KA" --salt "$SA" --msk-id "$MSK" --mtk-id 1)
 keyB=(--key2 "$KB" --salt2 "$SB" --mtk-id2 2)
@@ -519,8 +531,7 @@ stage_netns_delete() {
 	recv_start "$T/r" --listen 10.0.0.2 --count 30000 --idle 5000 "${keyA[@]}"
 	n1 "$bin/srtp-send" -q --dst 10.0.0.2 --rate 3000 --count 30000 "${keyA[@]}" 2> /dev/null &
 	spid=$!
-	sleep 2
-	[[ $(counter 1 packets) -gt 0 ]]
+	wait_until 30 decrypting 1
 	# No process may keep the namespace alive: it must really go.
 	kill_ns "$ns2"
 	ip netns del "$ns2"
@@ -548,8 +559,7 @@ stage_unload() {
 	n1 "$bin/srtp-send" -q --dst 232.1.1.1 --iface veth1 --rate 3000 \
 		--count 30000 "${keyA[@]}" 2> /dev/null &
 	spid=$!
-	sleep 2
-	[[ $(counter 1 packets) -gt 0 ]]
+	wait_until 30 decrypting 1
 	rmmod mbms_srtp || rc=$?
 	expect "rmmod under traffic" "$rc" 0
 	sleep 1

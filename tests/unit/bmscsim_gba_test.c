@@ -116,10 +116,24 @@ static void test_run(void)
 
 static void test_digest_config(void)
 {
-	char realm[64];
+	char realm[64], longest[GBA_MAX_BTID + 2];
 
 	CHECK(digest_realm("bmsc.example.org", realm, sizeof(realm)) == 0);
 	CHECK_STR(realm, "3GPP-bootstrapping@bmsc.example.org");
+	/* Digest usernames are checked as B-TIDs before any lookup. */
+	CHECK(gba_btid_ok("tid1@bsf.example.org"));
+	CHECK(!gba_btid_ok(""));
+	CHECK(!gba_btid_ok("a\nks_naf=00"));
+	CHECK(!gba_btid_ok("a b"));
+	CHECK(!gba_btid_ok("a\"b"));
+	CHECK(!gba_btid_ok("a\\b"));
+	CHECK(!gba_btid_ok("caf\xc3\xa9"));
+	memset(longest, 'x', sizeof(longest));
+	longest[GBA_MAX_BTID] = '\0';
+	CHECK(gba_btid_ok(longest));
+	longest[GBA_MAX_BTID] = 'x';
+	longest[GBA_MAX_BTID + 1] = '\0';
+	CHECK(!gba_btid_ok(longest));
 	CHECK(digest_realm("a-very-long-name.example.org.example.org.example.org",
 			   realm, 40) == -1);
 }

@@ -19,14 +19,16 @@ KS=1111111111111111111111111111111111111111111111111111111111111111
 BTID=tid1@bsf.example.org
 FQDN=bmsc.example.org
 
-for tool in curl openssl jq timeout; do
+for tool in curl openssl jq; do
 	command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }
 done
 
 work=$(mktemp -d)
 sim_pid=
 cleanup() {
-	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true
+	if [ -n "$sim_pid" ]; then
+		kill "$sim_pid" 2>/dev/null || true
+	fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -60,8 +62,10 @@ printf '<mbmsMSKRequest' > "$work/bad.xml"
 start_sim() {
 	: > "$work/out"
 	# UE port 9 (discard): the MIKEY push goes nowhere that listens.
+	# --duration bounds the run; no timeout(1) in between, so that
+	# signals reach bmsc-sim itself.
 	# shellcheck disable=SC2086
-	timeout 30 "$SIM" -j --duration 25 --fqdn "$FQDN" \
+	"$SIM" -j --duration 25 --fqdn "$FQDN" \
 		--ue 127.0.0.1:9 ${GBA_ARGS:---gba-file $work/gba} \
 		--http 127.0.0.1:0 "$@" > "$work/out" 2> "$work/err" &
 	sim_pid=$!
@@ -77,6 +81,18 @@ start_sim() {
 	done
 	[ -n "$port" ] || fail "bmsc-sim did not report its HTTP port"
 	URL="http://127.0.0.1:$port/keymanagement?requesttype=msk-request"
+}
+
+# wait_event JQ-CONDITION: up to 15 s for a matching event.
+wait_event() {
+	i=0
+	while [ $i -lt 150 ]; do
+		[ "$(jq -s "[.[] | select($1)] | length" "$work/out")" != 0 ] &&
+			return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "no event matching $1"
 }
 
 stop_sim() {
@@ -110,9 +126,10 @@ grep -qi '^Content-Type: application/mbms-msk-response+xml' "$work/hdr" ||
 	fail "200 without the mbms-msk-response content type"
 grep -q '<mbmsMSKResponse xmlns="urn:3GPP:metadata:2005:MBMS:mskResponse">' \
 	"$work/body" || fail "no mbmsMSKResponse in the body"
-[ "$(grep -c '<ResponseCode>200</ResponseCode>' "$work/body")" = 1 ] &&
-	[ "$(grep -c '<ResponseCode>404</ResponseCode>' "$work/body")" = 1 ] ||
+if [ "$(grep -c '<ResponseCode>200</ResponseCode>' "$work/body")" != 1 ] ||
+	[ "$(grep -c '<ResponseCode>404</ResponseCode>' "$work/body")" != 1 ]; then
 	fail "expected one 200 (current MSK) and one 404 (Key Number 0x23)"
+fi
 pass "200 with Digest B-TID/base64(MRK), response codes 200 + 404"
 
 code=$(post "$work/req.xml" --digest -u "$BTID:wrong$PW")
@@ -163,6 +180,32 @@ code=$(post "$work/req.xml" --digest -u "$BTID:$PW")
 grep -qi '^Retry-After: 7' "$work/hdr" || fail "503 without Retry-After: 7"
 stop_sim
 pass "503 with Retry-After during an http-503 window"
+
+# BM-SC down: connections dropped (counted), then refused (not counted:
+# nobody listens), then served again on the same port.  Each step waits
+# for the simulator's own event, so a slow machine cannot reorder them.
+start_sim --fault http-drop@0-6 --fault http-refuse@6-9
+code=$(post "$work/req.xml" || true)
+[ "$code" = 000 ] || fail "http-drop: expected no answer, got $code"
+wait_event '.event == "fault" and .kind == "http-refuse" and .phase == "begin"'
+code=$(post "$work/req.xml" || true)
+[ "$code" = 000 ] || fail "http-refuse: expected no answer, got $code"
+wait_event '.event == "fault" and .kind == "http-refuse" and .phase == "end"'
+code=$(post "$work/req.xml")
+[ "$code" = 401 ] || fail "after the outage: expected 401, got $code"
+head -c 20000 /dev/zero | tr '\0' x > "$work/big.xml"
+code=$(post "$work/big.xml")
+[ "$code" = 413 ] || fail "20 kB body: expected 413, got $code"
+kill -USR1 "$sim_pid"
+sleep 0.3
+[ "$(jq 'select(.event == "stats") | .http_requests' "$work/out")" = 3 ] ||
+	fail "SIGUSR1 stats: expected 3 requests (dropped, 401, 413)"
+stop_sim
+[ "$(jq 'select(.event == "exit") | .http_dropped' "$work/out")" = 1 ] ||
+	fail "expected 1 dropped request"
+[ "$(jq -s '[.[] | select(.event == "http-listening")] | length' "$work/out")" = 2 ] ||
+	fail "the listener did not come back after http-refuse"
+pass "http-drop (counted, no answer), http-refuse (no listener), recovery, 413"
 # The fake BSF as Zn stand-in, and the seed's rule: after a solicited pull
 # protected with an expired MUK, the next request must use fresh GBA keys.
 FAKE_BSF=${MBMS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/fixtures/fake-bsf.sh

@@ -89,14 +89,15 @@ def run_sim(tmp, ue, mtk, srtp):
             "--fault", "msk-forged-mac@1.4", "--fault", "mtk-forged-mac@1.6",
             "--fault", "pull-unauth@1.8", "--fault", "mtk-replay@1.9",
             "--fault", "mtk-outside@2.0", "--fault", "msk-replay@2.1",
-            "--fault", "mtk-unknown-msk@2.3"]
+            "--fault", "mtk-unknown-msk@2.3",
+            "--fault", "srtp-unknown-msk@3.2x20"]
     return subprocess.Popen(args, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
 
 
 def collect(sim, ue, mtk, srtp):
     got = {"ue": [], "mtk": [], "srtp": []}
-    replied = False
+    replies = 0
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         r, _, _ = select.select([ue, mtk, srtp], [], [], 0.2)
@@ -104,15 +105,19 @@ def collect(sim, ue, mtk, srtp):
             data, addr = s.recvfrom(4096)
             if s is ue:
                 got["ue"].append(data)
-                if not replied:
-                    # Answer the first MSK push (V bit) as a UE would.
+                # Answer the two genuine MSK pushes (V bit) as a UE would,
+                # the second time with a corrupted MAC.
+                if len(got["ue"]) in (1, 6):
                     p = subprocess.run([TOOL, "encode", "verification",
                                         "--muk", KS.hex(), "-"], input=data,
                                        capture_output=True, timeout=10)
                     check(p.returncode == 0, "mikeytool built the verification")
                     # Hex on stdout without -o.
-                    ue.sendto(bytes.fromhex(p.stdout.decode().strip()), addr)
-                    replied = True
+                    reply = bytearray.fromhex(p.stdout.decode().strip())
+                    if replies:
+                        reply[-1] ^= 1
+                    ue.sendto(bytes(reply), addr)
+                    replies += 1
             elif s is mtk:
                 got["mtk"].append(data)
             else:
@@ -193,17 +198,35 @@ def check_mtk_messages(msgs):
 
 
 def check_srtp(pkts):
-    check(len(pkts) == 200, "200 SRTP packets (got %d)" % len(pkts))
-    bad = 0
+    """200 scheduled packets plus a burst of 20 under MSK 0x0001fff0 that
+    takes sequence numbers but no time slots."""
+    check(len(pkts) == 220, "220 SRTP packets (got %d)" % len(pkts))
+    bad = burst = 0
+    first_burst = None
+    unknown = (0x0001fff0).to_bytes(4, "big") + (1).to_bytes(2, "big")
     for i, p in enumerate(pkts):
         seq = int.from_bytes(p[2:4], "big")
         mki = p[-16:-10]	# MKI, then the 10-byte tag
-        msk = 0x00010001 if i < 100 else 0x00010002
-        mtk_id = 1 + (i // 50) % 2
+        if mki == unknown:
+            burst += 1
+            if first_burst is None:
+                first_burst = i
+            if seq != 1 + i:
+                bad += 1
+            continue
+        slot = i - burst
+        msk = 0x00010001 if slot < 100 else 0x00010002
+        mtk_id = 1 + (slot // 50) % 2
         if seq != 1 + i or mki != msk.to_bytes(4, "big") + mtk_id.to_bytes(2, "big"):
             bad += 1
-    check(bad == 0, "SRTP MKI switches at packets 50, 100, 150; seq 1..200 "
-          "(%d wrong)" % bad)
+    check(bad == 0, "SRTP MKI switches at time slots 50, 100, 150; seq "
+          "consecutive (%d wrong)" % bad)
+    # The burst at 3.2 s lands near slot 110 (start 1 s, 50 packets/s).
+    check(burst == 20 and first_burst is not None and
+          105 <= first_burst <= 115 and
+          all(pkts[first_burst + k][-16:-10] == unknown for k in range(20)),
+          "one burst of 20 unknown-MSK packets around slot 110 (at %s)" %
+          first_burst)
 
 
 def main():
@@ -223,9 +246,11 @@ def main():
     check(sim.returncode == 0, "bmsc-sim exit status 0")
     events = [json.loads(line) for line in out.decode().splitlines()]
     ex = [e for e in events if e["event"] == "exit"]
-    check(len(ex) == 1 and ex[0]["verif_ok"] == 1 and ex[0]["verif_bad"] == 0,
-          "bmsc-sim verified the UE's verification message")
-    check(len(ex) == 1 and ex[0]["faults"] == 7, "7 faults reported")
+    check(len(ex) == 1 and ex[0]["verif_ok"] == 1 and ex[0]["verif_bad"] == 1,
+          "bmsc-sim accepted the good verification, rejected the bad one")
+    check(len(ex) == 1 and ex[0]["faults"] == 8, "8 faults reported")
+    check(len(ex) == 1 and ex[0]["srtp_unknown_msk"] == 20,
+          "20 SRTP packets under the unknown MSK")
     check_ue_messages(got["ue"])
     check_mtk_messages(got["mtk"])
     check_srtp(got["srtp"])

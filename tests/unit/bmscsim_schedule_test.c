@@ -187,6 +187,31 @@ static void test_faults_and_pulls(void)
 	sched_free(&s);
 }
 
+/* Back-to-back outages: the first ends before the second begins. */
+static void test_outage_order(void)
+{
+	struct sched_cfg c = base();
+	struct sched s;
+	char err[256];
+	size_t i, end0 = 0, begin1 = 0;
+
+	c.faults[0] = (struct sched_fault){ .kind = FAULT_HTTP_503,
+					    .at_ms = 1000, .until_ms = 5000 };
+	c.faults[1] = (struct sched_fault){ .kind = FAULT_HTTP_REFUSE,
+					    .at_ms = 5000, .until_ms = 9000 };
+	c.n_faults = 2;
+	CHECK(sched_build(&c, &s, err, sizeof(err)) == 0);
+	for (i = 0; i < s.n_ev; i++) {
+		if (s.ev[i].kind == SCHED_FAULT_END && s.ev[i].fault == 0)
+			end0 = i;
+		if (s.ev[i].kind == SCHED_FAULT && s.ev[i].fault == 1)
+			begin1 = i;
+	}
+	CHECK(end0 && begin1 && end0 < begin1 &&
+	      s.ev[end0].t_ms == s.ev[begin1].t_ms);
+	sched_free(&s);
+}
+
 static void expect_err(struct sched_cfg c, const char *msg)
 {
 	struct sched s;
@@ -399,6 +424,7 @@ int main(void)
 	test_repeat_once();
 	test_rollover();
 	test_faults_and_pulls();
+	test_outage_order();
 	test_errors();
 	test_parse_time();
 	test_parse_fault();

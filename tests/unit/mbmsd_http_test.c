@@ -11,7 +11,10 @@
 #include <microhttpd.h>
 
 #include "mbms/common.h"
+#include <poll.h>
+
 #include "../../userspace/mbmsd/http.h"
+#include "../../userspace/mbmsd/worker.h"
 #include "test.h"
 
 #define NS "urn:3GPP:metadata:2005:MBMS:mskResponse"
@@ -315,6 +318,50 @@ static void test_http(void)
 	http_msk_request(&rq, &out);
 	CHECK(out.result == POL_RES_FAILED);
 	CHECK(strstr(out.detail, "bad body") != NULL);
+
+	/* The same through the worker thread. */
+	{
+		static struct worker_job job;
+		static struct worker_result res;
+		struct worker *w;
+		struct pollfd p;
+		char err[100];
+
+		w = worker_start(err, sizeof(err));
+		CHECK(w != NULL);
+		mode = M_OK;
+		memset(&job, 0, sizeof(job));
+		job.group = 3;
+		job.muk_gen = 7;
+		job.req = rq;
+		CHECK(!worker_busy(w));
+		CHECK(worker_take(w, &res) == -1);
+		CHECK(worker_submit(w, &job) == 0);
+		CHECK(job.req.password[0] == 0);	/* wiped in the caller */
+		CHECK(worker_busy(w));
+		job.req = rq;
+		CHECK(worker_submit(w, &job) == -1);	/* one slot */
+		p.fd = worker_fd(w);
+		p.events = POLLIN;
+		CHECK(poll(&p, 1, 10000) == 1);
+		CHECK(worker_take(w, &res) == 0);
+		CHECK(res.group == 3 && res.muk_gen == 7 && !res.bootstrapped);
+		CHECK(res.out.result == POL_RES_OK && res.out.status == 200);
+		CHECK(!worker_busy(w));
+		/* Bootstrap first, and the bootstrap fails: no request. */
+		memset(&job, 0, sizeof(job));
+		job.bootstrap_first = true;
+		strcpy(job.gba_cmd, "/bin/false");
+		job.gba_timeout_s = 5;
+		job.req = rq;
+		CHECK(worker_submit(w, &job) == 0);
+		CHECK(poll(&p, 1, 10000) == 1);
+		CHECK(worker_take(w, &res) == 0);
+		CHECK(res.bootstrap_failed && !res.bootstrapped);
+		CHECK(res.out.result == POL_RES_FAILED);
+		CHECK(strstr(res.out.detail, "GBA bootstrap failed") != NULL);
+		worker_stop(w);
+	}
 
 	mode = M_BIG;
 	http_msk_request(&rq, &out);

@@ -472,8 +472,11 @@ static void test_mtk(void)
 	pol_mtk_unauthenticated(&f.ue);
 	CHECK(f.ue.stats.rejected[POL_R_AUTH] == 1);
 	CHECK(f.ue.stats.accepted_mtk == 3);
+	/* SEQu above 16 bits: every MTK ID up to 0xffff is in range. */
+	CHECK(push(&f, MSK(9), 3, 0, 0x10000).verdict == POL_OK);
+	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(9), 0xffff, &m) == POL_OK);
 	/* A validity update that lowers SEQl cannot re-open old MTK IDs. */
-	CHECK(validity(&f, MSK(1), 2, 0, 20).verdict == POL_OK);
+	CHECK(validity(&f, MSK(1), 4, 0, 20).verdict == POL_OK);
 	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 4, &m) == POL_R_MTK_OLD);
 	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 11, &m) == POL_OK);
 }

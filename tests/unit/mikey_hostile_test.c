@@ -245,6 +245,32 @@ static void test_bit_flips(const uint8_t *b, size_t n, const uint8_t *key,
 	CHECK(accepted == 0);
 }
 
+/* The same for a verification message, checked against its MSK message. */
+static void test_verification_flips(void)
+{
+	static struct mikey_msg init;
+	uint8_t c[BUFSZ];
+	size_t i;
+	int accepted = 0, decoded = 0;
+
+	CHECK(mikey_decode(msk_msg, msk_len, &init, &e) == 0);
+	CHECK(dec(ver_msg, ver_len) == 0);
+	CHECK(mikey_verify_verification(&m, &init, fx_muk, 32, &e) == 0);
+	for (i = 0; i < ver_len; i++) {
+		memcpy(c, ver_msg, ver_len);
+		c[i] ^= 0x01;
+		if (dec(c, ver_len))
+			continue;
+		decoded++;
+		if (mikey_verify_verification(&m, &init, fx_muk, 32, &e) == 0 ||
+		    m.mac_ok)
+			accepted++;
+	}
+	CHECK(decoded > 0);
+	CHECK(accepted == 0);
+	mikey_msg_clear(&init);
+}
+
 /* Rebuild @b with its KEMAC plaintext replaced by @pt (MAC recomputed),
  * so that errors behind a valid MAC can be reached.
  */
@@ -515,7 +541,7 @@ static void test_framing(void)
 	CHECK(dec(c, n) == MIKEY_E_TOO_MANY_PAYLOADS);
 	/* the same with few CERTs passes framing, fails the profile */
 	c[10 + 4 * 3] = 0;
-	CHECK(dec(c, 10 + 4 * 4) == MIKEY_E_MISSING);
+	CHECK(dec(c, 10 + 4 * 4) == MIKEY_E_PROFILE);
 	/* duplicate T (a T whose next is T again) */
 	memcpy(c, mtk_msg, 10);
 	c[2] = MIKEY_PT_T;
@@ -550,7 +576,7 @@ static void test_framing(void)
 	c[11] = 0x02;	/* S type 1, len 2 */
 	c[12] = 0xaa;
 	c[13] = 0xbb;
-	CHECK(dec(c, 14) == MIKEY_E_MISSING);
+	CHECK(dec(c, 14) == MIKEY_E_PROFILE);
 	CHECK(m.n_skipped == 1);
 	CHECK(dec(c, 13) == MIKEY_E_TRUNCATED);
 	c[2] = MIKEY_PT_PKE;
@@ -558,7 +584,15 @@ static void test_framing(void)
 	c[11] = 0xc0;	/* C = 3, len 0x0005 */
 	c[12] = 0x05;
 	CHECK(dec(c, 13 + 4) == MIKEY_E_TRUNCATED);
-	CHECK(dec(c, 13 + 5) == MIKEY_E_MISSING);
+	CHECK(dec(c, 13 + 5) == MIKEY_E_PROFILE);
+	/* an ERR payload (error messages are data type 6) */
+	c[2] = MIKEY_PT_ERR;
+	c[10] = 0;
+	c[11] = 5;
+	c[12] = 0;
+	c[13] = 0;
+	CHECK(dec(c, 14) == MIKEY_E_PROFILE);
+	CHECK(m.n_err == 1 && m.err_no[0] == 5);
 }
 
 /* Unknown EXT types are kept and are covered by the MAC. */
@@ -625,6 +659,7 @@ int main(void)
 		r[0] ^= 0xff;
 		test_bit_flips(pull_msg, pull_len, fx_muk, 32, r);
 	}
+	test_verification_flips();
 	test_bad_key_data();
 	test_null_algs();
 	test_profile();

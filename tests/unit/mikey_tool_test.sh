@@ -87,6 +87,12 @@ expect 0 $T decode -j "$work/ver.hex"
 field "$work/out" .type verification
 field "$work/out" .csb_id 439041101
 field "$work/out" .idr btid@bsf.example.org
+expect 0 $T decode -j --muk $MUK --init "$work/msk.hex" "$work/ver.hex"
+field "$work/out" .mac_ok true
+expect 3 $T decode -j --muk $WRONG --init "$work/msk.hex" "$work/ver.hex"
+field "$work/out" .mac_ok false
+expect 2 $T decode --muk $MUK "$work/ver.hex"		# --init missing
+expect 2 $T decode --init "$work/msk.hex" "$work/ver.hex"	# --muk missing
 expect 3 $T encode verification --muk $WRONG "$work/msk.hex"
 expect 1 $T encode verification --muk $MUK "$work/dl.bin"	# no V bit
 

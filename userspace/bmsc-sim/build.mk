@@ -37,10 +37,12 @@ $(O)/tests/bmscsim_gba_test: $(O)/tests/unit/bmscsim_gba_test.o \
 		$(O)/bmsc-sim/ue.o $(BMSCSIM_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BMSCSIM_LDLIBS)
 
-# Loopback tests: the HTTP endpoint with curl --digest, and every MIKEY
-# message and SRTP packet of a scripted run checked by a fake UE.
+# Loopback tests: the HTTP endpoint with curl --digest; every MIKEY
+# message and SRTP packet of a scripted run checked by a fake UE; the SRTP
+# stream byte for byte against srtp-recv (the traffic tools' libsrtp2).
 TEST_SCRIPTS += $(TOP)/tests/unit/bmscsim_http_smoke.sh \
-	$(TOP)/tests/unit/bmscsim_mikey_loopback.py
+	$(TOP)/tests/unit/bmscsim_mikey_loopback.py \
+	$(TOP)/tests/unit/bmscsim_srtp_interop.sh
 
 # libFuzzer: the MSK-request XML parser (the part reachable from the net).
 FUZZ_CC ?= clang

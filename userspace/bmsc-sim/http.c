@@ -220,7 +220,7 @@ static const char *stale_reason(struct ue *ue, int slot)
 	if (ue->must_rebootstrap && !strcmp(k->btid, ue->stale_btid))
 		return ue->stale_why;
 	for (j = 0; j < UE_MAX_KEYS; j++)
-		if (j != slot && ue->keys[j].used &&
+		if (j != slot && ue->keys[j].used && ue->keys[j].proven &&
 		    ue->keys[j].learnt_ms > k->learnt_ms)
 			return "a newer GBA key exists for this UE: negotiation indication required";
 	return NULL;
@@ -266,18 +266,27 @@ static enum MHD_Result answer_msk_request(struct sim *s,
 	return ret;
 }
 
+/* "<BM-SC URI>/keymanagement": any prefix the UE's BM-SC URI may have. */
+static bool path_ok(const char *url)
+{
+	size_t n = strlen(url), p = strlen(HTTP_PATH);
+
+	return n >= p && !strcmp(url + n - p, HTTP_PATH);
+}
+
 /* The whole request is in: decide. */
 static enum MHD_Result answer(struct sim *s, struct MHD_Connection *c,
 			      const char *url, const char *method,
 			      struct http_req *r, struct verdict *v)
 {
+	/* Static: the verdict points at it until report(). */
 	static char btid[GBA_MAX_BTID + 1];
 	char *user;
 	int slot, ok;
 	struct ue *ue;
 	const char *stale;
 
-	if (strcmp(url, HTTP_PATH)) {
+	if (!path_ok(url)) {
 		v->status = 404;
 		v->reason = "no such path";
 		return queue_simple(c, 404, "", 0, NULL, NULL);
@@ -303,6 +312,12 @@ static enum MHD_Result answer(struct sim *s, struct MHD_Connection *c,
 		v->reason = "no Digest credentials: challenge sent";
 		return queue_challenge(s, c, false);
 	}
+	if (!gba_btid_ok(user)) {
+		MHD_free(user);
+		v->status = 401;
+		v->reason = "malformed B-TID in the Digest username: challenge sent";
+		return queue_challenge(s, c, false);
+	}
 	snprintf(btid, sizeof(btid), "%s", user);
 	MHD_free(user);
 	v->btid = btid;
@@ -322,6 +337,7 @@ static enum MHD_Result answer(struct sim *s, struct MHD_Connection *c,
 			"wrong Digest response: challenge sent";
 		return queue_challenge(s, c, ok == MHD_INVALID_NONCE);
 	}
+	ue->keys[slot].proven = true;
 	stale = stale_reason(ue, slot);
 	if (stale) {
 		v->status = 401;

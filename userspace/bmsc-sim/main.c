@@ -79,6 +79,7 @@ static int load_ue(struct sim *s, const struct ue_spec *spec)
 		return -1;
 	}
 	ue->muk = ue_store_key(ue, &k);
+	ue->keys[ue->muk].proven = true;
 	if (s->o.demand_rebootstrap) {
 		ue->must_rebootstrap = true;
 		strcpy(ue->stale_btid, ue->keys[ue->muk].btid);
@@ -206,6 +207,7 @@ static void loop(struct sim *s, int epfd, int sfd)
 		srtp_stream_tick(s, now);
 		http_run(s);
 		mikey_push_owed(s);
+		mikey_verif_timeouts(s);
 		if (s->done)
 			break;
 		next = min_u64(scenario_next_ms(s), srtp_stream_next_ms(s));

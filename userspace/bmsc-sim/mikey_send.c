@@ -151,6 +151,7 @@ int mikey_push_msk(struct sim *s, struct ue *ue, int msk)
 		ue->verif_len = len;
 		ue->verif_pending = true;
 		ue->verif_key = ue->muk;
+		ue->verif_sent_ms = sim_mono_ms();
 	}
 	ue->push_owed &= ~(1u << msk);
 	log_info("MSK %08x pushed to %s (B-TID %s%s, counter %u%s)",
@@ -519,6 +520,32 @@ void mikey_on_readable(struct sim *s)
 		}
 		on_verification(s, ue, &msg);
 		mikey_msg_clear(&msg);
+	}
+}
+
+void mikey_verif_timeouts(struct sim *s)
+{
+	uint64_t now = sim_mono_ms();
+	struct json *j;
+	size_t i;
+
+	for (i = 0; i < UE_MAX; i++) {
+		struct ue *ue = &s->ues->ue[i];
+
+		if (!ue->used || !ue->verif_pending ||
+		    now - ue->verif_sent_ms < SIM_VERIF_TIMEOUT_MS)
+			continue;
+		ue->verif_pending = false;
+		s->c.verif_missing++;
+		log_warn("no verification message from %s within %d ms",
+			 ue->name, SIM_VERIF_TIMEOUT_MS);
+		j = ev_begin(s, "verification");
+		if (j) {
+			json_kv_str(j, "ue", ue->name);
+			json_kv_bool(j, "ok", false);
+			json_kv_str(j, "reason", "no reply in time");
+			ev_end(s, j);
+		}
 	}
 }
 

@@ -80,8 +80,9 @@ enum sched_kind {
 	SCHED_MSK_PUSH,		/* push MSK msk to every UE */
 	SCHED_PULL,		/* solicited pull for the current MSK */
 	SCHED_MTK,		/* MTK message for (msk, mtk_id) */
-	SCHED_FAULT,		/* cfg->faults[fault] starts */
+	/* An outage ending when another begins ends first. */
 	SCHED_FAULT_END,	/* cfg->faults[fault] ends (HTTP outages) */
+	SCHED_FAULT,		/* cfg->faults[fault] starts */
 	SCHED_END,		/* the run is over */
 };
 

@@ -25,6 +25,7 @@
 #define SIM_MAX_PPS		10000
 #define SIM_MAX_CATCHUP		1000	/* packets sent per loop turn at most */
 #define SIM_MAX_BURST		100000
+#define SIM_VERIF_TIMEOUT_MS	5000	/* V bit: reply expected within */
 
 /* Key Number of the MSK used by the "unknown MSK" faults: never delivered. */
 #define SIM_UNKNOWN_KEY_NUMBER	0xfff0
@@ -79,7 +80,7 @@ struct sim_counters {
 		 http_503, http_dropped;
 	uint64_t http_msk_requests;
 	uint64_t msk_sent, mtk_sent, pull_sent, faults;
-	uint64_t verif_ok, verif_bad, mikey_in_other;
+	uint64_t verif_ok, verif_bad, verif_missing, mikey_in_other;
 	uint64_t srtp_sent, srtp_unknown_msk, srtp_errors;
 	uint64_t send_errors;
 };
@@ -140,6 +141,8 @@ int mikey_send_mtk(struct sim *s, int msk, uint16_t mtk_id, uint64_t k,
 		   bool repeat);
 int mikey_fault(struct sim *s, enum fault_kind kind);
 void mikey_on_readable(struct sim *s);
+/* Count the verification replies that did not come in time. */
+void mikey_verif_timeouts(struct sim *s);
 /* Push every MSK the UEs asked for over HTTP. */
 void mikey_push_owed(struct sim *s);
 

@@ -119,13 +119,18 @@ static bool printable(const char *s)
 	return true;
 }
 
+bool gba_btid_ok(const char *btid)
+{
+	return *btid && strlen(btid) <= GBA_MAX_BTID && printable(btid);
+}
+
 static int gba_field(struct gba_key *k, const char *key, const char *val,
 		     bool *have_ks, bool *have_life, char *err, size_t errlen)
 {
 	char e[128];
 
 	if (!strcmp(key, "btid")) {
-		if (!*val || strlen(val) > GBA_MAX_BTID || !printable(val)) {
+		if (!gba_btid_ok(val)) {
 			snprintf(err, errlen, "btid must be 1 to %d printable characters without spaces or quotes",
 				 GBA_MAX_BTID);
 			return -1;

@@ -41,6 +41,11 @@ struct gba_key {
 	uint64_t lifetime_s;
 	uint64_t learnt_ms;		/* monotonic */
 	uint64_t expires_ms;
+	/*
+	 * Configured, or used in a request that authenticated: only such a
+	 * key makes older keys of the UE stale (a mere BSF lookup does not).
+	 */
+	bool proven;
 };
 
 struct ue {
@@ -65,6 +70,7 @@ struct ue {
 	uint8_t verif_msg[MIKEY_MAX_MESSAGE_LEN];
 	size_t verif_len;
 	int verif_key;			/* keys[] index that protected it */
+	uint64_t verif_sent_ms;		/* monotonic */
 	/* The last MSK message sent (for the msk-replay fault). */
 	uint8_t last_msk_msg[MIKEY_MAX_MESSAGE_LEN];
 	size_t last_msk_len;
@@ -105,6 +111,9 @@ int b64_encode(const uint8_t *in, size_t len, char *out, size_t outlen);
  * XML whitespace allowed) of exactly @want bytes.  Returns 0 or -1.
  */
 int b64_decode_exact(const char *in, size_t inlen, uint8_t *out, size_t want);
+
+/* A B-TID we accept: 1..255 printable ASCII, no space, quote, backslash. */
+bool gba_btid_ok(const char *btid);
 
 bool gba_key_expired(const struct gba_key *k, uint64_t now_ms);
 void gba_key_clear(struct gba_key *k);

@@ -26,9 +26,9 @@ ifneq ($(shell $(PKG_CONFIG) --exists libsystemd && echo y),)
 CFLAGS_mbmsd += -DHAVE_LIBSYSTEMD
 MBMSD_SYSTEMD_LIBS := $(shell $(PKG_CONFIG) --libs libsystemd)
 endif
-# libmikey's archive and its libraries (MIKEY_LIB is set by mikey/build.mk,
-# read after this fragment: spell the path out).
-MBMSD_MIKEY_LIB := $(O)/libmikey.a
+# libmikey and libmbmsnl: their fragments sort after this one.
+include $(SRC)/mikey/vars.mk
+MBMSD_MIKEY_LIB := $(MIKEY_LIB)
 
 $(MBMSD_LIB): $(MBMSD_OBJS)
 	$(AR) rcs $@ $^

@@ -40,7 +40,7 @@ struct parse_ctx {
 
 static void conf_err(struct parse_ctx *c, unsigned int line,
 		     const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+	__attribute__((format(printf, 4, 5)));	/* no __printf in userspace */
 
 static void conf_err(struct parse_ctx *c, unsigned int line,
 		     const char *key, const char *fmt, ...)

@@ -77,6 +77,14 @@ uint64_t mbmsd_random64(void *ctx);
  */
 int mbmsd_setup_state(struct mbmsd *d);
 
+/*
+ * Schedule an MSK request (jittered like any other) for every key group
+ * that holds no MSK: a receiver that starts without keys fetches them
+ * before the stream needs them instead of waiting for unknown-MKI events.
+ * Returns how many were scheduled.
+ */
+int mbmsd_request_missing(struct mbmsd *d, uint64_t now);
+
 /* Copy policy state into the store and save it (if persist).  0 or -1. */
 int mbmsd_save(struct mbmsd *d);
 

@@ -89,8 +89,10 @@ int kernel_install_mtk(struct kernel *k, uint32_t session_id,
 int kernel_remove_msk(struct kernel *k, uint32_t session_id, uint32_t msk_id);
 
 typedef void (*kernel_event_cb)(const struct mbms_event *ev, void *arg);
-/* Drain pending events.  Returns the count, or a negative errno
- * (-ENOBUFS: events were lost, resynchronise). */
+/*
+ * Drain pending events.  Returns the count, or a negative errno
+ * (-ENOBUFS: events were lost, resynchronise).
+ */
 int kernel_events(struct kernel *k, kernel_event_cb cb, void *arg);
 
 /* Counters of one session (status); -1 if unavailable. */

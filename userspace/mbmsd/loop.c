@@ -190,8 +190,10 @@ static void arm_timer(struct loop *l, uint64_t now)
 		its.it_value.tv_sec = (time_t)(delta / 1000);
 		its.it_value.tv_nsec = (long)(delta % 1000) * 1000000;
 	}
-	/* A zero it_value disarms: nothing is due, or the worker is busy
-	 * and its completion will wake us. */
+	/*
+	 * A zero it_value disarms: nothing is due, or the worker is busy
+	 * and its completion will wake us.
+	 */
 	timerfd_settime(l->timer, 0, &its, NULL);
 }
 
@@ -430,9 +432,8 @@ int loop_run(struct mbmsd *d, void (*ready)(void))
 				on_worker(&l);
 				break;
 			case SRC_TIMER:
-				if (read(l.timer, &exp, sizeof(exp)) < 0) {
-					/* spurious: re-armed below */
-				}
+				/* Spurious or not, the timer is re-armed below. */
+				(void)!read(l.timer, &exp, sizeof(exp));
 				break;
 			case SRC_SIGNAL:
 				on_signal(&l);

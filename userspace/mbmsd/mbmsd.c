@@ -152,6 +152,7 @@ static int run(const char *conf, bool debug, bool no_kernel)
 	}
 	if (kernel_reconcile(d->kern, &d->cfg, &d->store))
 		log_warn("kernel reconciliation had failures (see above)");
+	mbmsd_request_missing(d, mbmsd_now_ms());
 	d->worker = worker_start(err, sizeof(err));
 	if (!d->worker) {
 		log_err("request worker: %s", err);

@@ -152,8 +152,10 @@ int pol_muk_bootstrapped(struct pol_ue *ue, uint32_t gen, uint64_t expires)
 {
 	int slot, other;
 
-	/* The last negotiated MUK must survive: it may still be needed to
-	 * authenticate a solicited pull after it expires. */
+	/*
+	 * The last negotiated MUK must survive: it may still be needed to
+	 * authenticate a solicited pull after it expires.
+	 */
 	if (ue->neg >= 0)
 		slot = !ue->neg;
 	else if (ue->cur >= 0)
@@ -531,8 +533,10 @@ static uint64_t window_ms(const struct pol_config *cfg)
 						       cfg->min_interval_ms;
 }
 
-/* Schedule at @earliest (+ @spread at random), never closer than one
- * window after the previous send of the group. */
+/*
+ * Schedule at @earliest (+ @spread at random), never closer than one
+ * window after the previous send of the group.
+ */
 static void schedule(struct pol_ue *ue, struct pol_group *g,
 		     uint64_t earliest, uint64_t spread,
 		     const struct pol_rng *rng)

@@ -135,9 +135,9 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 			pol_msk_msg_unauthenticated(&d->ue, POL_R_MALFORMED);
 			goto out;
 		}
-		if (msg.keys[0].key_len == 0)
+		if (msg.keys[0].key_len == 0) {
 			kind = POL_MSG_VALIDITY;
-		else if (msg.keys[0].key_len != STORE_KEY_LEN) {
+		} else if (msg.keys[0].key_len != STORE_KEY_LEN) {
 			pol_msk_msg_unauthenticated(&d->ue, POL_R_MALFORMED);
 			goto out;
 		}

@@ -101,3 +101,23 @@ int mbmsd_setup_state(struct mbmsd *d)
 		 d->ue.cur >= 0 ? d->store.muk[d->ue.cur].btid : "(none)");
 	return 0;
 }
+
+int mbmsd_request_missing(struct mbmsd *d, uint64_t now)
+{
+	size_t g, k;
+	int n = 0;
+
+	for (g = 0; g < d->ngroups; g++) {
+		for (k = 0; k < POL_MSKS_PER_GROUP; k++)
+			if (d->groups[g].msk[k].present)
+				break;
+		if (k < POL_MSKS_PER_GROUP)
+			continue;
+		if (pol_request_trigger(&d->ue, &d->groups[g], now, &d->rng)) {
+			log_info("key group 0x%04x holds no MSK: requesting the current one",
+				 d->groups[g].key_group);
+			n++;
+		}
+	}
+	return n;
+}

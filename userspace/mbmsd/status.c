@@ -245,11 +245,13 @@ static void write_text(struct mbmsd *d, FILE *out, uint64_t now)
 
 		if (!m->present)
 			continue;
-		fprintf(out, "muk: %s%s%s gen %u, %s %lld s\n",
+		fprintf(out, "muk: %s%s%s gen %u, %s %lld s%s\n",
 			d->store.muk[s].btid, s == d->ue.cur ? " current" : "",
 			s == d->ue.neg ? " last-negotiated" : "", m->gen,
 			now >= m->expires ? "expired" : "expires in",
-			(long long)(rel(m->expires, now) / 1000));
+			(long long)(now >= m->expires ? now - m->expires :
+				    m->expires - now) / 1000,
+			now >= m->expires ? " ago" : "");
 	}
 	if (d->ue.need_bootstrap)
 		fprintf(out, "gba: a fresh bootstrap is required before the next request\n");

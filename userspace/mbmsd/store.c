@@ -493,7 +493,7 @@ static int check_mode(const struct stat *st, const char *what,
 			 what, path, (unsigned int)st->st_uid);
 		return -1;
 	}
-	if (st->st_mode & (S_IRWXG | S_IRWXO)) {
+	if (st->st_mode & 0077) {
 		snprintf(err, errlen,
 			 "%s '%s' has mode %04o: group and others must have no access (chmod go= '%s')",
 			 what, path, (unsigned int)(st->st_mode & 07777), path);

@@ -147,6 +147,11 @@ static int check_psk_init(struct mikey_msg *m, struct mikey_error *err)
 
 int mikey_profile_check(struct mikey_msg *m, struct mikey_error *err)
 {
+	/* Public-key, DH and error payloads have no place in PSK messages. */
+	if (m->n_skipped || m->n_err)
+		return mikey_fail(err, MIKEY_E_PROFILE, 0,
+				  "%s payload in an MBMS message",
+				  m->n_err ? "ERR" : "PKE/DH/SIGN/CERT/CHASH");
 	switch (m->hdr.data_type) {
 	case MIKEY_DT_PSK_INIT:
 		return check_psk_init(m, err);

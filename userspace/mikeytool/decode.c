@@ -14,11 +14,13 @@ int decode_main(int argc, char **argv)
 		{ "muk", required_argument, NULL, 'u' },
 		{ "msk", required_argument, NULL, 's' },
 		{ "rand", required_argument, NULL, 'r' },
+		{ "init", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	static uint8_t buf[MIKEY_MAX_MESSAGE_LEN + 1];
-	static struct mikey_msg m;
+	static struct mikey_msg m, init;
+	const char *init_path = NULL;
 	uint8_t muk[MIKEY_MUK_LEN], msk[MIKEY_MBMS_KEY_LEN], rand[MIKEY_RAND_LEN];
 	bool json = false, has_muk = false, has_msk = false, has_rand = false;
 	const uint8_t *key = NULL;
@@ -46,8 +48,11 @@ int decode_main(int argc, char **argv)
 				goto out;
 			has_rand = true;
 			break;
+		case 'i':
+			init_path = optarg;
+			break;
 		case 'h':
-			printf("Usage: mikeytool decode [-j] [--muk HEX] [--msk HEX --rand HEX] [FILE|-]\n");
+			printf("Usage: mikeytool decode [-j] [--muk HEX [--init MSK-MESSAGE]] [--msk HEX --rand HEX] [FILE|-]\n");
 			ret = 0;
 			goto out;
 		default:
@@ -60,6 +65,10 @@ int decode_main(int argc, char **argv)
 	}
 	if (has_muk && has_msk) {
 		fprintf(stderr, "mikeytool decode: give --muk (MSK and solicited-pull messages) or --msk (MTK messages), not both\n");
+		goto out;
+	}
+	if (init_path && !has_muk) {
+		fprintf(stderr, "mikeytool decode: --init needs --muk\n");
 		goto out;
 	}
 	if (has_msk != has_rand) {
@@ -94,8 +103,34 @@ int decode_main(int argc, char **argv)
 		}
 	}
 	if (key && m.kind == MIKEY_KIND_VERIFICATION) {
-		fprintf(stderr, "mikeytool decode: a verification message is checked against its MSK message (not supported here); decoding without a key\n");
-		key = NULL;
+		static uint8_t ibuf[MIKEY_MAX_MESSAGE_LEN + 1];
+		size_t ilen;
+		int r;
+
+		if (!init_path) {
+			fprintf(stderr, "mikeytool decode: a verification message is checked against the MSK message it answers: add --init FILE\n");
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		if (read_message(init_path, ibuf, sizeof(ibuf), &ilen))
+			goto out;
+		if (mikey_decode(ibuf, ilen, &init, &e)) {
+			fprintf(stderr, "mikeytool: --init: malformed MIKEY message: %s\n",
+				e.msg);
+			goto out;
+		}
+		r = mikey_verify_verification(&m, &init, key, klen, &e);
+		if (r && r != MIKEY_E_MAC) {
+			fprintf(stderr, "mikeytool: --init: %s\n", e.msg);
+			goto out;
+		}
+		ret = r ? EXIT_BADMAC : 0;
+		goto print;
+	}
+	if (init_path) {
+		fprintf(stderr, "mikeytool decode: --init only applies to a verification message\n");
+		ret = EXIT_USAGE;
+		goto out;
 	}
 	ret = 0;
 	if (key) {
@@ -111,6 +146,7 @@ int decode_main(int argc, char **argv)
 			ret = EXIT_MALFORMED;
 		}
 	}
+print:
 	if (json)
 		print_json(&m, key != NULL);
 	else
@@ -119,6 +155,7 @@ int decode_main(int argc, char **argv)
 		fprintf(stderr, "mikeytool: MAC does not verify: wrong key or altered message\n");
 out:
 	mikey_msg_clear(&m);
+	mikey_msg_clear(&init);
 	secure_zero(muk, sizeof(muk));
 	secure_zero(msk, sizeof(msk));
 	return ret;

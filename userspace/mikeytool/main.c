@@ -26,7 +26,8 @@ static void usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
 	fprintf(f,
 		"\n"
-		"  mikeytool decode [-j] [--muk HEX] [--msk HEX --rand HEX] [FILE|-]\n"
+		"  mikeytool decode [-j] [--muk HEX [--init MSK-MESSAGE]]\n"
+		"        [--msk HEX --rand HEX] [FILE|-]\n"
 		"  mikeytool encode msk --muk HEX --csb-id N --counter N --rand HEX\n"
 		"        --idi FQDN --idr BTID --key-domain HEX --msk-id N\n"
 		"        (--msk HEX | --validity-only) --seql N --sequ N [--v]\n"

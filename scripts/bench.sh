@@ -1,0 +1,379 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench`: the kernel datapath against a libsrtp2 relay and against
+# the crypto floor, in QEMU guests booted by scripts/vm-run.  See
+# Documentation/performance.rst for the method and how to read the output.
+#
+#   scripts/bench.sh [--smoke] [--kernel K] [--no-2cpu] [--no-scale]
+#       on the host: build the crypto-floor module for K (default: the
+#       6.1 kernel of the matrix, or $KVER), run the guest part with 1 and
+#       with 2 vCPUs, then write bench/results/<K>-<date>.{json,md,png}.
+#       --smoke: a few thousand packets, one guest, results in build/bench.
+#
+#   scripts/bench.sh --in-vm [--smoke] [--scale] [--out DIR]
+#       in the guest, as root: the measurements themselves; one JSON
+#       record per line on DIR/raw.jsonl (default: a temporary directory).
+#       --smoke also checks that every part ran and that the module
+#       really decrypted (exit 1 if not), so `make check` catches rot.
+#
+# Topology (as in tests/selftests/run.sh):
+#   $ns1: bench-replay ── veth1 10.0.0.1 ─── veth2 10.0.0.2 ── $ns2: module,
+#                                                 bench-sink, bench-relay
+#   kernel: replay -> 10.0.0.2:5004 (flow: decrypted in PRE_ROUTING) -> sink
+#   idle:   the same packets, no flow for them: the module's hook returns at
+#           once and the sink gets the ciphertext (the network stack's cost)
+#   relay:  replay -> 10.0.0.2:5004 (no flow) -> bench-relay (libsrtp2)
+#           -> 127.0.0.1:6004 -> sink
+
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=${MBMS_BIN:-$top/build/userspace/bin}
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+# ---- host side -------------------------------------------------------------
+
+host_main() {
+	local smoke=0 two=1 scale=1 k kfull date run out rc=0 load
+
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--smoke) smoke=1; shift ;;
+		--kernel) k=$2; shift 2 ;;
+		--no-2cpu) two=0; shift ;;
+		--no-scale) scale=0; shift ;;
+		*) die "unknown option '$1' (see the header of $0)" ;;
+		esac
+	done
+	k=${k:-${KVER:-6.1}}
+	# a series prefix picks the newest installed kernel of that series
+	kfull=$(ls -d /lib/modules/"$k"*/build 2>/dev/null |
+		sed 's|/lib/modules/||; s|/build$||' | sort -V | tail -n1)
+	[ -n "$kfull" ] || die "no kernel headers for '$k' in /lib/modules"
+	build_floor_module "$kfull" || die "cannot build the crypto-floor module for $kfull"
+	[ -r "$top/build/kmod/$kfull/kmod/mbms_srtp.ko" ] ||
+		die "no module for $kfull: run make module KVER=$kfull"
+	for t in bench-replay bench-sink bench-relay bench-crypto bench-install mbmsctl; do
+		[ -x "$bin/$t" ] || die "missing $bin/$t: run make userspace"
+	done
+
+	date=$(date -u +%Y-%m-%dT%H%MZ)
+	run=$top/build/bench/$kfull-$date
+	mkdir -p "$run"
+	load=$(cut -d' ' -f1-3 /proc/loadavg)
+	{
+		echo "kernel=$kfull"
+		echo "date=$date"
+		echo "host_cpus=$(nproc)"
+		echo "host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+		echo "host_load_before=$load"
+		echo "qemu=$(qemu-system-x86_64 --version | head -n1)"
+		echo "smoke=$smoke"
+	} > "$run/meta"
+
+	if [ $smoke = 1 ]; then
+		guest "$kfull" 1 "$run" --smoke || rc=$?
+	else
+		guest "$kfull" 1 "$run" $([ $scale = 1 ] && echo --scale) || rc=$?
+		if [ $rc = 0 ] && [ $two = 1 ]; then
+			guest "$kfull" 2 "$run" || rc=$?
+		fi
+	fi
+	echo "host_load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$run/meta"
+	[ $rc = 0 ] || die "guest run failed (exit $rc); raw output in $run"
+
+	if [ $smoke = 1 ]; then
+		out=$run
+	else
+		out=$top/bench/results
+	fi
+	python3 "$top/bench/report.py" --run "$run" --out "$out" ||
+		die "report failed; raw output in $run"
+}
+
+# Build bench/kmod against the module's own crypto code, for kernel $1.
+build_floor_module() {
+	local k=$1 d=$top/build/bench-kmod/$1 f
+
+	mkdir -p "$d"
+	for f in bench/kmod/Kbuild bench/kmod/bench_crypto.c kmod/crypto.c \
+		 kmod/crypto.h kmod/kdf.h; do
+		cp -u "$top/$f" "$d/"
+	done
+	make -s -C "/lib/modules/$k/build" M="$d" modules >/dev/null
+}
+
+# guest KERNEL CPUS RUNDIR ARGS...: the in-VM part, raw output in RUNDIR.
+guest() {
+	local k=$1 cpus=$2 run=$3
+	shift 3
+	mkdir -p "$run/cpus$cpus"
+	echo "bench: $k, $cpus vCPU(s), host load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+	MBMS_BENCH_CPUS=$cpus "$top/scripts/vm-run" --kernel "$k" --cpus "$cpus" \
+		--mem 2048 --timeout 1500 --rw "$run/cpus$cpus" -- \
+		scripts/bench.sh --in-vm --out "$run/cpus$cpus" "$@"
+}
+
+# ---- guest side ------------------------------------------------------------
+
+# Test keys (never real ones); the same as the selftests'.
+KA=2b7e151628aed2a6abf7158809cf4f3c
+SA=f0f1f2f3f4f5f6f7f8f9fafbfcfd
+MSK=0x00010002
+ns1=mbms-bsend-$$
+ns2=mbms-brecv-$$
+
+n1() { ip netns exec "$ns1" "$@"; }
+n2() { ip netns exec "$ns2" "$@"; }
+ctl() { n2 "$bin/mbmsctl" "$@"; }
+say() { echo "# $*" >&2; }
+
+# One raw record: append a JSON object to raw.jsonl.
+record() { echo "$1" >> "$out/raw.jsonl"; }
+
+setup_net() {
+	ip netns add "$ns1" && ip netns add "$ns2" || return 1
+	ip -n "$ns1" link add veth1 type veth peer name veth2 netns "$ns2"
+	ip -n "$ns1" addr add 10.0.0.1/24 dev veth1
+	ip -n "$ns2" addr add 10.0.0.2/24 dev veth2
+	ip -n "$ns1" link set lo up
+	ip -n "$ns2" link set lo up
+	ip -n "$ns1" link set veth1 up
+	ip -n "$ns2" link set veth2 up
+	n2 sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.veth2.rp_filter=0
+}
+
+cleanup_vm() {
+	local n p
+	for n in "$ns1" "$ns2"; do
+		for p in $(ip netns pids "$n" 2>/dev/null); do
+			kill "$p" 2>/dev/null
+		done
+	done
+	# With 100,000 sessions installed, leave the namespaces to the
+	# guest's power-off: their teardown is quadratic (see performance.rst).
+	if [ "${big:-0}" = 0 ]; then
+		ip netns del "$ns1" 2>/dev/null
+		ip netns del "$ns2" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+
+wait_file() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	say "timed out waiting for $1"
+	return 1
+}
+
+# Slab + vmalloc + per-CPU kernel memory, in kB.
+kmem_kb() {
+	awk '/^(Slab|VmallocUsed|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
+}
+
+kernel_floor() {
+	local ko=$top/build/bench-kmod/$(uname -r)/mbms_bench_crypto.ko line
+	[ -r "$ko" ] || { say "no $ko"; return 1; }
+	dmesg -C
+	insmod "$ko" iters="$iters" sizes="$(echo $sizes | tr ' ' ,)" || return 1
+	rmmod mbms_bench_crypto
+	dmesg | sed -n 's/.*mbms_bench_crypto: payload=\([0-9]*\) iters=\([0-9]*\) both_ns=\([0-9]*\) ctr_ns=\([0-9]*\) hmac_ns=\([0-9]*\) simd=\([01]\).*/\1 \2 \3 \4 \5 \6/p' |
+	while read -r p n b c h s; do
+		record "{\"kind\":\"kfloor\",\"payload\":$p,\"iters\":$n,\"ns_per_pkt\":$((b / n)),\"ctr_ns\":$((c / n)),\"hmac_ns\":$((h / n)),\"simd\":$s}"
+	done
+	[ "$(grep -c '"kfloor"' "$out/raw.jsonl")" -ge "$(echo $sizes | wc -w)" ]
+}
+
+user_floor() {
+	local args=() s line
+	for s in $sizes; do args+=(-s "$s"); done
+	"$bin/bench-crypto" -n "$iters" "${args[@]}" > "$T/uf" || return 1
+	while read -r line; do
+		record "{\"kind\":\"ufloor\",${line#\{}"
+	done < "$T/uf"
+}
+
+# run_one MODE PAYLOAD SUITE FLOWS: one stream of $npkts packets.
+run_one() {
+	local mode=$1 size=$2 suite=$3 flows=$4 tag=10 plain wire want
+	local sport=5004 sinkaddr=10.0.0.2 rpid= st=null sink replay relay=null
+	local stream=(--key "$KA" --salt "$SA" --msk-id "$MSK" --mtk-id 1
+		--payload-size "$size" --count "$npkts" --ssrc 0x4d424d53
+		--suite "aes-cm-128-hmac-sha1-$suite")
+
+	[ "$suite" = 32 ] && tag=4
+	plain=$((12 + size))
+	wire=$((plain + 6 + tag))
+	ctl session del 1 2>/dev/null
+	want=$plain
+	case $mode in
+	kernel)
+		ctl session add 1 suite "aes-cm-128-hmac-sha1-$suite" &&
+		ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA" &&
+		ctl flow add session 1 dst 10.0.0.2 dport 5004 || return 1
+		;;
+	idle) want=$wire ;;
+	relay) sport=6004; sinkaddr=127.0.0.1 ;;
+	esac
+	rm -f "$T/stamp" "$T/ready" "$T/rready"
+	n2 "$bin/bench-sink" --listen "$sinkaddr" --port "$sport" --expect "$npkts" \
+		--len "$want" --stamp "$T/stamp" --ready-file "$T/ready" \
+		--idle 3000 > "$T/sink" 2> "$T/sink.err" &
+	local spid=$!
+	wait_file "$T/ready" || return 1
+	if [ "$mode" = relay ]; then
+		n2 "$bin/bench-relay" --listen 10.0.0.2 --port 5004 \
+			--forward 127.0.0.1 --forward-port 6004 --expect "$npkts" \
+			--idle 3000 --ready-file "$T/rready" "${stream[@]}" \
+			> "$T/relay" 2> "$T/relay.err" &
+		rpid=$!
+		wait_file "$T/rready" || return 1
+	fi
+	n1 "$bin/bench-replay" --dst 10.0.0.2 --port 5004 --stamp "$T/stamp" \
+		"${stream[@]}" > "$T/replay" 2> "$T/replay.err" || {
+		say "bench-replay: $(cat "$T/replay.err")"; return 1; }
+	wait "$spid" || { say "bench-sink: $(cat "$T/sink.err")"; return 1; }
+	if [ -n "$rpid" ]; then
+		wait "$rpid" || { say "bench-relay: $(cat "$T/relay.err")"; return 1; }
+		relay=$(cat "$T/relay")
+	fi
+	[ "$mode" = kernel ] && st=$(ctl -j stats session 1 | jq -c '.[0]')
+	sink=$(cat "$T/sink")
+	replay=$(cat "$T/replay")
+	record "{\"kind\":\"dp\",\"mode\":\"$mode\",\"payload\":$size,\"suite\":$suite,\"flows\":$flows,\"cpus\":$(nproc),\"packets\":$npkts,\"plain_len\":$plain,\"wire_len\":$wire,\"sink\":$sink,\"replay\":$replay,\"relay\":$relay,\"stats\":$st}"
+	say "$mode payload $size suite $suite flows $flows: $(echo "$sink" | jq -c '{received, bad_len, pps: (.received * 1e9 / .elapsed_ns | floor), ns: (.busy_ns / .received | floor)}')"
+}
+
+# The three modes of one (payload, suite), interleaved.
+run_trio() {
+	local m
+	for m in idle kernel relay; do
+		run_one "$m" "$1" "$2" "$3" || return 1
+	done
+}
+
+# install N FIRST_ID KEYS: N more sessions+flows (+ KEYS keys), memory each.
+install_more() {
+	local n=$1 first=$2 keys=$3 w m0 m1 j
+	for w in sessions flows keys; do
+		[ "$w" = keys ] && [ "$keys" = 0 ] && continue
+		sync
+		m0=$(kmem_kb)
+		j=$(n2 "$bin/bench-install" -n "$n" -k "$keys" -i "$first" \
+			-b "10.$((128 + first / 1000000)).0.0" -w "$w") || return 1
+		sleep 1	# RCU-freed temporaries settle
+		m1=$(kmem_kb)
+		record "{\"kind\":\"mem\",\"what\":\"$w\",\"count\":$([ "$w" = keys ] && echo "$keys" || echo "$n"),\"kmem_kb\":$((m1 - m0)),\"install\":$j}"
+		say "installed $w ($n sessions, $keys keys): $((m1 - m0)) kB, $j"
+	done
+}
+
+perf_profile() {
+	local p
+	command -v perf >/dev/null || { say "no perf in the guest"; return 0; }
+	p=$(command -v perf)
+	# One extra kernel-mode stream at 1200 bytes under perf's software
+	# clock (TCG has no PMU); the module's symbols come from kallsyms.
+	ctl session del 1 2>/dev/null
+	ctl session add 1 && ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA" &&
+		ctl flow add session 1 dst 10.0.0.2 dport 5004 || return 0
+	"$p" record -q -a -e cpu-clock -F 2000 -o "$T/perf.data" -- \
+		ip netns exec "$ns1" "$bin/bench-replay" --dst 10.0.0.2 --port 5004 \
+		--key "$KA" --salt "$SA" --msk-id "$MSK" --mtk-id 1 \
+		--payload-size 1200 --count "$npkts" > /dev/null 2>&1 || return 0
+	"$p" report -q -i "$T/perf.data" --sort sym --percent-limit 1 --stdio \
+		2>/dev/null | sed 's/[[:space:]]*$//' | grep -v '^$' | head -n 40 > "$out/perf-1200.txt"
+	say "perf profile: $out/perf-1200.txt"
+}
+
+vm_main() {
+	local smoke=0 scale=0 s q
+	out=
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--smoke) smoke=1; shift ;;
+		--scale) scale=1; shift ;;
+		--out) out=$2; shift 2 ;;
+		*) die "unknown option '$1'" ;;
+		esac
+	done
+	[ "$(id -u)" = 0 ] || die "--in-vm runs as root in a throwaway guest"
+	T=$(mktemp -d /tmp/mbms-bench.XXXXXX)
+	[ -n "$out" ] || out=$T/out
+	mkdir -p "$out"
+	: > "$out/raw.jsonl"
+	big=0
+	trap cleanup_vm EXIT
+
+	if [ $smoke = 1 ]; then
+		sizes="172 1200"; suites="80"; npkts=1000; iters=500
+	else
+		sizes="64 172 512 1200"; suites="80 32"
+		npkts=${MBMS_BENCH_PACKETS:-20000}; iters=${MBMS_BENCH_ITERS:-20000}
+		[ "$(nproc)" -gt 1 ] && sizes="172 1200" && suites="80"
+	fi
+	record "{\"kind\":\"guest\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)\",\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"packets\":$npkts,\"iters\":$iters,\"smoke\":$smoke}"
+
+	say "crypto floor, kernel (module's crypto.c, $iters packets per size)"
+	kernel_floor || die "kernel crypto floor failed"
+	say "crypto floor, OpenSSL"
+	user_floor || die "OpenSSL crypto floor failed"
+
+	local ko=$top/build/kmod/$(uname -r)/kmod/mbms_srtp.ko
+	rmmod mbms_srtp 2>/dev/null
+	insmod "$ko" || die "cannot load $ko"
+	setup_net || die "cannot set up the namespaces"
+
+	for s in $sizes; do
+		for q in $suites; do
+			run_trio "$s" "$q" 1 || die "run failed at payload $s suite $q"
+		done
+	done
+
+	if [ $scale = 1 ]; then
+		# 1 flow was measured above; now 1,000 and 100,000 in all
+		# (keys on the first 1,000: the packet path never reads the
+		# others, and 100,000 key installs take minutes under TCG).
+		install_more 999 1000000 999 || die "installing 999 sessions failed"
+		run_trio 172 80 1000 || die "run at 1000 flows failed"
+		big=1
+		install_more 99000 2000000 0 || die "installing 99,000 sessions failed"
+		run_trio 172 80 100000 || die "run at 100000 flows failed"
+		run_one kernel 1200 80 100000 || die "run at 100000 flows failed"
+	fi
+	[ $smoke = 0 ] && [ "$(nproc)" = 1 ] && perf_profile
+
+	if [ $smoke = 1 ]; then
+		smoke_check || exit 1
+	fi
+	say "raw results: $out/raw.jsonl"
+}
+
+# The smoke run must show every part working, not just finishing.
+smoke_check() {
+	local bad
+	bad=$(jq -s '
+		[ .[] | select(.kind == "dp") |
+		  select(.sink.received != .packets or .sink.bad_len != 0 or
+			 (.mode == "kernel" and (.stats.packets != .packets or
+			  .stats.auth_failed != 0)) or
+			 (.mode == "relay" and .relay.failed != 0)) ] | length' "$out/raw.jsonl")
+	[ "$(jq -s '[.[] | select(.kind == "dp")] | length' "$out/raw.jsonl")" = 6 ] ||
+		{ echo "not ok - bench smoke: missing datapath runs"; return 1; }
+	[ "$bad" = 0 ] || { echo "not ok - bench smoke: $bad runs lost packets or did not decrypt"; return 1; }
+	python3 "$top/bench/report.py" --run "$out" --out "$T/report" --flat > /dev/null ||
+		{ echo "not ok - bench smoke: report failed"; return 1; }
+	echo "ok - bench smoke: floors, kernel, idle and relay runs, report"
+}
+
+if [ "${1:-}" = --in-vm ]; then
+	shift
+	vm_main "$@"
+else
+	host_main "$@"
+fi
