@@ -45,6 +45,7 @@ check-kernel: module userspace
 	@set -e; for k in $(KVER); do \
 		$(TOP)/scripts/vm-run --kernel "$$k" -- tests/selftests/run.sh; \
 	done
+	$(TOP)/scripts/bench.sh --smoke --kernel "$(firstword $(KVER))"
 
 check: deps
 	$(MAKE) check-userspace
@@ -61,6 +62,10 @@ demo: deps all
 
 bench: deps all
 	@$(TOP)/scripts/bench.sh
+
+# The evaluation of the seed's proposal (Documentation/evaluation.rst).
+sim: userspace
+	$(TOP)/scripts/sim.sh
 
 install: userspace
 	$(MAKE) -C userspace install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)

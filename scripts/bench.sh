@@ -48,8 +48,9 @@ host_main() {
 		esac
 	done
 	k=${k:-${KVER:-6.1}}
-	# a series prefix picks the newest installed kernel of that series
-	kfull=$(ls -d /lib/modules/"$k"*/build 2>/dev/null |
+	k=${k%% *}	# KVER may list the whole matrix: the first one
+	# a series prefix ("6.1") picks the newest of that series, not 6.12
+	kfull=$(ls -d /lib/modules/"$k"/build /lib/modules/"$k".*/build 2>/dev/null |
 		sed 's|/lib/modules/||; s|/build$||' | sort -V | tail -n1)
 	[ -n "$kfull" ] || die "no kernel headers for '$k' in /lib/modules"
 	build_floor_module "$kfull" || die "cannot build the crypto-floor module for $kfull"
@@ -102,7 +103,9 @@ build_floor_module() {
 		 kmod/crypto.h kmod/kdf.h; do
 		cp -u "$top/$f" "$d/"
 	done
-	make -s -C "/lib/modules/$k/build" M="$d" modules >/dev/null
+	make -s -C "/lib/modules/$k/build" M="$d" modules 2>&1 >/dev/null |
+		grep -v "Skipping BTF generation" >&2
+	return "${PIPESTATUS[0]}"
 }
 
 # guest KERNEL CPUS RUNDIR ARGS...: the in-VM part, raw output in RUNDIR.
@@ -128,7 +131,7 @@ ns2=mbms-brecv-$$
 n1() { ip netns exec "$ns1" "$@"; }
 n2() { ip netns exec "$ns2" "$@"; }
 ctl() { n2 "$bin/mbmsctl" "$@"; }
-say() { echo "# $*" >&2; }
+say() { echo "# [${SECONDS}s] $*" >&2; }
 
 # One raw record: append a JSON object to raw.jsonl.
 record() { echo "$1" >> "$out/raw.jsonl"; }
@@ -314,7 +317,7 @@ vm_main() {
 		sizes="172 1200"; suites="80"; npkts=1000; iters=500
 	else
 		sizes="64 172 512 1200"; suites="80 32"
-		npkts=${MBMS_BENCH_PACKETS:-20000}; iters=${MBMS_BENCH_ITERS:-20000}
+		npkts=${MBMS_BENCH_PACKETS:-10000}; iters=${MBMS_BENCH_ITERS:-20000}
 		[ "$(nproc)" -gt 1 ] && sizes="172 1200" && suites="80"
 	fi
 	record "{\"kind\":\"guest\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)\",\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"packets\":$npkts,\"iters\":$iters,\"smoke\":$smoke}"

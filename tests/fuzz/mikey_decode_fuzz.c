@@ -2,10 +2,12 @@
 /*
  * libFuzzer target for libmikey: the decoder and profile checks on every
  * input; for inputs that decode, the verify/decrypt path with the fixed
- * keys the seed corpus was built with (tests/fuzz/mikey_corpus_gen.sh), so
- * unmodified seeds reach AES-CM and the key-data parser; the verification
- * encoder and verifier; and the key-data parser on the raw input, which
- * the MAC otherwise shields from mutation.
+ * keys the seed corpus was built with (tests/fuzz/mikey_corpus_gen.sh); then
+ * the same message re-sealed (MAC recomputed with the known key), so that
+ * mutations of the ciphertext -- AES-CM is malleable, bit for bit -- reach
+ * the key-data parser and the per-kind key checks behind the MAC; the
+ * verification encoder and verifier; and the key-data parser on the raw
+ * input.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +34,26 @@ static const uint8_t rnd[16] = {
 static struct mikey_msg m, r;
 static uint8_t out[MIKEY_MAX_MESSAGE_LEN];
 
+/* Recompute the KEMAC MAC of decoded @msg with the key, decode, decrypt. */
+static void reseal(const struct mikey_msg *msg, const uint8_t *key,
+		   size_t klen, const uint8_t *rand)
+{
+	struct mikey_kemac_keys k;
+	struct mikey_error e;
+
+	memcpy(out, msg->raw, msg->raw_len);
+	if (!rand)
+		rand = msg->rand;
+	if (mikey_derive_kemac_keys(key, klen, msg->hdr.csb_id, rand, 16, &k))
+		return;
+	mikey_kemac_mac(&k, out, msg->kemac.mac_off, out + msg->kemac.mac_off);
+	mikey_kemac_keys_clear(&k);
+	if (mikey_decode(out, msg->raw_len, &r, &e))
+		__builtin_trap();	/* only the MAC bytes changed */
+	if (mikey_verify_decrypt(&r, key, klen, rand, 16, &e) == MIKEY_E_MAC)
+		__builtin_trap();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mikey_error e;
@@ -43,10 +65,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case MIKEY_KIND_MTK:
 			mikey_verify_decrypt(&m, msk, sizeof(msk), rnd,
 					     sizeof(rnd), &e);
+			reseal(&m, msk, sizeof(msk), rnd);
 			break;
 		case MIKEY_KIND_MSK:
 		case MIKEY_KIND_SOLICITED_PULL:
 			mikey_verify_decrypt(&m, muk, sizeof(muk), NULL, 0, &e);
+			reseal(&m, muk, sizeof(muk), NULL);
 			if (m.kind == MIKEY_KIND_MSK &&
 			    !mikey_encode_verification(&m, muk, sizeof(muk), out,
 						       sizeof(out), &n, &e) &&

@@ -8,8 +8,9 @@ and attribute names come from the uapi header, so they cannot drift.
 
   nlraw.py request CMD [ATTR=TYPE:VALUE]...   one request with NLM_F_ACK;
       TYPE is u8, u16, u32, u64, hex (bytes) or flag (no value).  Prints
-      "errno N" and "extack MESSAGE"; exit 0 if the kernel accepted it, 2
-      if it refused it, 1 on a local error.
+      "errno N", "extack MESSAGE" and, if the kernel pointed at one,
+      "attr NAME"; exit 0 if the kernel accepted it, 2 if it refused it,
+      1 on a local error.
   nlraw.py dump CMD                             a dump; prints every reply
       message as one hex line (to grep for bytes that must never appear).
 """
@@ -27,7 +28,7 @@ NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
-NLMSGERR_ATTR_MSG = 1
+NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS = 1, 2
 
 HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                       "../../include/uapi/linux/mbms_srtp.h")
@@ -81,6 +82,7 @@ class Genl:
         payload = struct.pack("=BBH", cmd, version, 0) + attrs
         msg = struct.pack("=IHHII", 16 + len(payload), ntype, flags,
                           self.seq, 0) + payload
+        self.last = msg
         self.sk.send(msg)
         self.seq += 1
 
@@ -112,16 +114,33 @@ class Genl:
         raise OSError("no reply for family %s" % name)
 
 
-def error_and_extack(mflags, payload):
+def error_and_extack(mflags, payload, sent):
+    """errno, extack message, and the name of the attribute the kernel
+    pointed at (NLMSGERR_ATTR_OFFS into the request we sent), if any."""
     err = struct.unpack_from("=i", payload)[0]
     inner_len = struct.unpack_from("=I", payload, 4)[0]
     off = 4 + (16 if mflags & NLM_F_CAPPED else inner_len)
-    msg = ""
+    msg, attr = "", ""
     if mflags & NLM_F_ACK_TLVS:
         tlvs = parse_attrs(payload[(off + 3) & ~3:])
         if NLMSGERR_ATTR_MSG in tlvs:
             msg = tlvs[NLMSGERR_ATTR_MSG].rstrip(b"\0").decode(errors="replace")
-    return err, msg
+        if NLMSGERR_ATTR_OFFS in tlvs:
+            aoff = struct.unpack("=I", tlvs[NLMSGERR_ATTR_OFFS][:4])[0]
+            if aoff + 4 <= len(sent):
+                atype = struct.unpack_from("=H", sent, aoff + 2)[0] & 0x3fff
+                names = [k for k, v in ATTRS.items() if v == atype]
+                attr = names[0] if names else str(atype)
+    return err, msg, attr
+
+
+def print_error(mflags, payload, sent):
+    err, msg, attr = error_and_extack(mflags, payload, sent)
+    print("errno %d" % -err)
+    print("extack %s" % msg)
+    if attr:
+        print("attr %s" % attr)
+    return 2 if err else 0
 
 
 def encode_attr(spec):
@@ -147,10 +166,7 @@ def main(argv):
         g.send(fam, NLM_F_REQUEST | NLM_F_DUMP, cmd, 1, b"")
         for mtype, mflags, payload in g.replies():
             if mtype == NLMSG_ERROR:
-                err, msg = error_and_extack(mflags, payload)
-                print("errno %d" % -err)
-                print("extack %s" % msg)
-                return 2 if err else 0
+                return print_error(mflags, payload, g.last)
             if mtype != NLMSG_DONE:
                 print(payload.hex())
         return 0
@@ -158,10 +174,7 @@ def main(argv):
     g.send(fam, NLM_F_REQUEST | NLM_F_ACK, cmd, 1, attrs)
     for mtype, mflags, payload in g.replies():
         if mtype == NLMSG_ERROR:
-            err, msg = error_and_extack(mflags, payload)
-            print("errno %d" % -err)
-            print("extack %s" % msg)
-            return 2 if err else 0
+            return print_error(mflags, payload, g.last)
     return 1
 
 

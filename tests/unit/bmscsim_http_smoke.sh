@@ -143,7 +143,7 @@ code=$(post "$work/bad.xml" --digest -u "$BTID:$PW")
 pass "400 for a malformed request body"
 
 # The MSK push that follows the 200 must have happened before we stop.
-sleep 0.3
+wait_event '.event == "msk-push" and .counter == 2'
 stop_sim
 exitev=$(jq -c 'select(.event == "exit")' "$work/out")
 [ -n "$exitev" ] || fail "no exit event"
@@ -197,7 +197,7 @@ head -c 20000 /dev/zero | tr '\0' x > "$work/big.xml"
 code=$(post "$work/big.xml")
 [ "$code" = 413 ] || fail "20 kB body: expected 413, got $code"
 kill -USR1 "$sim_pid"
-sleep 0.3
+wait_event '.event == "stats"'
 [ "$(jq 'select(.event == "stats") | .http_requests' "$work/out")" = 3 ] ||
 	fail "SIGUSR1 stats: expected 3 requests (dropped, 401, 413)"
 stop_sim
@@ -217,10 +217,10 @@ if [ -x "$FAKE_BSF" ]; then
 			openssl dgst -sha256 -mac HMAC -macopt "hexkey:$ks" -binary |
 			base64
 	}
-	GBA_ARGS="--bsf-lookup $FAKE_BSF" start_sim --fault pull-expired@1.5
+	GBA_ARGS="--bsf-lookup $FAKE_BSF" start_sim --fault pull-expired@4
 	code=$(post "$work/req.xml" --digest -u "old@bsf.test:$(mrk_of old@bsf.test)")
 	[ "$code" = 200 ] || fail "B-TID from the BSF lookup: expected 200, got $code"
-	sleep 2	# past the expired-MUK solicited pull at 1.5 s
+	wait_event '.event == "pull"'
 	pulls=$(jq -s '[.[] | select(.event == "pull" and
 		.btid == "old@bsf.test" and .muk_expired == true)] | length' \
 		"$work/out")
@@ -229,7 +229,7 @@ if [ -x "$FAKE_BSF" ]; then
 	[ "$code" = 401 ] || fail "old key after the pull: expected 401, got $code"
 	code=$(post "$work/req.xml" --digest -u "new@bsf.test:$(mrk_of new@bsf.test)")
 	[ "$code" = 200 ] || fail "fresh key after the pull: expected 200, got $code"
-	sleep 0.3
+	wait_event '.event == "msk-push" and .btid == "new@bsf.test"'
 	stop_sim
 	exitev=$(jq -c 'select(.event == "exit")' "$work/out")
 	# 2 + 2 + 2 requests; pushes: for the first 200 (the UE had no key at

@@ -85,10 +85,10 @@ static void fill_sp(const struct sim *s, struct mikey_sp *sp)
 }
 
 /*
- * Build an MSK message for @ue under key slot @slot.  @key NULL with
- * @msk_id / @seql / @sequ: the fault variants pass their own.
+ * Build an MSK message protected with @muk (IDr = its B-TID) delivering
+ * @key as @msk_id; the faults pass keys and IDs of their own.
  */
-static int build_msk(struct sim *s, struct ue *ue, const struct gba_key *muk,
+static int build_msk(struct sim *s, const struct gba_key *muk,
 		     uint32_t msk_id, const uint8_t *key, const uint8_t *rand,
 		     bool v, uint32_t counter, uint8_t *out, size_t *len)
 {
@@ -110,7 +110,6 @@ static int build_msk(struct sim *s, struct ue *ue, const struct gba_key *muk,
 	};
 	struct mikey_error e;
 
-	(void)ue;
 	fill_sp(s, &sp);
 	memcpy(spec.rand, rand, MIKEY_RAND_LEN);
 	memcpy(spec.key_domain, s->o.key_domain, MIKEY_KEY_DOMAIN_LEN);
@@ -138,7 +137,7 @@ int mikey_push_msk(struct sim *s, struct ue *ue, int msk)
 		return -1;
 	}
 	expired = gba_key_expired(muk, sim_mono_ms());
-	if (build_msk(s, ue, muk, m->msk_id, m->key, m->rand, s->o.verify,
+	if (build_msk(s, muk, m->msk_id, m->key, m->rand, s->o.verify,
 		      ++ue->msk_counter, buf, &len))
 		return -1;
 	if (send_to(s, s->mikey_fd, &ue->addr, buf, len, "an MSK message"))
@@ -402,7 +401,7 @@ static int msk_fault(struct sim *s, struct ue *ue, enum fault_kind kind)
 	msk_id = (uint32_t)s->o.key_group << 16 | SIM_UNKNOWN_KEY_NUMBER;
 	keygen_fill("fault-msk", s->c.faults, key, sizeof(key));
 	keygen_fill("fault-rand", s->c.faults, rand, sizeof(rand));
-	if (build_msk(s, ue, muk, msk_id, key, rand, false, ++ue->msk_counter,
+	if (build_msk(s, muk, msk_id, key, rand, false, ++ue->msk_counter,
 		      buf, &len)) {
 		secure_zero(key, sizeof(key));
 		return -1;

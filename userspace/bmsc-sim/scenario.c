@@ -147,9 +147,8 @@ static void run_event(struct sim *s, const struct sched_event *ev)
 	}
 }
 
-void scenario_run_due(struct sim *s, uint64_t now)
+void scenario_run_next(struct sim *s)
 {
-	while (s->next_ev < s->sched.n_ev && !s->done &&
-	       s->sched.ev[s->next_ev].t_ms <= now)
+	if (s->next_ev < s->sched.n_ev && !s->done)
 		run_event(s, &s->sched.ev[s->next_ev++]);
 }

@@ -126,7 +126,8 @@ void ev_summary(struct sim *s, bool final);
 
 /* scenario.c */
 int scenario_init(struct sim *s);
-void scenario_run_due(struct sim *s, uint64_t now);
+/* Run the next schedule event; see scenario_next_ms(). */
+void scenario_run_next(struct sim *s);
 uint64_t scenario_next_ms(const struct sim *s);
 /* The MSK index serving an MSK ID; -1 if the BM-SC has none active. */
 int scenario_msk_by_id(const struct sim *s, uint32_t msk_id);
@@ -149,7 +150,8 @@ void mikey_push_owed(struct sim *s);
 /* srtp_stream.c */
 int srtp_stream_open(struct sim *s, char *err, size_t errlen);
 void srtp_stream_close(struct sim *s);
-void srtp_stream_tick(struct sim *s, uint64_t now);
+/* Send the next packet (a burst packet first); see srtp_stream_next_ms(). */
+void srtp_stream_send_next(struct sim *s);
 uint64_t srtp_stream_next_ms(const struct sim *s);
 void srtp_stream_burst(struct sim *s, uint32_t count);
 

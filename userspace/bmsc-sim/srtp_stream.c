@@ -77,7 +77,10 @@ static void fill_policy(const struct sim *s, struct srtp_streamer *st,
 	p->window_size = 128;
 }
 
-/* Install (msk_id, mtk_id) with key material @key/@salt. */
+/*
+ * Install the key (label, k) of keygen.c under MKI (msk_id, mtk_id): a new
+ * session at first, srtp_update_stream() after, which keeps the ROC.
+ */
 static int install_key(struct sim *s, struct srtp_streamer *st,
 		       uint32_t msk_id, uint16_t mtk_id, const char *label,
 		       uint64_t k)
@@ -163,6 +166,8 @@ uint64_t srtp_stream_next_ms(const struct sim *s)
 		return UINT64_MAX;
 	if (st->burst_left)
 		return 0;
+	if (packet_ms(s, st, st->slot) >= s->o.sched.duration_ms)
+		return UINT64_MAX;
 	return packet_ms(s, st, st->slot);
 }
 
@@ -249,21 +254,19 @@ static void send_packet(struct sim *s, struct srtp_streamer *st, uint64_t t)
 		s->c.srtp_unknown_msk++;
 }
 
-void srtp_stream_tick(struct sim *s, uint64_t now)
+void srtp_stream_send_next(struct sim *s)
 {
 	struct srtp_streamer *st = s->srtp;
-	int budget = SIM_MAX_CATCHUP;
 
 	if (!st)
 		return;
-	while (budget-- > 0 && st->burst_left)
-		send_packet(s, st, now);
 	/*
-	 * Packets go out at their nominal times; a late wake-up sends the
-	 * backlog, each under the key of its own nominal time.
+	 * A burst goes out at once; a regular packet at its nominal time,
+	 * under the key of that time even when the loop runs late.
 	 */
-	while (budget-- > 0 && packet_ms(s, st, st->slot) <= now &&
-	       packet_ms(s, st, st->slot) < s->o.sched.duration_ms)
+	if (st->burst_left)
+		send_packet(s, st, packet_ms(s, st, st->slot));
+	else if (packet_ms(s, st, st->slot) < s->o.sched.duration_ms)
 		send_packet(s, st, packet_ms(s, st, st->slot));
 }
 

@@ -278,6 +278,15 @@ static int write_outputs(const struct cli *c, struct sim_result *const *r,
 		report_md_row(f, r[i]);
 	if (fclose(f))
 		return -1;
+	/* Constants the gnuplot scripts draw as reference lines. */
+	f = open_out(c->out, "params.gp");
+	if (!f)
+		return -1;
+	fprintf(f, "capacity = %g\nlead = %g\njitter = %g\nues = %u\nseed = %llu\n",
+		c->p.capacity, c->p.lead_s, c->p.jitter_ms / 1000.0, c->p.n_ue,
+		(unsigned long long)c->p.seed);
+	if (fclose(f))
+		return -1;
 	f = open_out(c->out, "rate.csv");
 	if (!f)
 		return -1;

@@ -85,3 +85,8 @@ $(O)/tests/mbmsd_kernel_test: $(O)/tests/unit/mbmsd_kernel_test.o $(MBMSD_LIB) $
 TESTS += $(O)/tests/mbmsd_rx_test
 $(O)/tests/mbmsd_rx_test: $(O)/tests/unit/mbmsd_rx_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(NL_LIB) $(COMMON_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS) $(MBMSD_SYSTEMD_LIBS)
+
+# Runs $(O)/bin/mbmsd (built by `make check` before the tests run).
+TESTS += $(O)/tests/mbmsd_cli_test
+$(O)/tests/mbmsd_cli_test: $(O)/tests/unit/mbmsd_cli_test.o
+	$(CC) $(LDFLAGS) -o $@ $^

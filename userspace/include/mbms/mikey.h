@@ -332,7 +332,9 @@ struct mikey_msg {
 	uint16_t raw_len;
 
 	enum mikey_kind kind;
-	bool download;		/* MSK/MTK for download (Empty map / TGK) */
+	/* Download, not streaming: set by mikey_decode() for MSK messages
+	 * (Empty map) and by mikey_verify_decrypt() for MTK messages (TGK). */
+	bool download;
 
 	/* Payload types in wire order (HDR = MIKEY_PT_HDR), for printing. */
 	uint8_t n_payloads;

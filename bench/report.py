@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the raw records of one `make bench` run into the results.
+
+    report.py --run build/bench/K-DATE --out bench/results
+        reads RUN/meta and RUN/cpus{1,2}/raw.jsonl (written by
+        scripts/bench.sh) and writes OUT/K-DATE.json, .md and .png.
+    report.py --run DIR --out DIR2 --flat
+        reads DIR/raw.jsonl only (the smoke run) and writes
+        DIR2/report.{json,md,png}.
+
+Every number in the outputs is computed from the records of that one run;
+see Documentation/performance.rst for what each column means.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+TARGETS = {
+    "kernel_vs_relay_172": 3.0,   # throughput, at least
+    "kernel_vs_relay_1200": 2.0,  # throughput, at least
+    "kernel_vs_floor_1200": 1.5,  # module cost / kernel floor, at most
+    "flows_100k_vs_1": 1.2,       # per-packet cost, at most
+}
+
+
+def load(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def meta_of(run):
+    meta = {}
+    p = os.path.join(run, "meta")
+    if os.path.exists(p):
+        with open(p) as f:
+            for line in f:
+                k, _, v = line.rstrip("\n").partition("=")
+                meta[k] = v
+    return meta
+
+
+def dp_row(r):
+    s = r["sink"]
+    n = s["received"]
+    return {
+        "pps": round(n * 1e9 / s["elapsed_ns"]) if s["elapsed_ns"] else None,
+        "ns": round(s["busy_ns"] / n) if n else None,
+        "received": n,
+        "sent": r["replay"]["sent"],
+        "bad_len": s["bad_len"],
+    }
+
+
+def analyse(records):
+    """Group the records and compute every derived figure and ratio."""
+    guests = [r for r in records if r["kind"] == "guest"]
+    kfloor = {}
+    ufloor = {}
+    for r in records:
+        if r["kind"] == "kfloor" and r.get("cpus", 1) == 1:
+            kfloor.setdefault(r["payload"], r)
+        if r["kind"] == "ufloor" and r.get("cpus", 1) == 1:
+            ufloor.setdefault(r["payload"], r)
+    runs = {}
+    for r in records:
+        if r["kind"] != "dp":
+            continue
+        key = (r["cpus"], r["flows"], r["payload"], r["suite"])
+        runs.setdefault(key, {})[r["mode"]] = dict(dp_row(r), raw=r)
+    rows = []
+    for key in sorted(runs):
+        cpus, flows, payload, suite = key
+        m = runs[key]
+        row = {"cpus": cpus, "flows": flows, "payload": payload,
+               "suite": "aes-cm-128-hmac-sha1-%d" % suite}
+        for mode in ("idle", "kernel", "relay"):
+            if mode in m:
+                row[mode] = {k: v for k, v in m[mode].items() if k != "raw"}
+        k, i, rl = m.get("kernel"), m.get("idle"), m.get("relay")
+        if k and i:
+            row["module_ns"] = k["ns"] - i["ns"]
+        if rl and i:
+            row["relay_own_ns"] = rl["ns"] - i["ns"]
+        if k and rl and rl["pps"]:
+            row["kernel_vs_relay_pps"] = round(k["pps"] / rl["pps"], 2)
+        if k and rl and k["ns"]:
+            row["relay_vs_kernel_ns"] = round(rl["ns"] / k["ns"], 2)
+        kf = kfloor.get(payload)
+        uf = ufloor.get(payload)
+        if kf:
+            row["kfloor_ns"] = kf["ns_per_pkt"]
+            if "module_ns" in row and kf["ns_per_pkt"]:
+                row["module_vs_kfloor"] = round(row["module_ns"] / kf["ns_per_pkt"], 2)
+        if uf:
+            row["ofloor_ns"] = round(uf["ns_per_pkt"])
+        rows.append(row)
+
+    def find(cpus, flows, payload, suite=80):
+        for r in rows:
+            if (r["cpus"], r["flows"], r["payload"], r["suite"]) == \
+                    (cpus, flows, payload, "aes-cm-128-hmac-sha1-%d" % suite):
+                return r
+        return None
+
+    ratios = {}
+    for p in (172, 1200):
+        r = find(1, 1, p)
+        if r and "kernel_vs_relay_pps" in r:
+            ratios["kernel_vs_relay_%d" % p] = r["kernel_vs_relay_pps"]
+    r = find(1, 1, 1200)
+    if r and "module_vs_kfloor" in r:
+        ratios["kernel_vs_floor_1200"] = r["module_vs_kfloor"]
+    one, big = find(1, 1, 172), find(1, 100000, 172)
+    if one and big and "kernel" in one and "kernel" in big:
+        ratios["flows_100k_vs_1"] = round(big["kernel"]["ns"] / one["kernel"]["ns"], 2)
+        if one.get("module_ns", 0) > 0 and "module_ns" in big:
+            ratios["flows_100k_vs_1_module_only"] = round(
+                big["module_ns"] / one["module_ns"], 2)
+    k1 = find(1, 1, 1200)
+    if k1 and "kernel" in k1 and "idle" not in k1:
+        pass
+    targets = {}
+    for name, limit in TARGETS.items():
+        v = ratios.get(name)
+        if v is None:
+            targets[name] = {"limit": limit, "value": None, "met": None}
+            continue
+        met = v >= limit if name.startswith("kernel_vs_relay") else v <= limit
+        targets[name] = {"limit": limit, "value": v, "met": met}
+
+    mem = []
+    for r in records:
+        if r["kind"] == "mem" and r["count"]:
+            mem.append({"what": r["what"], "count": r["count"],
+                        "kmem_kb": r["kmem_kb"],
+                        "bytes_each": round(r["kmem_kb"] * 1024 / r["count"]),
+                        "install_s": round(sum(v for k, v in r["install"].items()
+                                               if k.endswith("_ns")) / 1e9, 2)})
+    return {"guests": guests, "rows": rows, "ratios": ratios,
+            "targets": targets, "memory": mem,
+            "kfloor": list(kfloor.values()), "ofloor": list(ufloor.values())}
+
+
+def fmt(v, nd=0):
+    if v is None:
+        return "-"
+    if isinstance(v, float) and nd:
+        return "%.*f" % (nd, v)
+    return "{:,}".format(round(v)) if isinstance(v, (int, float)) else str(v)
+
+
+def markdown(res, meta):
+    g = res["guests"][0] if res["guests"] else {}
+    out = []
+    out.append("# mbms-srtp benchmark: %s, %s\n" % (
+        meta.get("kernel", g.get("kernel", "?")), meta.get("date", "?")))
+    out.append("Guest: QEMU TCG (emulated CPU, `%s`), %s packets per stream; "
+               "host: %s CPUs, load average %s before, %s after (other "
+               "builds and VMs share the host). Absolute numbers are those "
+               "of the emulated CPU; compare ratios within this run.\n" % (
+                   g.get("cpu", "?"), fmt(g.get("packets")),
+                   meta.get("host_cpus", "?"),
+                   meta.get("host_load_before", "?"),
+                   meta.get("host_load_after", "?")))
+    out.append("## Datapath, 1 vCPU, 1 flow\n")
+    out.append("pps: packets delivered to the receiving socket per second of "
+               "wall time. ns: CPU time of the whole guest per packet "
+               "(sender included). module = kernel - idle (same packets, "
+               "flow not installed). relay own = relay - idle. floors: the "
+               "same AES-CTR + HMAC-SHA1 per packet alone.\n")
+    out.append("| payload | suite | kernel pps | relay pps | kernel/relay pps "
+               "| idle ns | kernel ns | relay ns | module ns | relay own ns "
+               "| kernel floor ns | OpenSSL floor ns | module/kernel floor |")
+    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in res["rows"]:
+        if r["cpus"] != 1 or r["flows"] != 1:
+            continue
+        out.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["payload"], r["suite"][-2:],
+            fmt(r.get("kernel", {}).get("pps")), fmt(r.get("relay", {}).get("pps")),
+            fmt(r.get("kernel_vs_relay_pps"), 2),
+            fmt(r.get("idle", {}).get("ns")), fmt(r.get("kernel", {}).get("ns")),
+            fmt(r.get("relay", {}).get("ns")), fmt(r.get("module_ns")),
+            fmt(r.get("relay_own_ns")), fmt(r.get("kfloor_ns")),
+            fmt(r.get("ofloor_ns")), fmt(r.get("module_vs_kfloor"), 2)))
+    scale = [r for r in res["rows"] if r["cpus"] == 1 and r["flows"] > 1 or
+             (r["cpus"] == 1 and r["flows"] == 1 and r["payload"] == 172 and
+              r["suite"].endswith("80"))]
+    if any(r["flows"] > 1 for r in scale):
+        out.append("\n## Flows and sessions installed (1 vCPU, suite 80)\n")
+        out.append("| flows+sessions | payload | kernel pps | kernel ns | idle ns | module ns |")
+        out.append("|---:|---:|---:|---:|---:|---:|")
+        for r in sorted(scale, key=lambda r: (r["payload"], r["flows"])):
+            out.append("| %s | %d | %s | %s | %s | %s |" % (
+                fmt(r["flows"]), r["payload"],
+                fmt(r.get("kernel", {}).get("pps")), fmt(r.get("kernel", {}).get("ns")),
+                fmt(r.get("idle", {}).get("ns")), fmt(r.get("module_ns"))))
+    if res["memory"]:
+        out.append("\n## Kernel memory per object (Slab + vmalloc + per-CPU, 1 vCPU)\n")
+        out.append("| object | installed | kB | bytes each | install time s |")
+        out.append("|---|---:|---:|---:|---:|")
+        for m in res["memory"]:
+            out.append("| %s | %s | %s | %s | %s |" % (
+                m["what"], fmt(m["count"]), fmt(m["kmem_kb"]),
+                fmt(m["bytes_each"]), m["install_s"]))
+    two = [r for r in res["rows"] if r["cpus"] == 2]
+    if two:
+        out.append("\n## 1 vs 2 vCPUs (1 flow)\n")
+        out.append("| payload | suite | vCPUs | kernel pps | relay pps | kernel/relay pps | kernel ns | relay ns | module ns |")
+        out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+        for r in sorted([r for r in res["rows"] if r["flows"] == 1 and
+                         any(t["payload"] == r["payload"] and t["suite"] == r["suite"]
+                             for t in two)],
+                        key=lambda r: (r["payload"], r["suite"], r["cpus"])):
+            out.append("| %d | %s | %d | %s | %s | %s | %s | %s | %s |" % (
+                r["payload"], r["suite"][-2:], r["cpus"],
+                fmt(r.get("kernel", {}).get("pps")), fmt(r.get("relay", {}).get("pps")),
+                fmt(r.get("kernel_vs_relay_pps"), 2),
+                fmt(r.get("kernel", {}).get("ns")), fmt(r.get("relay", {}).get("ns")),
+                fmt(r.get("module_ns"))))
+    out.append("\n## Targets\n")
+    out.append("| target | limit | measured | met |")
+    out.append("|---|---:|---:|---|")
+    names = {
+        "kernel_vs_relay_172": "kernel throughput / relay, 172 B",
+        "kernel_vs_relay_1200": "kernel throughput / relay, 1200 B",
+        "kernel_vs_floor_1200": "module cost / kernel crypto floor, 1200 B",
+        "flows_100k_vs_1": "per-packet cost, 100,000 flows / 1 flow",
+    }
+    for n, t in res["targets"].items():
+        lim = (">= %.1f" if n.startswith("kernel_vs_relay") else "<= %.1f") % t["limit"]
+        out.append("| %s | %s | %s | %s |" % (
+            names[n], lim, fmt(t["value"], 2),
+            {True: "yes", False: "**no**", None: "not measured"}[t["met"]]))
+    if "flows_100k_vs_1_module_only" in res["ratios"]:
+        out.append("\nModule-only cost, 100,000 flows / 1 flow: %.2f." %
+                   res["ratios"]["flows_100k_vs_1_module_only"])
+    return "\n".join(out) + "\n"
+
+
+def plot(res, png, datfile):
+    rows = [r for r in res["rows"] if r["cpus"] == 1 and r["flows"] == 1 and
+            r["suite"].endswith("80")]
+    with open(datfile, "w") as f:
+        f.write("# payload kernel_total relay_total module relay_own kfloor ofloor idle\n")
+        for r in sorted(rows, key=lambda r: r["payload"]):
+            vals = [r.get("kernel", {}).get("ns"), r.get("relay", {}).get("ns"),
+                    r.get("module_ns"), r.get("relay_own_ns"),
+                    r.get("kfloor_ns"), r.get("ofloor_ns"),
+                    r.get("idle", {}).get("ns")]
+            f.write("%d %s\n" % (r["payload"], " ".join(
+                "NaN" if v is None else str(v) for v in vals)))
+    if not shutil.which("gnuplot"):
+        print("report: gnuplot not installed; no plot", file=sys.stderr)
+        return False
+    subprocess.run(["gnuplot", "-e", "datafile='%s'; outfile='%s'" % (datfile, png),
+                    os.path.join(HERE, "plot.gp")], check=True)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--flat", action="store_true")
+    a = ap.parse_args()
+    meta = meta_of(a.run)
+    records = []
+    if a.flat:
+        records = load(os.path.join(a.run, "raw.jsonl"))
+        base = "report"
+    else:
+        for c in (1, 2):
+            p = os.path.join(a.run, "cpus%d" % c, "raw.jsonl")
+            if os.path.exists(p):
+                for r in load(p):
+                    r.setdefault("cpus", c)
+                    records.append(r)
+        base = "%s-%s" % (meta.get("kernel", "unknown"), meta.get("date", "unknown"))
+    for r in records:
+        if r["kind"] in ("kfloor", "ufloor"):
+            r.setdefault("cpus", 1)
+    if not any(r["kind"] == "dp" for r in records):
+        print("report: no datapath records in %s" % a.run, file=sys.stderr)
+        return 1
+    res = analyse(records)
+    os.makedirs(a.out, exist_ok=True)
+    doc = {"meta": meta, "results": res,
+           "method": "see Documentation/performance.rst", "raw": records}
+    with open(os.path.join(a.out, base + ".json"), "w") as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write("\n")
+    md = markdown(res, meta)
+    with open(os.path.join(a.out, base + ".md"), "w") as f:
+        f.write(md)
+    plot(res, os.path.join(a.out, base + ".png"), os.path.join(a.out, base + ".dat"))
+    print(md)
+    print("report: %s/%s.{json,md,png}" % (a.out, base))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
