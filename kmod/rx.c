@@ -212,6 +212,24 @@ static void mbms_rx_strip(struct sk_buff *skb, u8 family, unsigned int thoff,
 	skb->csum_level = 0;
 }
 
+/*
+ * Once per key and limit: ask for the next key at 7/8 of the packet limit
+ * or lifetime.  Also called for packets that hit an already expired key,
+ * since no packet may have been authenticated between 7/8 and the end.
+ */
+static void mbms_rx_soft_events(struct mbms_session *s, struct mbms_key *k,
+				u64 n, u64 now)
+{
+	if (k->soft_packets && n >= k->soft_packets &&
+	    !test_and_set_bit(MBMS_KEY_SOFT_PACKETS_SENT, &k->flags))
+		mbms_event_raise(s, MBMS_SRTP_EVENT_KEY_SOFT_PACKETS,
+				 k->msk_id, k->mtk_id);
+	if (k->soft_expires && time_after_eq64(now, k->soft_expires) &&
+	    !test_and_set_bit(MBMS_KEY_SOFT_LIFETIME_SENT, &k->flags))
+		mbms_event_raise(s, MBMS_SRTP_EVENT_KEY_SOFT_LIFETIME,
+				 k->msk_id, k->mtk_id);
+}
+
 static void mbms_rx_account(struct mbms_rx_ctx *c)
 {
 	struct mbms_key *k = c->key;
@@ -224,15 +242,7 @@ static void mbms_rx_account(struct mbms_rx_ctx *c)
 	WRITE_ONCE(k->last_used, now);
 	if (!test_bit(MBMS_KEY_USED, &k->flags))
 		set_bit(MBMS_KEY_USED, &k->flags);
-
-	if (k->soft_packets && n >= k->soft_packets &&
-	    !test_and_set_bit(MBMS_KEY_SOFT_PACKETS_SENT, &k->flags))
-		mbms_event_raise(c->s, MBMS_SRTP_EVENT_KEY_SOFT_PACKETS,
-				 k->msk_id, k->mtk_id);
-	if (k->soft_expires && time_after_eq64(now, k->soft_expires) &&
-	    !test_and_set_bit(MBMS_KEY_SOFT_LIFETIME_SENT, &k->flags))
-		mbms_event_raise(c->s, MBMS_SRTP_EVENT_KEY_SOFT_LIFETIME,
-				 k->msk_id, k->mtk_id);
+	mbms_rx_soft_events(c->s, k, n, now);
 
 	mbms_stats_add(&c->s->stats, MBMS_SRTP_STATS_A_PACKETS, 1);
 	mbms_stats_add(&c->s->stats, MBMS_SRTP_STATS_A_BYTES, c->new_len);
@@ -313,8 +323,11 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 		mbms_rx_unknown_mki(&c);
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_UNKNOWN_MKI);
 	}
-	if (mbms_key_expired(c.key, c.rtcp))
+	if (mbms_key_expired(c.key, c.rtcp)) {
+		mbms_rx_soft_events(c.s, c.key, atomic64_read(&c.key->packets),
+				    get_jiffies_64());
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_KEY_EXPIRED);
+	}
 	cipher = c.rtcp ? &c.key->srtcp : &c.key->srtp;
 
 	if (mbms_ssrc_precheck(c.s, c.ssrc, c.rtcp, c.seq, c.key->roc,

@@ -50,9 +50,13 @@ fi
 kernels=${KVER:-$("$top/scripts/kernels.sh")}
 [ -n "$kernels" ] || { echo "lint: no kernel headers installed" >&2; exit 1; }
 for k in $kernels; do
-	"$top/scripts/mirror-kmod.sh" "$k"
-	dir=$top/build/kmod/$k
-	find "$dir" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
+	# a private copy: never delete the .ko others may be testing
+	dir=$top/build/lint/$k
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp "$top/Kbuild" "$dir/"
+	(cd "$top" && find kmod include -type f \( -name '*.c' -o -name '*.h' -o -name Kbuild \) \
+		-exec cp --parents {} "$dir/" \;)
 	log=$(make -C "/lib/modules/$k/build" M="$dir" W=1 C=1 modules 2>&1) ||
 		{ echo "$log"; fail "build failed for $k"; continue; }
 	echo "$log" | grep -q ' CHECK ' || fail "sparse did not run for $k"

@@ -112,6 +112,21 @@ sleep 0.5
 kill $mon
 stage "unknown MKI event" grep -q "unknown-mki" "$TMP/mon.$$"
 stage "unknown MKI counted" [ "$(stat_of 1 unknown_mki)" = 20 ]
+
+# a flood of unknown MKIs: at most one event per 100 ms (plus one)
+$CTL -j monitor > "$TMP/mon4.$$" 2>&1 &
+mon=$!
+sleep 0.5
+t0=$(date +%s%N)
+$B/srtp-send -q --dst 127.0.0.1 --port 5004 --key $KEY2 --salt $SALT2 \
+	--msk-id 0x00030003 --mtk-id 7 --count 2000 --ssrc 41
+t1=$(date +%s%N)
+sleep 0.5
+kill $mon
+nev=$(grep -c "unknown-mki" "$TMP/mon4.$$")
+bound=$(( (t1 - t0) / 100000000 + 2 ))
+echo "# 2000 unknown-MKI packets in $(( (t1 - t0) / 1000000 )) ms -> $nev events (bound $bound)"
+stage "unknown MKI events rate-limited" [ "$nev" -ge 1 -a "$nev" -le "$bound" ]
 $CTL key add session 1 msk-id 0x00020002 mtk-id 9 key $KEY2 salt $SALT2
 stage "key switch (eviction by max-keys 2)" run_stream --listen 127.0.0.1 --port 5004 --strict \
 	$S --key2 $KEY2 --salt2 $SALT2 --msk-id2 0x00020002 --mtk-id2 9 --switch-at 50 --count 100 --ssrc 21 -- \

@@ -116,6 +116,10 @@ def collect(sim, ue, mtk, srtp):
                     reply = bytearray.fromhex(p.stdout.decode().strip())
                     if replies:
                         reply[-1] ^= 1
+                        # Hostile input too: garbage and a truncated
+                        # verification are ignored and counted.
+                        ue.sendto(b"\x01\x01\xff" + bytes(40), addr)
+                        ue.sendto(bytes(reply[:20]), addr)
                     ue.sendto(bytes(reply), addr)
                     replies += 1
             elif s is mtk:
@@ -249,6 +253,8 @@ def main():
     check(len(ex) == 1 and ex[0]["verif_ok"] == 1 and ex[0]["verif_bad"] == 1,
           "bmsc-sim accepted the good verification, rejected the bad one")
     check(len(ex) == 1 and ex[0]["faults"] == 8, "8 faults reported")
+    check(len(ex) == 1 and ex[0]["mikey_ignored"] == 2,
+          "2 malformed datagrams on the MIKEY socket ignored")
     check(len(ex) == 1 and ex[0]["srtp_unknown_msk"] == 20,
           "20 SRTP packets under the unknown MSK")
     check_ue_messages(got["ue"])

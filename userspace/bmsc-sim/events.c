@@ -99,6 +99,7 @@ void ev_summary(struct sim *s, bool final)
 	json_kv_u64(j, "verif_ok", c->verif_ok);
 	json_kv_u64(j, "verif_bad", c->verif_bad);
 	json_kv_u64(j, "verif_missing", c->verif_missing);
+	json_kv_u64(j, "mikey_ignored", c->mikey_in_other);
 	json_kv_u64(j, "srtp_sent", c->srtp_sent);
 	json_kv_u64(j, "srtp_unknown_msk", c->srtp_unknown_msk);
 	json_kv_u64(j, "srtp_errors", c->srtp_errors);

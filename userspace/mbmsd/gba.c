@@ -221,6 +221,7 @@ int gba_bootstrap(const char *cmd, unsigned int timeout_s,
 	char words[MBMSD_CMD_MAX], out[GBA_OUTPUT_MAX];
 	char *argv[MBMSD_MAX_ARGS];
 	int pfd[2], status = 0, ret = -1, devnull;
+	sigset_t none;
 	ssize_t n;
 	pid_t pid;
 
@@ -235,6 +236,7 @@ int gba_bootstrap(const char *cmd, unsigned int timeout_s,
 		return -1;
 	}
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	sigemptyset(&none);
 	pid = fork();
 	if (pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
@@ -245,7 +247,13 @@ int gba_bootstrap(const char *cmd, unsigned int timeout_s,
 		return -1;
 	}
 	if (pid == 0) {
-		/* Only async-signal-safe calls between fork and exec. */
+		/*
+		 * Only async-signal-safe calls between fork and exec.  The
+		 * daemon blocks SIGTERM & co. and ignores SIGPIPE; both
+		 * would survive exec, so the command gets the defaults.
+		 */
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
 		if (dup2(pfd[1], STDOUT_FILENO) < 0)
 			_exit(126);
 		if (devnull >= 0)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,7 +383,11 @@ int loop_run(struct mbmsd *d, void (*ready)(void))
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	/*
+	 * Already blocked by main() before the worker started; again here
+	 * for callers that did not.
+	 */
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	l.sig = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (l.timer < 0 || l.sig < 0) {
 		snprintf(err, sizeof(err), "timerfd/signalfd: %s",

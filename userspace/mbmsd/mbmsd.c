@@ -7,6 +7,7 @@
  *   mbmsd status [-j] [-c FILE]      ask the running daemon
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,7 @@ static int status_main(int argc, char **argv, const char *conf)
 static int run(const char *conf, bool debug, bool no_kernel)
 {
 	struct mbmsd *d = calloc(1, sizeof(*d));
+	sigset_t mask;
 	char err[300];
 	int ret = 1;
 
@@ -138,6 +140,16 @@ static int run(const char *conf, bool debug, bool no_kernel)
 		log_set_sink(journal_sink);
 #endif
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Block the signals the loop reads from its signalfd before any
+	 * thread exists: threads inherit the mask, so SIGTERM can never be
+	 * delivered to the worker and kill us without a clean stop.
+	 */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	if (http_global_init()) {
 		log_err("libcurl initialisation failed");
 		goto out;
