@@ -30,7 +30,7 @@
 # Environment: MBMS_TOP (default: two levels up), MBMS_BIN (default
 # $MBMS_TOP/build/userspace/bin), MBMS_KO (default the module built for
 # `uname -r`), MBMS_E2E_KEEP=1 keeps the work directory (logs) and prints
-# its path.
+# its path, MBMS_E2E_DIR puts it there (e.g. a vm-run --rw directory).
 
 set -u
 
@@ -43,7 +43,7 @@ conf_in=$top/tests/e2e/mbmsd.conf.in
 nsb=mbms-e2e-bmsc-$$
 nsg=mbms-e2e-gw-$$
 nsr=mbms-e2e-rx-$$
-T=$(mktemp -d "${VM_SCRATCH:-/tmp}/mbms-e2e.XXXXXX")
+T=$(mktemp -d "${MBMS_E2E_DIR:-${VM_SCRATCH:-/tmp}}/mbms-e2e.XXXXXX")
 chmod 700 "$T"
 
 # Reproducible MSKs and MTKs (test keys only).
@@ -199,7 +199,7 @@ recv_start() {
 	rm -f "$S/ready"
 	nr "$bin/srtp-recv" -j --listen 10.0.2.2 --port 5004 \
 		--seed "$PSEED" --count $((PPS * ($1 + 5))) --expect 1000000000 \
-		--timeout "$1" --idle 4000 "${DUMMY_KEY[@]}" \
+		--timeout "$1" --idle 4000 --ready-file "$S/ready" "${DUMMY_KEY[@]}" \
 		> "$S/recv.json" 2> "$S/recv.err" &
 	recv_pid=$!
 	wait_until 10 test -e "$S/ready"
