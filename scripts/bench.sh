@@ -77,7 +77,11 @@ host_main() {
 	if [ $smoke = 1 ]; then
 		guest "$kfull" 1 "$run" --smoke || rc=$?
 	else
-		guest "$kfull" 1 "$run" $([ $scale = 1 ] && echo --scale) || rc=$?
+		if [ $scale = 1 ]; then
+			guest "$kfull" 1 "$run" --scale || rc=$?
+		else
+			guest "$kfull" 1 "$run" || rc=$?
+		fi
 		if [ $rc = 0 ] && [ $two = 1 ]; then
 			guest "$kfull" 2 "$run" || rc=$?
 		fi
@@ -180,7 +184,8 @@ kmem_kb() {
 }
 
 kernel_floor() {
-	local ko=$top/build/bench-kmod/$(uname -r)/mbms_bench_crypto.ko line
+	local ko
+	ko=$top/build/bench-kmod/$(uname -r)/mbms_bench_crypto.ko
 	[ -r "$ko" ] || { say "no $ko"; return 1; }
 	dmesg -C
 	insmod "$ko" iters="$iters" sizes="$(echo $sizes | tr ' ' ,)" || return 1
@@ -204,7 +209,7 @@ user_floor() {
 # run_one MODE PAYLOAD SUITE FLOWS [REP]: one stream of $npkts packets.
 run_one() {
 	local mode=$1 size=$2 suite=$3 flows=$4 rep=${5:-0} tag=10 plain wire want
-	local sport=5004 sinkaddr=10.0.0.2 rpid= st=null sink replay relay=null
+	local sport=5004 sinkaddr=10.0.0.2 rpid='' st=null sink replay relay=null
 	local stream=(--key "$KA" --salt "$SA" --msk-id "$MSK" --mtk-id 1
 		--payload-size "$size" --count "$npkts" --ssrc 0x4d424d53
 		--suite "aes-cm-128-hmac-sha1-$suite")
@@ -364,7 +369,8 @@ vm_main() {
 		user_floor || die "OpenSSL crypto floor failed"
 	fi
 
-	local ko=$top/build/kmod/$(uname -r)/kmod/mbms_srtp.ko
+	local ko
+	ko=$top/build/kmod/$(uname -r)/kmod/mbms_srtp.ko
 	rmmod mbms_srtp 2>/dev/null
 	insmod "$ko" || die "cannot load $ko"
 	setup_net || die "cannot set up the namespaces"

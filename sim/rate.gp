@@ -11,6 +11,7 @@ set xrange [-5:300]
 set xlabel "seconds after the MSK change"
 set ylabel "requests/s"
 set grid
+set offsets 0, 0, graph 0.08, 0
 set key top right
 cols = "2 4 3 5"
 do for [i=1:4] {

@@ -27,6 +27,7 @@ run() {
 	run "Responses within one rate-limit window (max queue wait 0.5 s)" --queue-max 0.5 --jitter-mode off
 	run "What-if: an unknown MSK in an MTK message triggers (delta 2 s)" --mtk-trigger
 	run "What-if: ... with delta 8 s, jitter 5 s, ample capacity" --mtk-trigger --mtk-delta 8 --jitter 5 --capacity 20000
+	run "Short GBA keys (fixed 120 s lifetime)" --lifetime fixed:120 --jitter-mode on
 	for e in 0 0.1 0.6 1; do
 		run "MUKs expired at the change: $e" --expired $e --jitter-mode on
 	done

@@ -175,18 +175,28 @@ ip netns exec mbms-t $CTL flow add session 1 dst 10.99.0.2 dport 5004
 ip netns exec mbms-t $CTL key add session 1 msk-id 0x00010001 mtk-id 1 key $KEY salt $SALT
 $B/srtp-send -q --dst 10.99.0.2 --port 5004 $S --count 1000000 &
 sp=$!
-sleep 2
-before=$(ip netns exec mbms-t $CTL -j session show 1 | grep -o '"packets": *[0-9]*' | head -1)
+before=0
+for _ in $(seq 100); do	# until traffic is being decrypted (TCG is slow)
+	before=$(ip netns exec mbms-t $CTL -j session show 1 |
+		grep -o '"packets": *[0-9]*' | head -1 | grep -o '[0-9]*$')
+	[ "${before:-0}" -gt 0 ] && break
+	sleep 0.2
+done
 ip netns del mbms-t
 sleep 1
 kill $sp 2>/dev/null
 wait $sp 2>/dev/null
-echo "# before deletion: $before"
-stage "netns deleted under traffic" [ -n "$before" ]
+echo "# packets decrypted before deletion: $before"
+stage "netns deleted under traffic" [ "${before:-0}" -gt 0 ]
 
+base=$(stat_of 1 packets)
 $B/srtp-send -q --dst 127.0.0.1 --port 5004 $S --count 1000000 --ssrc 99 &
 sp=$!
-sleep 2
+for _ in $(seq 100); do	# until this stream is being decrypted
+	[ "$(stat_of 1 packets)" -gt "$base" ] && break
+	sleep 0.2
+done
+echo "# session 1 packets before rmmod: $(stat_of 1 packets) (was $base)"
 stage "rmmod under traffic" rmmod mbms_srtp
 kill $sp 2>/dev/null
 wait $sp 2>/dev/null

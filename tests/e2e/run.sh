@@ -29,8 +29,9 @@
 #
 # Environment: MBMS_TOP (default: two levels up), MBMS_BIN (default
 # $MBMS_TOP/build/userspace/bin), MBMS_KO (default the module built for
-# `uname -r`), MBMS_E2E_KEEP=1 keeps the work directory (logs) and prints
-# its path, MBMS_E2E_DIR puts it there (e.g. a vm-run --rw directory).
+# `uname -r`), MBMS_E2E_LOGS=DIR copies every stage's logs (mbmsd log,
+# bmsc-sim JSON events, receiver results) to DIR at the end (e.g. a
+# directory given to vm-run --rw).
 
 set -u
 
@@ -43,7 +44,8 @@ conf_in=$top/tests/e2e/mbmsd.conf.in
 nsb=mbms-e2e-bmsc-$$
 nsg=mbms-e2e-gw-$$
 nsr=mbms-e2e-rx-$$
-T=$(mktemp -d "${MBMS_E2E_DIR:-${VM_SCRATCH:-/tmp}}/mbms-e2e.XXXXXX")
+# Local files (a tmpfs in the VM): UNIX sockets do not work over 9p.
+T=$(mktemp -d /tmp/mbms-e2e.XXXXXX)
 chmod 700 "$T"
 
 # Reproducible MSKs and MTKs (test keys only).
@@ -82,6 +84,16 @@ wait_until() {	# wait_until SECONDS CMD...
 }
 
 now_ms() { date +%s%3N; }
+
+# Prefix each line with the time in seconds since the stage started (the
+# same clock as bmsc-sim's "t", give or take its start-up).
+stamp() {
+	local l us
+	while IFS= read -r l; do
+		us=$((${EPOCHREALTIME/./} - ${t_stage/./}))
+		printf '%4d.%03d %s\n' $((us / 1000000)) $((us / 1000 % 1000)) "$l"
+	done
+}
 
 setup_net() {
 	local n
@@ -128,17 +140,31 @@ cleanup_net() {
 	return 0
 }
 
+# The first key a kernel session gets allocates the crypto transforms,
+# which may load modules (modprobe over 9p takes seconds under TCG): do
+# that once, in a scratch namespace, so that mbmsd's first MTK is not late
+# for reasons that have nothing to do with it.
 load_module() {
-	lsmod | grep -q "^mbms_srtp " || insmod "$ko"
+	local w=mbms-e2e-warm-$$
+	lsmod | grep -q "^mbms_srtp " && return 0
+	insmod "$ko" || return 1
+	ip netns add "$w"
+	ip netns exec "$w" "$bin/mbmsctl" session add 1 > /dev/null &&
+		ip netns exec "$w" "$bin/mbmsctl" key add session 1 msk-id 0x00010001 \
+			mtk-id 1 key 2b7e151628aed2a6abf7158809cf4f3c \
+			salt f0f1f2f3f4f5f6f7f8f9fafbfcfd > /dev/null
+	ip netns del "$w"
 }
 
 cleanup() {
 	cleanup_net
-	if [[ ${MBMS_E2E_KEEP:-0} == 1 ]]; then
-		echo "# logs kept in $T"
-	else
-		rm -rf "$T"
+	if [[ -n ${MBMS_E2E_LOGS:-} ]]; then
+		mkdir -p "$MBMS_E2E_LOGS" &&
+			(cd "$T" && find . -name '*.log' -o -name '*.json' -o -name '*.err' -o -name '*.conf' |
+				cpio -pdm --quiet "$MBMS_E2E_LOGS") &&
+			echo "# logs copied to $MBMS_E2E_LOGS"
 	fi
+	rm -rf "$T"
 }
 trap cleanup EXIT
 
@@ -157,9 +183,14 @@ mbmsd_start() {
 	FAKE_BSF_COUNTER=$S/bsf.counter FAKE_BSF_LIFETIME=${BSF_LIFETIME:-3600} \
 		FAKE_BSF_NAF_ID=bmsc.test \
 		ip netns exec "$nsg" "$bin/mbmsd" -c "$S/mbmsd.conf" -d \
-		>> "$S/mbmsd.log" 2>&1 &
+		> >(stamp >> "$S/mbmsd.log") 2>&1 &
 	mbmsd_pid=$!
 	wait_until 30 status_ok || { tail -n 20 "$S/mbmsd.log" | sed 's/^/# mbmsd: /'; return 1; }
+}
+
+# mbmsd_ready: mbmsd has its first GBA key, so a push to it will verify.
+mbmsd_ready() {
+	wait_until 30 test "$(st '.muks | length')" -ge 1
 }
 
 status_ok() { "$bin/mbmsd" status -j -c "$S/mbmsd.conf" > "$S/status.json" 2> /dev/null; }
@@ -182,6 +213,8 @@ bmsc_start() {
 		--pps "$PPS" --pattern-seed "$PSEED" "$@" \
 		> "$S/bmsc.json" 2> "$S/bmsc.log" &
 	bmsc_pid=$!
+	t_bmsc=$EPOCHREALTIME
+	echo "$t_bmsc" > "$S/bmsc.t0"
 }
 
 bmsc_wait() {
@@ -216,7 +249,15 @@ rv() { jq -r ".$1" "$S/recv.json"; }
 # Things counted by bmsc-sim's events.
 ev_count() { jq -s "[.[] | select($1)] | length" "$S/bmsc.json"; }
 
+# monitor_start: `mbmsctl -j monitor` in gw into $S/monitor.json.
+monitor_start() {
+	ng "$bin/mbmsctl" -j monitor > >(stamp > "$S/monitor.json") 2>&1 &
+}
+
 summary() {
+	ng "$bin/mbmsctl" -j key show session 1 > "$S/keys.json" 2>&1 || true
+	ng "$bin/mbmsctl" -j stats session 1 > "$S/kstats.json" 2>&1 || true
+	pretty "kernel: $(jq -c '.[0]' "$S/kstats.json" 2>/dev/null)"
 	pretty "bmsc-sim: $(jq -c 'select(.event == "exit") | {http_requests, http_msk_requests, http_200, http_401, http_503, http_dropped, msk_sent, mtk_sent, pull_sent, srtp_sent}' "$S/bmsc.json")"
 	if status_ok; then
 		pretty "mbmsd accepted: $(jq -c .accepted "$S/status.json")"
@@ -242,6 +283,8 @@ expect_all_decrypted() {
 stage_happy() {
 	mbmsd_conf relaxed 1
 	mbmsd_start
+	mbmsd_ready
+	monitor_start
 	recv_start 40
 	bmsc_start --duration 13 --start 3 --mtk-period 2.5 --mtk-delta 1 \
 		--mtk-repeat 1 --msk-rollover 8 --msk-lead 2
@@ -257,18 +300,198 @@ stage_happy() {
 	expect "kernel packets" "$(st '.sessions[0].kernel.packets')" "$(bm srtp_sent)"
 }
 
+
+# Seconds (ms resolution) of the first bmsc-sim event matching JQ, or "".
+ev_t() { jq -s -r "[.[] | select($1)][0].t // empty" "$S/bmsc.json"; }
+
+# MSK requests (HTTP, any answer) that bmsc-sim saw after time T.
+http_after() { ev_count ".event == \"http-request\" and .type == \"msk-request\" and .t > $1"; }
+
+# Stage 2: a solicited pull with an expired MUK.  The UE's GBA key lives
+# 6 s; the MSK rollover at ~9 s is announced only by a solicited pull
+# (--msk-delivery pull) protected with that expired MUK.
+#   relaxed: accepted, GBA bootstrap again, one successful MSK request,
+#            the new MSK pushed under the fresh MUK, nothing lost.
+#   strict:  rejected (muk-expired); the new MSK's packets are unknown
+#            to the kernel until the unknown-MKI path fetches the MSK.
+pull_run() {	# pull_run POLICY
+	BSF_LIFETIME=6
+	mbmsd_conf "$1" 1
+	mbmsd_start
+	mbmsd_ready
+	monitor_start
+	recv_start 50
+	FAKE_BSF_LIFETIME=6 bmsc_start --duration 20 --start 3 --mtk-period 3 \
+		--mtk-delta 1 --mtk-repeat 1 --msk-rollover 9 --msk-lead 2 \
+		--msk-delivery pull
+	bmsc_wait
+	recv_wait
+	summary
+	t_pull=$(ev_t '.event == "pull"')
+	t_use=$(ev_t '.event == "srtp-key" and .msk_id == "00010002"')
+	t_push=$(ev_t '.event == "msk-push" and .msk_id == "00010002"')
+	sent=$(bm srtp_sent)
+	lost=$((sent - $(rv match)))
+	pretty "$1: pull at ${t_pull}s (MUK expired: $(jq -s -r '[.[] | select(.event == "pull")][0].muk_expired' "$S/bmsc.json")), new MSK in use at ${t_use}s, pushed at ${t_push:-never}s; MSK requests after the pull: $(http_after "$t_pull") ($(ev_count ".event == \"http-request\" and .t > $t_pull and .status == 200") answered 200); packets lost: $lost of $sent (~$((lost * 1000 / PPS)) ms)"
+	[[ -n $t_pull && -n $t_use ]]
+}
+
+# Requests after T that bmsc-sim refused because the key was stale (401
+# "negotiation indication required").
+stale_after() {
+	jq -s --argjson t "$1" '[.[] | select(.event == "http-request" and .t > $t
+		and .status == 401 and ((.reason // "") | test("stale|bootstrap|negotiat")))] | length' \
+		"$S/bmsc.json"
+}
+
+stage_pull_relaxed() {
+	pull_run relaxed
+	expect "accepted pulls under the expired MUK" "$(st .accepted.solicited_pull_expired_muk)" 1
+	expect "GBA bootstraps" "$(st .counters.bootstraps)" 2
+	# Exactly one MSK request after the pull, answered 200, and the new
+	# MSK pushed before it was used: the stream continues unbroken.
+	expect "MSK requests answered 200 after the pull" \
+		"$(ev_count ".event == \"http-request\" and .type == \"msk-request\" and .t > $t_pull and .status == 200")" 1
+	expect "MSK requests after the pull with the stale MUK" "$(stale_after "$t_pull")" 0
+	[[ -n $t_push ]] && (( $(echo "$t_push < $t_use" | bc) ))
+	expect_all_decrypted pull_relaxed
+}
+
+stage_pull_strict() {
+	pull_run strict
+	expect "accepted pulls under the expired MUK" "$(st .accepted.solicited_pull_expired_muk)" 0
+	expect_range "rejected muk-expired" "$(st '.rejected["muk-expired"]')" 1 100
+	# The pull itself causes no request: the first one after it comes
+	# from the unknown-MKI path, after the new MSK is in use.
+	t_req=$(ev_t ".event == \"http-request\" and .type == \"msk-request\" and .t > $t_pull")
+	[[ -n $t_req ]] || { pretty "no MSK request after the pull"; return 1; }
+	(( $(echo "$t_req > $t_use" | bc) )) || { pretty "request at $t_req before the new MSK was used at $t_use"; return 1; }
+	expect_range "MSK requests after the pull" "$(http_after "$t_pull")" 1 3
+	# Recovered: packets were lost, but not all after the rollover.
+	expect_range "lost packets" "$lost" 1 $((sent / 2))
+	expect "mismatch" "$(rv mismatch)" 0
+	pretty "strict recovery: $((lost * 1000 / PPS)) ms of stream lost, request $(echo "$t_req - $t_use" | bc) s after the new MSK came into use"
+}
+
+# Stage 3: forged and replayed MSK, MTK and solicited-pull messages during a
+# normal run: all rejected and counted, no HTTP request, nothing lost.
+stage_forged() {
+	mbmsd_conf relaxed 1
+	mbmsd_start
+	mbmsd_ready
+	recv_start 40
+	bmsc_start --duration 12 --start 3 --mtk-period 3 --mtk-delta 1 \
+		--mtk-repeat 1 --fault msk-forged-mac@4 --fault msk-replay@5 \
+		--fault mtk-forged-mac@6 --fault mtk-replay@7 \
+		--fault mtk-unknown-msk@8 --fault pull-unauth@9
+	bmsc_wait
+	recv_wait
+	summary
+	expect "faults injected" "$(bm faults)" 6
+	expect "MSK requests after the first fault" "$(http_after 4)" 0
+	expect "accepted MSKs" "$(st .accepted.msk)" 1
+	expect "accepted pulls" "$(st .accepted.solicited_pull)" 0
+	expect_range "rejected auth (forged MSK, MTK, pull)" "$(st .rejected.auth)" 3 3
+	expect_range "rejected replay (MSK and MTK replays)" "$(st .rejected.replay)" 2 2
+	expect_range "rejected unknown-msk" "$(st '.rejected["unknown-msk"]')" 1 1
+	expect_all_decrypted forged
+}
+
+# Stage 4: the BM-SC's HTTP endpoint drops every request from 5 s to 15 s
+# while the stream moves to an MSK nobody pushed (--msk-delivery none):
+# the unknown-MKI path asks, with backoff and jitter, a bounded number of
+# times, and gets the MSK once the endpoint answers again.
+stage_bmsc_down() {
+	mbmsd_conf relaxed 1
+	mbmsd_start
+	mbmsd_ready
+	recv_start 50
+	bmsc_start --duration 24 --start 3 --mtk-period 3 --mtk-delta 1 \
+		--mtk-repeat 1 --msk-rollover 6 --msk-delivery none \
+		--fault http-drop@5-15
+	bmsc_wait
+	recv_wait
+	summary
+	local t_use t_ok times
+	t_use=$(ev_t '.event == "srtp-key" and .msk_id == "00010002"')
+	t_ok=$(ev_t '.event == "http-request" and .type == "msk-request" and .status == 200 and .t > 5')
+	times=$(jq -s -r '[.[] | select(.event == "http-request" and .t > 5 and .t < 15) | .t] | map(tostring) | join(" ")' "$S/bmsc.json")
+	pretty "new MSK in use at ${t_use}s; requests while down at: $times; first 200 at ${t_ok:-never}s"
+	# Bounded: with 1 s jitter and exponential backoff, at most ~6 in 10 s.
+	expect_range "requests while down" "$(bm http_dropped)" 2 6
+	[[ -n $t_ok ]] || { pretty "no successful request after the endpoint came back"; return 1; }
+	(( $(echo "$t_ok >= 15 && $t_ok < 24" | bc) ))
+	expect_range "decrypted after recovery" "$(( $(rv match) > (PPS * 3) ))" 1 1
+	expect "mismatch" "$(rv mismatch)" 0
+	expect "MSK 2 held" "$(st '[.msks[] | select(.msk_id == 65538)] | length')" 1
+}
+
+# Stage 5: kill -9 of mbmsd mid-stream (after MTK 2 was installed) and an
+# immediate restart: the key store gives back the MSK, the next MTKs are
+# installed, nothing is fetched again and the stream stays decrypted.
+stage_kill9() {
+	mbmsd_conf relaxed 1
+	mbmsd_start
+	mbmsd_ready
+	recv_start 40
+	bmsc_start --duration 15 --start 3 --mtk-period 3 --mtk-delta 1 \
+		--mtk-repeat 1
+	wait_until 20 test "$(st .counters.mtk_installed)" = 2
+	local tk
+	tk=$(echo "$EPOCHREALTIME - $t_bmsc" | bc)
+	kill -9 "$mbmsd_pid"
+	wait "$mbmsd_pid" 2>/dev/null || true
+	pretty "mbmsd killed at ${tk}s"
+	mbmsd_start
+	bmsc_wait
+	recv_wait
+	summary
+	expect "MSK restored" "$(st '.msks | length')" 1
+	expect "MSK requests after the restart" "$(http_after "$tk")" 0
+	expect_range "MTKs installed by the restarted mbmsd" "$(st .counters.mtk_installed)" 1 3
+	expect_all_decrypted kill9
+}
+
+# Stage 6: a burst of 300 packets under an MSK nobody has: the kernel
+# reports unknown MKIs, mbmsd asks the BM-SC at most once for that key
+# group within the 5 s jitter window, and the real stream is untouched.
+stage_unknown_burst() {
+	mbmsd_conf relaxed 5
+	mbmsd_start
+	mbmsd_ready
+	recv_start 40
+	bmsc_start --duration 14 --start 3 --mtk-period 3 --mtk-delta 1 \
+		--mtk-repeat 1 --fault srtp-unknown-msk@6x300
+	bmsc_wait
+	recv_wait
+	summary
+	expect "unknown-MSK packets sent" "$(bm srtp_unknown_msk)" 300
+	expect_range "kernel unknown_mki" "$(st '.sessions[0].kernel.unknown_mki')" 300 300
+	expect_range "MSK requests after the burst" "$(http_after 6)" 1 1
+	expect "mismatch" "$(rv mismatch)" 0
+	expect_all_decrypted unknown_burst
+}
+
 # ---- runner ------------------------------------------------------------------
 
-all_stages=(happy)
+# Tools and module present; one module image for the whole run.
+check_tools() {
+	local tool
+	for tool in mbmsd bmsc-sim srtp-recv mbmsctl; do
+		[[ -x $bin/$tool ]] || { echo "Bail out! missing $bin/$tool"; return 1; }
+	done
+	[[ -r $ko ]] || { echo "Bail out! no module at $ko"; return 1; }
+	cp "$ko" "$T/mbms_srtp.ko"
+	ko=$T/mbms_srtp.ko
+}
+
+# scripts/demo.sh sources this file for the helpers above.
+[[ ${MBMS_E2E_LIB:-0} == 1 ]] && return 0
+
+all_stages=(happy pull_relaxed pull_strict forged bmsc_down kill9 unknown_burst)
 stages=("${all_stages[@]}")
 [[ $# -gt 0 ]] && stages=("$@")
-
-for tool in mbmsd bmsc-sim srtp-recv mbmsctl; do
-	[[ -x $bin/$tool ]] || { echo "Bail out! missing $bin/$tool"; exit 1; }
-done
-[[ -r $ko ]] || { echo "Bail out! no module at $ko"; exit 1; }
-cp "$ko" "$T/mbms_srtp.ko"
-ko=$T/mbms_srtp.ko
+check_tools || exit 1
 
 echo "KTAP version 1"
 echo "1..${#stages[@]}"
@@ -284,6 +507,7 @@ for s in "${stages[@]}"; do
 	fi
 	load_module
 	S=$T/$s
+	t_stage=$EPOCHREALTIME
 	mkdir -p "$S"
 	chmod 700 "$S"
 	t0=$(date +%s)

@@ -111,8 +111,10 @@ static void test_relaxed_not_more_messages(void)
 			CHECK(rel.pull_accepted_expired > 0);
 			CHECK(str.pull_accepted_expired == 0 &&
 			      str.pull_rejected > 0);
-			/* The daemon bootstraps before it would use a stale
-			 * key: a 401 only when a key expires in flight. */
+			/*
+			 * The daemon bootstraps before it would use a stale
+			 * key: a 401 only when a key expires in flight.
+			 */
 			CHECK(rel.http_401 * 100 <= rel.http_req &&
 			      str.http_401 * 100 <= str.http_req);
 			if (jitters[j]) {

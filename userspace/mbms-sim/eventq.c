@@ -12,7 +12,8 @@ static int before(const struct sim_event *x, const struct sim_event *y)
 void eventq_init(struct eventq *q)
 {
 	q->v = NULL;
-	q->n = q->cap = 0;
+	q->n = 0;
+	q->cap = 0;
 	q->next_seq = 0;
 }
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,37 @@ static int u32(const char *name, const char *s, uint64_t max, uint32_t *out)
 	return 0;
 }
 
+/* Options that set a double field of struct sim_params. */
+struct num_opt {
+	int opt;
+	const char *name;
+	double lo, hi;
+	size_t off;
+};
+
+#define NUM_OPT(o, n, l, h, f) { o, n, l, h, offsetof(struct sim_params, f) }
+static const struct num_opt num_opts[] = {
+	NUM_OPT(O_EXPIRED, "expired", 0, 1, expired),
+	NUM_OPT(O_PULL_LOSS, "pull-loss", 0, 1, pull_loss),
+	NUM_OPT(O_PUSH_LOSS, "push-loss", 0, 1, push_loss),
+	NUM_OPT(O_OFFLINE, "offline", 0, 1, offline),
+	NUM_OPT(O_OFFLINE_MAX, "offline-max", 0, 86400, offline_max_s),
+	NUM_OPT(O_CHANGE, "change", 0, 86400, change_s),
+	NUM_OPT(O_LEAD, "lead", 0, 86400, lead_s),
+	NUM_OPT(O_MTK_PERIOD, "mtk-period", 0.01, 86400, mtk_period_s),
+	NUM_OPT(O_MTK_DELTA, "mtk-delta", 0, 86400, mtk_delta_s),
+	NUM_OPT(O_MTK_REPEAT, "mtk-repeat", 0.001, 86400, mtk_repeat_s),
+	NUM_OPT(O_CAPACITY, "capacity", 0.001, 1e7, capacity),
+	NUM_OPT(O_QUEUE_MAX, "queue-max", 0, 3600, queue_max_s),
+	NUM_OPT(O_PULL_RATE, "pull-rate", 0, 1e7, pull_rate),
+	NUM_OPT(O_PULL_TIMEOUT, "pull-timeout", 0.001, 86400, pull_timeout_s),
+	NUM_OPT(O_PUSH_TIMEOUT, "push-timeout", 0.001, 86400, push_timeout_s),
+	NUM_OPT(O_RTT, "rtt", 0, 60, rtt_s),
+	NUM_OPT(O_GBA, "gba", 0, 600, gba_s),
+	NUM_OPT(O_PUSH_DELAY, "push-delay", 0, 600, push_delay_s),
+	NUM_OPT(O_HORIZON, "horizon", 1, 7 * 86400, horizon_s),
+};
+
 struct cli {
 	struct sim_params p;
 	double jitter_on_s;
@@ -135,6 +167,7 @@ static int parse_opt(struct cli *c, int o, const char *arg)
 {
 	struct sim_params *p = &c->p;
 	char err[200];
+	size_t i;
 	double d;
 	uint32_t v;
 
@@ -201,37 +234,18 @@ static int parse_opt(struct cli *c, int o, const char *arg)
 		break;
 	}
 	/* The rest are numbers in seconds, fractions or rates. */
-	switch (o) {
-#define NUM(opt, name, lo, hi, field)					\
-	case opt:							\
-		if (num(name, arg, lo, hi, &d))				\
-			return -1;					\
-		p->field = d;						\
-		return 0
-	NUM(O_EXPIRED, "expired", 0, 1, expired);
-	NUM(O_PULL_LOSS, "pull-loss", 0, 1, pull_loss);
-	NUM(O_PUSH_LOSS, "push-loss", 0, 1, push_loss);
-	NUM(O_OFFLINE, "offline", 0, 1, offline);
-	NUM(O_OFFLINE_MAX, "offline-max", 0, 86400, offline_max_s);
-	NUM(O_CHANGE, "change", 0, 86400, change_s);
-	NUM(O_LEAD, "lead", 0, 86400, lead_s);
-	NUM(O_MTK_PERIOD, "mtk-period", 0.01, 86400, mtk_period_s);
-	NUM(O_MTK_DELTA, "mtk-delta", 0, 86400, mtk_delta_s);
-	NUM(O_MTK_REPEAT, "mtk-repeat", 0.001, 86400, mtk_repeat_s);
-	NUM(O_CAPACITY, "capacity", 0.001, 1e7, capacity);
-	NUM(O_QUEUE_MAX, "queue-max", 0, 3600, queue_max_s);
-	NUM(O_PULL_RATE, "pull-rate", 0, 1e7, pull_rate);
-	NUM(O_PULL_TIMEOUT, "pull-timeout", 0.001, 86400, pull_timeout_s);
-	NUM(O_PUSH_TIMEOUT, "push-timeout", 0.001, 86400, push_timeout_s);
-	NUM(O_RTT, "rtt", 0, 60, rtt_s);
-	NUM(O_GBA, "gba", 0, 600, gba_s);
-	NUM(O_PUSH_DELAY, "push-delay", 0, 600, push_delay_s);
-	NUM(O_HORIZON, "horizon", 1, 7 * 86400, horizon_s);
-#undef NUM
-	default:
-		usage(stderr);
-		return -1;
+	for (i = 0; i < ARRAY_SIZE(num_opts); i++) {
+		const struct num_opt *n = &num_opts[i];
+
+		if (n->opt != o)
+			continue;
+		if (num(n->name, arg, n->lo, n->hi, &d))
+			return -1;
+		*(double *)((char *)p + n->off) = d;
+		return 0;
 	}
+	usage(stderr);
+	return -1;
 }
 
 static FILE *open_out(const char *dir, const char *name)
@@ -326,7 +340,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	c.jitter_on_s = c.p.jitter_ms / 1000.0;
-	c.pol[0] = c.pol[1] = c.jit[0] = c.jit[1] = true;
+	c.pol[0] = true;
+	c.pol[1] = true;
+	c.jit[0] = true;
+	c.jit[1] = true;
 	while ((o = getopt_long(argc, argv, "P:n:s:p:j:o:qh", opts, NULL)) != -1) {
 		if (o == 'h') {
 			usage(stdout);

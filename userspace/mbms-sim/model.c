@@ -30,9 +30,6 @@ static const uint8_t KD[POL_KEY_DOMAIN_LEN] = { 0x26, 0x20, 0x01 };
  * expired long before the run begins without negative times.
  */
 #define BASE_MS (8ULL * 86400 * 1000)
-/* A stream sends a packet about every 20 ms: the first unknown-MKI event
- * after a quiet spell comes that long after the kernel may raise it. */
-#define PKT_GAP_MS 20
 
 enum ev_type {
 	EV_PULL_SEND,		/* a: attempt */
@@ -64,7 +61,7 @@ struct ue {
 	uint64_t wake_at;		/* queued EV_WAKE, POL_NEVER none */
 	uint64_t online_at;
 	uint64_t msk_at, mtk_at;	/* new MSK / its first MTK held */
-	uint64_t last_mki;
+	uint64_t mki_start;		/* first unknown-MKI event */
 	uint32_t next_gen;
 	/* GBA as the BSF knows it: expiry of the newest key */
 	uint32_t bsf_gen;
@@ -131,6 +128,20 @@ static struct pol_rng rng_of(struct ue *u)
 /* ---- UE side ------------------------------------------------------------- */
 
 /*
+ * Packets under the unknown MSK keep arriving (every few ms), and the
+ * kernel raises an event at most once per mki_interval: events fall on
+ * that grid from the first one.  The next one strictly after now.
+ */
+static uint64_t next_mki(const struct sim *s, const struct ue *u)
+{
+	uint64_t iv = s->p->mki_interval_ms;
+
+	if (s->now < u->mki_start)
+		return u->mki_start;
+	return u->mki_start + ((s->now - u->mki_start) / iv + 1) * iv;
+}
+
+/*
  * After every policy call: queue a wake-up for a newly due request, and
  * resume unknown-MKI events once the key group is idle again.  While a
  * request is scheduled or in flight, pol_unknown_mki() can only answer
@@ -140,7 +151,7 @@ static struct pol_rng rng_of(struct ue *u)
 static void ue_sync(struct sim *s, uint32_t i)
 {
 	struct ue *u = &s->ue[i];
-	uint64_t due = pol_next_due(&u->pol), t;
+	uint64_t due = pol_next_due(&u->pol);
 
 	if (due == POL_NEVER) {
 		u->wake_at = POL_NEVER;
@@ -151,10 +162,7 @@ static void ue_sync(struct sim *s, uint32_t i)
 	if (u->mki_parked && u->grp.req.state == POL_REQ_IDLE &&
 	    u->msk_at == POL_NEVER) {
 		u->mki_parked = false;
-		t = s->now + PKT_GAP_MS;
-		if (t < u->last_mki + s->p->mki_interval_ms)
-			t = u->last_mki + s->p->mki_interval_ms;
-		post(s, t, EV_MKI, i, 0, 0);
+		post(s, next_mki(s, u), EV_MKI, i, 0, 0);
 	}
 }
 
@@ -307,7 +315,6 @@ static void ev_mki(struct sim *s, uint32_t i)
 		u->mki_parked = true;
 		return;
 	}
-	u->last_mki = s->now;
 	if (pol_unknown_mki(&u->pol, KD, MSK_ID(MSK_NEW), s->now, &rng) ==
 	    POL_OK)
 		s->r->mki_triggers++;
@@ -479,8 +486,10 @@ static void ev_req_arrive(struct sim *s, uint32_t i)
 	if (u->req_exp <= done) {
 		status = 401;	/* the BSF says the key has expired */
 	} else if (u->bm_pull_expired && u->req_gen == u->bm_pull_gen) {
-		/* After a pull under an expired MUK the next request must
-		 * come with a fresh one: "negotiation indication required". */
+		/*
+		 * After a pull under an expired MUK the next request must
+		 * come with a fresh one: "negotiation indication required".
+		 */
 		status = 401;
 	}
 	if (status == 401) {
@@ -519,7 +528,9 @@ static void ue_setup(struct sim *s, uint32_t i)
 	pol_ue_init(&u->pol, &s->cfg, &u->grp, 1);
 	u->rng = sim_mix64(sim_mix64(p->seed ^ R_POLICY) ^ i);
 	rng = rng_of(u);
-	u->wake_at = u->msk_at = u->mtk_at = POL_NEVER;
+	u->wake_at = POL_NEVER;
+	u->msk_at = POL_NEVER;
+	u->mtk_at = POL_NEVER;
 
 	/* MUK gen 1, current and negotiated, as the key store restores it. */
 	life = sim_dist_draw_ms(&p->lifetime, u01(s, R_LIFETIME, i, 1));
@@ -531,8 +542,10 @@ static void ue_setup(struct sim *s, uint32_t i)
 		m.expires = s->t_change + 1 + age;
 	pol_muk_restore(&u->pol, 0, &m, true, true);
 	u->next_gen = 2;
-	u->bsf_gen = u->bm_gen = 1;
-	u->bsf_exp = u->bm_exp = m.expires;
+	u->bsf_gen = 1;
+	u->bm_gen = 1;
+	u->bsf_exp = m.expires;
+	u->bm_exp = m.expires;
 
 	/* The old MSK, pushed while that MUK was valid. */
 	t0 = (m.expires < s->t_change ? m.expires : s->t_change) - 1;
@@ -551,8 +564,8 @@ static void ue_setup(struct sim *s, uint32_t i)
 
 	post(s, s->t_change + (p->pull_rate > 0 ? ms(i / p->pull_rate) : 0),
 	     EV_PULL_SEND, i, 0, 0);
-	post(s, s->t_use > u->online_at ? s->t_use : u->online_at, EV_MKI, i,
-	     0, 0);
+	u->mki_start = s->t_use > u->online_at ? s->t_use : u->online_at;
+	post(s, u->mki_start, EV_MKI, i, 0, 0);
 	if (p->mtk_trigger)
 		post(s, s->mtk_first > u->online_at ? s->mtk_first :
 		     u->online_at, EV_MTK_FIRST, i, 0, 0);

@@ -4,6 +4,7 @@
  * distributions, and the seeded random numbers every module uses.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,53 +196,68 @@ int sim_preset(struct sim_params *p, const char *name)
 	return -1;
 }
 
-#define CHECK_RANGE(cond, ...) do {					\
-	if (!(cond)) {							\
-		snprintf(err, errlen, __VA_ARGS__);			\
-		return -1;						\
-	}								\
-} while (0)
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
 
 int sim_params_check(const struct sim_params *p, char *err, size_t errlen)
 {
-	CHECK_RANGE(p->n_ue >= 1 && p->n_ue <= 1000000,
-		    "--ues %u: must be 1..1000000", p->n_ue);
-	CHECK_RANGE(p->expired >= 0 && p->expired <= 1,
-		    "--expired %g: must be a fraction in [0, 1]", p->expired);
-	CHECK_RANGE(p->pull_loss >= 0 && p->pull_loss <= 1,
-		    "--pull-loss %g: must be in [0, 1]", p->pull_loss);
-	CHECK_RANGE(p->push_loss >= 0 && p->push_loss <= 1,
-		    "--push-loss %g: must be in [0, 1]", p->push_loss);
-	CHECK_RANGE(p->offline >= 0 && p->offline <= 1,
-		    "--offline %g: must be in [0, 1]", p->offline);
-	CHECK_RANGE(p->mtk_period_s >= 0.01,
-		    "--mtk-period %g: must be at least 0.01 s",
-		    p->mtk_period_s);
-	CHECK_RANGE(p->mtk_repeat_s >= 0.001 &&
-		    p->mtk_repeat_s <= p->mtk_period_s,
-		    "--mtk-repeat %g: must be in [0.001, mtk period]",
-		    p->mtk_repeat_s);
-	CHECK_RANGE(p->mtk_delta_s < p->mtk_period_s &&
-		    p->mtk_delta_s <= p->lead_s,
-		    "--mtk-delta %g: must be below the MTK period and at most the lead",
-		    p->mtk_delta_s);
-	CHECK_RANGE(p->capacity >= 0.001 && p->capacity <= 1e7,
-		    "--capacity %g: must be in [0.001, 1e7] requests/s",
-		    p->capacity);
-	CHECK_RANGE(p->horizon_s > p->change_s + p->lead_s &&
-		    p->horizon_s <= 7 * 86400,
-		    "--horizon %g: must be after the new MSK's first use (%g s) and at most a week",
-		    p->horizon_s, p->change_s + p->lead_s);
-	CHECK_RANGE(p->jitter_ms <= 3600 * 1000,
-		    "--jitter: at most 3600 s");
-	CHECK_RANGE(p->pull_retries <= 100 && p->push_retries <= 100,
-		    "--pull-retries/--push-retries: at most 100");
-	CHECK_RANGE(p->pull_timeout_s >= 0.001 && p->push_timeout_s >= 0.001,
-		    "--pull-timeout/--push-timeout: at least 1 ms");
-	CHECK_RANGE(p->mki_interval_ms >= 1,
-		    "--mki-interval: at least 1 ms");
-	CHECK_RANGE(p->forged_per_ue <= 1000 && p->replays_per_ue <= 1000,
-		    "--forged/--replays: at most 1000 per UE");
-	CHECK_RANGE(p->retry_after_s <= 86400, "--retry-after: at most a day");
+	if (p->n_ue < 1 || p->n_ue > 1000000)
+		return bad(err, errlen, "--ues %u: must be 1..1000000", p->n_ue);
+	if (!(p->expired >= 0 && p->expired <= 1))
+		return bad(err, errlen, "--expired %g: must be in [0, 1]",
+			   p->expired);
+	if (!(p->pull_loss >= 0 && p->pull_loss <= 1))
+		return bad(err, errlen, "--pull-loss %g: must be in [0, 1]",
+			   p->pull_loss);
+	if (!(p->push_loss >= 0 && p->push_loss <= 1))
+		return bad(err, errlen, "--push-loss %g: must be in [0, 1]",
+			   p->push_loss);
+	if (!(p->offline >= 0 && p->offline <= 1))
+		return bad(err, errlen, "--offline %g: must be in [0, 1]",
+			   p->offline);
+	if (!(p->mtk_period_s >= 0.01))
+		return bad(err, errlen, "--mtk-period %g: at least 0.01 s",
+			   p->mtk_period_s);
+	if (!(p->mtk_repeat_s >= 0.001 && p->mtk_repeat_s <= p->mtk_period_s))
+		return bad(err, errlen,
+			   "--mtk-repeat %g: must be in [0.001, MTK period]",
+			   p->mtk_repeat_s);
+	if (!(p->mtk_delta_s < p->mtk_period_s && p->mtk_delta_s <= p->lead_s))
+		return bad(err, errlen,
+			   "--mtk-delta %g: must be below the MTK period and at most the lead",
+			   p->mtk_delta_s);
+	if (!(p->capacity >= 0.001 && p->capacity <= 1e7))
+		return bad(err, errlen,
+			   "--capacity %g: must be in [0.001, 1e7] requests/s",
+			   p->capacity);
+	if (!(p->horizon_s > p->change_s + p->lead_s &&
+	      p->horizon_s <= 7 * 86400))
+		return bad(err, errlen,
+			   "--horizon %g: must be after the new MSK's first use (%g s) and at most a week",
+			   p->horizon_s, p->change_s + p->lead_s);
+	if (p->jitter_ms > 3600 * 1000)
+		return bad(err, errlen, "--jitter: at most 3600 s");
+	if (p->pull_retries > 100 || p->push_retries > 100)
+		return bad(err, errlen,
+			   "--pull-retries/--push-retries: at most 100");
+	if (!(p->pull_timeout_s >= 0.001 && p->push_timeout_s >= 0.001))
+		return bad(err, errlen,
+			   "--pull-timeout/--push-timeout: at least 1 ms");
+	if (p->mki_interval_ms < 1)
+		return bad(err, errlen, "--mki-interval: at least 1 ms");
+	if (p->forged_per_ue > 1000 || p->replays_per_ue > 1000)
+		return bad(err, errlen, "--forged/--replays: at most 1000 per UE");
+	if (p->retry_after_s > 86400)
+		return bad(err, errlen, "--retry-after: at most a day");
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "mbms/common.h"
 #include "report.h"
 
 const char *report_policy_name(enum pol_muk_mode m)
@@ -35,12 +36,21 @@ static double frac(uint64_t a, uint64_t b)
 
 void report_csv_header(FILE *f)
 {
-	fprintf(f, "policy,jitter_s,ues,seed,mikey_per_ue,http_per_ue,"
-		"gba_per_ue,msgs_per_ue,delay_p50_s,delay_p95_s,delay_p99_s,"
-		"delay_max_s,updated_frac,missed_start_frac,peak_req_per_s,"
-		"peak_at_s,http_200,http_401,http_503,pull_accepted,"
-		"pull_accepted_expired,pull_rejected,mki_triggers,mtk_triggers,"
-		"push_rejected,hostile_delivered,hostile_accepted,events\n");
+	static const char *const cols[] = {
+		"policy", "jitter_s", "ues", "seed", "mikey_per_ue",
+		"http_per_ue", "gba_per_ue", "msgs_per_ue", "delay_p50_s",
+		"delay_p95_s", "delay_p99_s", "delay_max_s", "updated_frac",
+		"missed_start_frac", "peak_req_per_s", "peak_at_s", "http_200",
+		"http_401", "http_503", "pull_accepted",
+		"pull_accepted_expired", "pull_rejected", "mki_triggers",
+		"mtk_triggers", "push_rejected", "hostile_delivered",
+		"hostile_accepted", "events",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cols); i++)
+		fprintf(f, "%s%s", i ? "," : "", cols[i]);
+	fputc('\n', f);
 }
 
 static void csv_num(FILE *f, double v)
@@ -85,9 +95,7 @@ void report_csv_row(FILE *f, const struct sim_result *r)
 
 void report_md_header(FILE *f)
 {
-	fprintf(f, "| policy | jitter | MIKEY/UE | HTTP/UE | GBA/UE | "
-		"delay p50 | p95 | p99 | max | updated | missed start | "
-		"peak req/s | 503s |\n");
+	fprintf(f, "| policy | jitter | MIKEY/UE | HTTP/UE | GBA/UE | delay p50 | p95 | p99 | max | updated | missed start | peak req/s | 503s |\n");
 	fprintf(f, "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 }
 
@@ -99,8 +107,7 @@ void report_md_row(FILE *f, const struct sim_result *r)
 	fmt_s(d[1], sizeof(d[1]), sim_delay_quantile(r, 0.95));
 	fmt_s(d[2], sizeof(d[2]), sim_delay_quantile(r, 0.99));
 	fmt_s(d[3], sizeof(d[3]), sim_delay_quantile(r, 1.0));
-	fprintf(f, "| %s | %g s | %.3f | %.3f | %.3f | %s s | %s s | %s s | "
-		"%s s | %.2f %% | %.2f %% | %u | %llu |\n",
+	fprintf(f, "| %s | %g s | %.3f | %.3f | %.3f | %s s | %s s | %s s | %s s | %.2f %% | %.2f %% | %u | %llu |\n",
 		report_policy_name(r->p.mode), r->p.jitter_ms / 1000.0,
 		per_ue(r, r->mikey_pull + r->mikey_push + r->mikey_verif),
 		per_ue(r, r->http_req), per_ue(r, r->bootstraps),

@@ -40,8 +40,10 @@ struct sim_params {
 	uint64_t seed;
 	enum pol_muk_mode mode;
 	uint32_t jitter_ms;		/* mbmsd's request jitter window */
-	/* GBA key lifetime of every bootstrap; an unexpired key at the
-	 * change has a residual life uniform in [0, lifetime]. */
+	/*
+	 * GBA key lifetime of every bootstrap; an unexpired key at the
+	 * change has a residual life uniform in [0, lifetime].
+	 */
 	struct sim_dist lifetime;
 	double expired;			/* fraction of MUKs expired at change */
 	double pull_loss;		/* UDP loss of a solicited pull */
@@ -66,12 +68,16 @@ struct sim_params {
 	double push_delay_s;		/* 200 sent to MIKEY push arrival */
 	double horizon_s;		/* simulated time to stop at */
 	uint32_t mki_interval_ms;	/* kernel unknown-MKI event limit */
-	/* What-if (not mbmsd's behaviour): an MTK message naming an unknown
+	/*
+	 * What-if (not mbmsd's behaviour): an MTK message naming an unknown
 	 * MSK triggers an MSK request, as the contribution's delta option
-	 * assumes.  mbmsd refuses to: such a message is unverifiable. */
+	 * assumes.  mbmsd refuses to: such a message is unverifiable.
+	 */
 	bool mtk_trigger;
-	/* Hostile traffic per UE: forged pulls (no valid MAC) and replays
-	 * of the genuine pull, after the UE got it. */
+	/*
+	 * Hostile traffic per UE: forged pulls (no valid MAC) and replays
+	 * of the genuine pull, after the UE got it.
+	 */
 	uint32_t forged_per_ue;
 	uint32_t replays_per_ue;
 };
