@@ -44,6 +44,7 @@ check-userspace:
 check-kernel: module userspace
 	@set -e; for k in $(KVER); do \
 		$(TOP)/scripts/vm-run --kernel "$$k" -- tests/selftests/run.sh; \
+		$(TOP)/scripts/vm-run --kernel "$$k" --timeout 900 -- tests/e2e/run.sh; \
 	done
 	$(TOP)/scripts/bench.sh --smoke --kernel "$(firstword $(KVER))"
 

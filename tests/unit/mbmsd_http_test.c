@@ -331,6 +331,7 @@ static void test_http(void)
 		CHECK(w != NULL);
 		mode = M_OK;
 		memset(&job, 0, sizeof(job));
+		job.task = WORKER_HTTP;
 		job.group = 3;
 		job.muk_gen = 7;
 		job.req = rq;
@@ -345,21 +346,24 @@ static void test_http(void)
 		p.events = POLLIN;
 		CHECK(poll(&p, 1, 10000) == 1);
 		CHECK(worker_take(w, &res) == 0);
-		CHECK(res.group == 3 && res.muk_gen == 7 && !res.bootstrapped);
+		CHECK(res.task == WORKER_HTTP && res.group == 3 &&
+		      res.muk_gen == 7 && !res.bootstrapped);
 		CHECK(res.out.result == POL_RES_OK && res.out.status == 200);
 		CHECK(!worker_busy(w));
-		/* Bootstrap first, and the bootstrap fails: no request. */
+		/* A bootstrap job that fails: no request, a reason. */
 		memset(&job, 0, sizeof(job));
-		job.bootstrap_first = true;
+		job.task = WORKER_BOOTSTRAP;
 		strcpy(job.gba_cmd, "/bin/false");
 		job.gba_timeout_s = 5;
-		job.req = rq;
+		seen_auth_ok = 0;
 		CHECK(worker_submit(w, &job) == 0);
 		CHECK(poll(&p, 1, 10000) == 1);
 		CHECK(worker_take(w, &res) == 0);
+		CHECK(res.task == WORKER_BOOTSTRAP);
 		CHECK(res.bootstrap_failed && !res.bootstrapped);
 		CHECK(res.out.result == POL_RES_FAILED);
 		CHECK(strstr(res.out.detail, "GBA bootstrap failed") != NULL);
+		CHECK(seen_auth_ok == 0);
 		worker_stop(w);
 	}
 

@@ -505,10 +505,13 @@ static void test_schedule_basic(void)
 	pol_request_result(&f.ue, &f.groups[0], POL_RES_OK, 0, 1, due + 5,
 			   &rng);
 	CHECK(f.groups[0].req.state == POL_REQ_IDLE);
-	/* A new trigger right after: not before one window has passed. */
+	/*
+	 * A new trigger right after: not before one window has passed
+	 * since the 200 (due + 5), jitter on top.
+	 */
 	CHECK(pol_request_trigger(&f.ue, &f.groups[0], due + 10, &rng));
-	CHECK(pol_next_due(&f.ue) >= due + 10000 &&
-	      pol_next_due(&f.ue) <= due + 20000);
+	CHECK(pol_next_due(&f.ue) >= due + 5 + 10000 &&
+	      pol_next_due(&f.ue) <= due + 5 + 20000);
 	/* A result for a group with nothing in flight is ignored. */
 	pol_request_result(&f.ue, &f.groups[1], POL_RES_FAILED, 0, 1, 0, &rng);
 	CHECK(f.groups[1].req.state == POL_REQ_IDLE);
@@ -523,7 +526,53 @@ static void test_schedule_basic(void)
 	CHECK(pol_take_due(&f.ue, 500, &rq) && rq.group == &f.groups[1]);
 	pol_request_result(&f.ue, &f.groups[1], POL_RES_OK, 0, 1, 510, &rng);
 	CHECK(pol_request_trigger(&f.ue, &f.groups[1], 600, &rng));
-	CHECK(pol_next_due(&f.ue) == 1500);
+	CHECK(pol_next_due(&f.ue) == 1510);	/* the 200 + 1 s */
+}
+
+/*
+ * A 200 that took longer than the window, then an unknown-MKI event before
+ * the MIKEY push that the 200 announced: the push is on its way, so no
+ * second request may leave before one window after the 200, and the push
+ * cancels the one the event scheduled.  The window counted from the send
+ * time let the event start a request at once.
+ */
+static void test_window_after_ok(void)
+{
+	struct fixture f;
+	struct pol_request rq;
+	int jit;
+
+	for (jit = 0; jit < 2; jit++) {
+		uint64_t win = jit ? 10000 : 1000, done = 1500 + win;
+
+		fx_init(&f, POL_MUK_RELAXED);
+		f.cfg.jitter_ms = jit ? 10000 : 0;
+		f.cfg.min_interval_ms = 1000;
+		pol_muk_bootstrapped(&f.ue, 1, UINT64_MAX - 1);
+		CHECK(pol_request_trigger(&f.ue, &f.groups[0], 0, &rng0));
+		CHECK(pol_take_due(&f.ue, 0, &rq));
+		/* The 200 arrives after more than one window. */
+		pol_request_result(&f.ue, rq.group, POL_RES_OK, 0, 1, done,
+				   &rng);
+		CHECK(pol_unknown_mki(&f.ue, KD, MSK(2), done + 50, &rng) ==
+		      POL_OK);
+		CHECK(pol_next_due(&f.ue) >= done + win);
+		CHECK(!pol_take_due(&f.ue, done + win - 1, &rq));
+		/* The push arrives: nothing left to send. */
+		CHECK(push(&f, MSK(2), 1, 0, 10).verdict == POL_OK);
+		CHECK(pol_next_due(&f.ue) == POL_NEVER);
+		CHECK(f.ue.stats.requests_sent == 1);
+	}
+	/* A failure still backs off from its own completion, as before. */
+	fx_init(&f, POL_MUK_RELAXED);
+	f.cfg.jitter_ms = 0;
+	f.cfg.min_interval_ms = 1000;
+	f.cfg.backoff_base_ms = 2000;
+	pol_muk_bootstrapped(&f.ue, 1, UINT64_MAX - 1);
+	CHECK(pol_request_trigger(&f.ue, &f.groups[0], 0, &rng0));
+	CHECK(pol_take_due(&f.ue, 0, &rq));
+	pol_request_result(&f.ue, rq.group, POL_RES_FAILED, 0, 1, 5000, &rng0);
+	CHECK(pol_next_due(&f.ue) == 6000);	/* 5000 + 2000 / 2 + 0 */
 }
 
 /* A flood of unknown-MKI events: one request per group per window. */
@@ -584,7 +633,7 @@ static void test_backoff_schedule(void)
 
 		CHECK(pol_take_due(&f.ue, pol_next_due(&f.ue), &rq));
 		now = pol_next_due(&f.ue) == POL_NEVER ?
-		      f.groups[0].req.last_sent : now;
+		      f.groups[0].req.window_start : now;
 		pol_request_result(&f.ue, rq.group, POL_RES_FAILED, 0, 1, now,
 				   &rng);
 		delay = pol_next_due(&f.ue) - now;
@@ -628,7 +677,7 @@ static void test_busy_retry_after(void)
 	CHECK(pol_next_due(&f.ue) >= due + 3600000);
 	/* 503 without Retry-After: plain backoff. */
 	CHECK(pol_take_due(&f.ue, pol_next_due(&f.ue), &rq));
-	due = f.groups[0].req.last_sent;
+	due = f.groups[0].req.window_start;
 	pol_request_result(&f.ue, rq.group, POL_RES_BUSY, 0, 1, due, &rng);
 	CHECK(pol_next_due(&f.ue) >= due + 10000);	/* window floor */
 	CHECK(f.groups[0].req.failures == 3);
@@ -759,6 +808,7 @@ int main(void)
 	test_mtk();
 	test_schedule_basic();
 	test_unknown_mki_flood();
+	test_window_after_ok();
 	test_backoff_schedule();
 	test_busy_retry_after();
 	test_unauthorized();

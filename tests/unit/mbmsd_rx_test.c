@@ -33,6 +33,7 @@ static struct mbmsd *start(const char *policy, bool give_muk)
 {
 	struct mbmsd *d = calloc(1, sizeof(*d));
 	struct worker_result res;
+	struct worker_job job;
 	struct pol_request rq;
 	char text[1024], err[200];
 
@@ -46,16 +47,28 @@ static struct mbmsd *start(const char *policy, bool give_muk)
 	/* Through the real path: a request that bootstrapped first. */
 	CHECK(pol_request_trigger(&d->ue, &d->groups[0], T0, &d->rng));
 	CHECK(pol_take_due(&d->ue, T0, &rq) && rq.bootstrap_first);
+	CHECK(requests_make_job(d, &rq, &job) == 0 &&
+	      job.task == WORKER_BOOTSTRAP);
 	memset(&res, 0, sizeof(res));
+	res.task = WORKER_BOOTSTRAP;
 	res.group = 0;
 	res.bootstrapped = true;
+	res.bootstrap_ms = T0;
 	memcpy(res.keys.ks_naf, MUK, 32);
 	strcpy(res.keys.btid, "fake1@bsf.test");
 	res.keys.lifetime_s = 3600;
+	CHECK(requests_bootstrapped(d, &res, &job) == 0 &&
+	      job.task == WORKER_HTTP);
+	gba_keys_wipe(&res.keys);
+	memset(&res, 0, sizeof(res));
+	res.task = WORKER_HTTP;
+	res.group = 0;
+	res.muk_gen = job.muk_gen;
 	res.out.result = POL_RES_OK;
 	strcpy(res.out.detail, "HTTP 200");
 	requests_complete(d, &res, T0);
 	CHECK(d->ue.cur >= 0 && d->ue.neg == d->ue.cur);
+	secure_zero(&job, sizeof(job));
 	return d;
 }
 
@@ -231,7 +244,7 @@ static void test_pull(const char *policy)
 	CHECK(pol_next_due(&d->ue) == T0 + 1000);
 	CHECK(pol_take_due(&d->ue, T0 + 1000, &rq) && !rq.bootstrap_first);
 	CHECK(requests_make_job(d, &rq, &job) == 0);
-	CHECK(!job.bootstrap_first && !strcmp(job.req.btid, "fake1@bsf.test"));
+	CHECK(job.task == WORKER_HTTP && !strcmp(job.req.btid, "fake1@bsf.test"));
 	CHECK(strlen(job.req.password) == 44);
 	CHECK(job.req.msks[0].msk_id == (uint32_t)KG << 16);
 	CHECK(!memcmp(job.req.msks[0].key_domain, KD, 3));
@@ -251,7 +264,7 @@ static void test_pull(const char *policy)
 		CHECK(pol_take_due(&d->ue, T0 + 3600 * 1000 + 70000, &rq) &&
 		      rq.bootstrap_first);
 		CHECK(requests_make_job(d, &rq, &job) == 0 &&
-		      job.bootstrap_first && job.req.btid[0] == 0);
+		      job.task == WORKER_BOOTSTRAP && job.req.btid[0] == 0);
 	} else {
 		CHECK(d->ue.stats.accepted_pull == 1);
 		CHECK(d->ue.stats.rejected[POL_R_MUK_EXPIRED] == 1);

@@ -86,6 +86,12 @@ TESTS += $(O)/tests/mbmsd_rx_test
 $(O)/tests/mbmsd_rx_test: $(O)/tests/unit/mbmsd_rx_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(NL_LIB) $(COMMON_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS) $(MBMSD_SYSTEMD_LIBS)
 
+# The worker and requests.c end to end: bootstrap script, in-process BM-SC.
+TESTS += $(O)/tests/mbmsd_requests_test
+$(O)/tests/unit/mbmsd_requests_test.o: CFLAGS += $(shell $(PKG_CONFIG) --cflags libxml-2.0 libmicrohttpd)
+$(O)/tests/mbmsd_requests_test: $(O)/tests/unit/mbmsd_requests_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(NL_LIB) $(COMMON_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS) $(MBMSD_SYSTEMD_LIBS) $(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread
+
 # Runs $(O)/bin/mbmsd (built by `make check` before the tests run).
 TESTS += $(O)/tests/mbmsd_cli_test
 $(O)/tests/mbmsd_cli_test: $(O)/tests/unit/mbmsd_cli_test.o

@@ -115,12 +115,30 @@ void rx_kernel_event(struct mbmsd *d, const struct mbms_event *ev,
 
 /* Hand a due request to the worker if it is idle. */
 void requests_dispatch(struct mbmsd *d, uint64_t now);
-/* Apply a finished worker result. */
+/*
+ * Apply a finished worker result (keys wiped afterwards).  A successful
+ * bootstrap is registered (requests_bootstrapped()) and the HTTP job that
+ * follows it handed to the worker; anything else is the request's outcome.
+ */
 void requests_complete(struct mbmsd *d, struct worker_result *res,
 		       uint64_t now);
-/* Build the worker job for @rq (used by dispatch and tests). */
+/*
+ * Build the worker job for @rq (used by dispatch and tests): a
+ * WORKER_BOOTSTRAP job when a fresh key is needed (or none is usable),
+ * else the WORKER_HTTP request signed with the current MUK.  0 or -1.
+ */
 int requests_make_job(struct mbmsd *d, const struct pol_request *rq,
 		      struct worker_job *job);
+/*
+ * A bootstrap succeeded: register its key as the current MUK in the policy
+ * and the key store, expiring res->keys.lifetime_s after the bootstrap
+ * started (res->bootstrap_ms), save the store, and build in @next the
+ * HTTP job signed with it.  Done before that request is sent, so that an
+ * MSK push protected with the new key verifies even when it overtakes the
+ * HTTP response.  0, or -1 (nothing to register, or @next not built).
+ */
+int requests_bootstrapped(struct mbmsd *d, struct worker_result *res,
+			  struct worker_job *next);
 
 /* ---- status.c -------------------------------------------------------- */
 

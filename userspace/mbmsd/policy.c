@@ -114,7 +114,7 @@ void pol_ue_init(struct pol_ue *ue, const struct pol_config *cfg,
 		memset(&groups[i].req, 0, sizeof(groups[i].req));
 		groups[i].req.state = POL_REQ_IDLE;
 		groups[i].req.due = POL_NEVER;
-		groups[i].req.last_sent = POL_NEVER;
+		groups[i].req.window_start = POL_NEVER;
 	}
 }
 
@@ -535,7 +535,8 @@ static uint64_t window_ms(const struct pol_config *cfg)
 
 /*
  * Schedule at @earliest (+ @spread at random), never closer than one
- * window after the previous send of the group.
+ * window after the group's window start (its last send, or the 200 that
+ * answered it).
  */
 static void schedule(struct pol_ue *ue, struct pol_group *g,
 		     uint64_t earliest, uint64_t spread,
@@ -543,8 +544,8 @@ static void schedule(struct pol_ue *ue, struct pol_group *g,
 {
 	uint64_t floor;
 
-	if (g->req.last_sent != POL_NEVER) {
-		floor = add_sat(g->req.last_sent, window_ms(ue->cfg));
+	if (g->req.window_start != POL_NEVER) {
+		floor = add_sat(g->req.window_start, window_ms(ue->cfg));
 		if (earliest < floor)
 			earliest = floor;
 	}
@@ -612,7 +613,7 @@ bool pol_take_due(struct pol_ue *ue, uint64_t now, struct pol_request *out)
 		return false;
 	best->req.state = POL_REQ_IN_FLIGHT;
 	best->req.due = POL_NEVER;
-	best->req.last_sent = now;
+	best->req.window_start = now;
 	out->group = best;
 	out->bootstrap_first = pol_bootstrap_needed(ue, now);
 	if (out->bootstrap_first)
@@ -637,6 +638,11 @@ void pol_request_result(struct pol_ue *ue, struct pol_group *g,
 		g->req.state = POL_REQ_IDLE;
 		g->req.failures = 0;
 		g->req.reauth_tried = false;
+		/*
+		 * The push this 200 announces is on its way: the next
+		 * request of the group waits one window from now (policy.h).
+		 */
+		g->req.window_start = now;
 		/* The BM-SC accepted this MUK's MRK: it is now negotiated. */
 		for (s = 0; s < 2; s++)
 			if (ue->muk[s].present && ue->muk[s].gen == muk_gen &&

@@ -183,7 +183,13 @@ struct pol_req {
 	bool reauth_tried;	/* a 401 already caused one re-bootstrap */
 	uint16_t failures;	/* consecutive failures, for the backoff */
 	uint64_t due;		/* ms, when SCHEDULED */
-	uint64_t last_sent;	/* ms, POL_NEVER if never */
+	/*
+	 * ms, POL_NEVER if never: the rate-limit window of the group counts
+	 * from here.  The send time of its last request, moved to the
+	 * completion time when that request succeeded (see
+	 * pol_request_result()).
+	 */
+	uint64_t window_start;
 };
 
 #define POL_MSKS_PER_GROUP 2
@@ -392,6 +398,21 @@ enum pol_result {
  * Outcome of the in-flight request of @g.  @retry_after_ms is the
  * 503 Retry-After (0 = none).  @muk_gen is the MUK generation the request
  * was authenticated with: on 200 it becomes the last negotiated MUK.
+ *
+ * Rate limit after a 200: the group's window restarts at @now, the
+ * completion, not at the send time.  A 200 does not carry the MSK; it
+ * announces the MIKEY push that follows, and until that push arrives the
+ * kernel keeps reporting the MKI as unknown.  Counted from the send time,
+ * a 200 slower than the window (a queueing BM-SC) would let the first such
+ * event start a second request for a key already on its way.  Counted
+ * from the completion, the event schedules a request no earlier than one
+ * window after the 200, and the push cancels it when it arrives (a push
+ * answers any scheduled request of its group); if the push is lost, that
+ * request is the recovery.  No separate grace period is needed: the
+ * window (max(jitter, min_interval), at least 1 s by default) is already
+ * the time the group's answer is allowed to take.  Failures are not
+ * affected: nothing is on its way after them, and their backoff counts
+ * from the completion anyway.
  */
 void pol_request_result(struct pol_ue *ue, struct pol_group *g,
 			enum pol_result res, uint32_t retry_after_ms,

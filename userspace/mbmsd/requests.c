@@ -2,6 +2,10 @@
 /*
  * mbmsd MSK requests: turn the policy's due requests into worker jobs and
  * the worker's results into policy input, MUK changes and log lines.
+ *
+ * A request that needs a fresh GBA key runs as two worker jobs (worker.h):
+ * the bootstrap, then -- once its key is registered here -- the HTTP
+ * request.  The policy's request stays IN_FLIGHT across both.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +22,16 @@ int requests_make_job(struct mbmsd *d, const struct pol_request *rq,
 
 	memset(job, 0, sizeof(*job));
 	job->group = (size_t)(g - d->groups);
-	job->bootstrap_first = rq->bootstrap_first;
-	snprintf(job->gba_cmd, sizeof(job->gba_cmd), "%s", d->cfg.gba_cmd);
-	job->gba_timeout_s = d->cfg.gba_timeout_s;
+	if (rq->bootstrap_first || !cur ||
+	    !mbmsd_muk_bytes(d, d->ue.cur, cur->gen)) {
+		/* A fresh key first (or nothing to sign with). */
+		job->task = WORKER_BOOTSTRAP;
+		snprintf(job->gba_cmd, sizeof(job->gba_cmd), "%s",
+			 d->cfg.gba_cmd);
+		job->gba_timeout_s = d->cfg.gba_timeout_s;
+		return 0;
+	}
+	job->task = WORKER_HTTP;
 	snprintf(job->req.base_uri, sizeof(job->req.base_uri), "%s",
 		 d->cfg.bmsc_uri);
 	/* Key Number 0: "the current MSK" of the group (§6.3.2.2.4). */
@@ -28,16 +39,11 @@ int requests_make_job(struct mbmsd *d, const struct pol_request *rq,
 	job->req.msks[0].msk_id = (uint32_t)g->key_group << 16 |
 				  POL_KEY_NUMBER_CURRENT;
 	job->req.nmsks = 1;
-	if (job->bootstrap_first)
-		return 0;
-	if (!cur || !mbmsd_muk_bytes(d, d->ue.cur, cur->gen)) {
-		job->bootstrap_first = true;	/* nothing to sign with */
-		return 0;
-	}
 	memset(&k, 0, sizeof(k));
 	memcpy(k.ks_naf, d->store.muk[d->ue.cur].ks_naf, GBA_KEY_LEN);
 	if (gba_derive(&k)) {
 		gba_keys_wipe(&k);
+		secure_zero(job, sizeof(*job));
 		return -1;
 	}
 	snprintf(job->req.btid, sizeof(job->req.btid), "%s",
@@ -46,6 +52,19 @@ int requests_make_job(struct mbmsd *d, const struct pol_request *rq,
 	job->muk_gen = cur->gen;
 	gba_keys_wipe(&k);
 	return 0;
+}
+
+/* Hand @job over, or fail the group's request.  Wipes @job. */
+static void submit(struct mbmsd *d, struct pol_group *g,
+		   struct worker_job *job, uint64_t now)
+{
+	if (!d->worker || worker_submit(d->worker, job)) {
+		log_err("cannot start the MSK request for key group 0x%04x",
+			g->key_group);
+		pol_request_result(&d->ue, g, POL_RES_FAILED, 0, 0, now,
+				   &d->rng);
+	}
+	secure_zero(job, sizeof(*job));
 }
 
 void requests_dispatch(struct mbmsd *d, uint64_t now)
@@ -62,8 +81,7 @@ void requests_dispatch(struct mbmsd *d, uint64_t now)
 	if (!pol_take_due(&d->ue, now, &rq))
 		return;
 	job = calloc(1, sizeof(*job));
-	if (!job || requests_make_job(d, &rq, job) ||
-	    worker_submit(d->worker, job)) {
+	if (!job || requests_make_job(d, &rq, job)) {
 		log_err("cannot start the MSK request for key group 0x%04x",
 			rq.group->key_group);
 		pol_request_result(&d->ue, rq.group, POL_RES_FAILED, 0, 0, now,
@@ -71,7 +89,9 @@ void requests_dispatch(struct mbmsd *d, uint64_t now)
 	} else {
 		log_info("MSK request for key group 0x%04x%s",
 			 rq.group->key_group,
-			 rq.bootstrap_first ? " (GBA bootstrap first)" : "");
+			 job->task == WORKER_BOOTSTRAP ?
+			 " (GBA bootstrap first)" : "");
+		submit(d, rq.group, job, now);
 	}
 	if (job) {
 		secure_zero(job, sizeof(*job));
@@ -79,36 +99,68 @@ void requests_dispatch(struct mbmsd *d, uint64_t now)
 	}
 }
 
+int requests_bootstrapped(struct mbmsd *d, struct worker_result *res,
+			  struct worker_job *next)
+{
+	struct pol_request rq = { 0 };
+	struct store_muk *m;
+	uint64_t expires;
+	uint32_t gen;
+	int slot;
+
+	if (res->task != WORKER_BOOTSTRAP || !res->bootstrapped ||
+	    res->group >= d->ngroups)
+		return -1;
+	/* The BSF's lifetime runs from the bootstrap, not from our use. */
+	expires = res->bootstrap_ms + res->keys.lifetime_s * 1000;
+	gen = d->store.next_gen++;
+	slot = pol_muk_bootstrapped(&d->ue, gen, expires);
+	m = &d->store.muk[slot];
+	secure_zero(m, sizeof(*m));
+	m->present = true;
+	m->gen = gen;
+	m->expires_ms = expires;
+	memcpy(m->ks_naf, res->keys.ks_naf, sizeof(m->ks_naf));
+	snprintf(m->btid, sizeof(m->btid), "%s", res->keys.btid);
+	d->cnt.bootstraps++;
+	log_info("GBA bootstrap: B-TID %s, key lifetime %llu s",
+		 res->keys.btid, (unsigned long long)res->keys.lifetime_s);
+	/* On disk (atomically) before the BM-SC can use it. */
+	mbmsd_save(d);
+	rq.group = &d->groups[res->group];
+	rq.bootstrap_first = false;
+	return requests_make_job(d, &rq, next);
+}
+
 void requests_complete(struct mbmsd *d, struct worker_result *res,
 		       uint64_t now)
 {
+	struct worker_job *next;
 	struct pol_group *g;
-	struct store_muk *m;
-	uint32_t gen = res->muk_gen;
-	int slot;
 
 	if (res->group >= d->ngroups)
 		goto out;
 	g = &d->groups[res->group];
+	if (res->task == WORKER_BOOTSTRAP && res->bootstrapped) {
+		next = calloc(1, sizeof(*next));
+		if (!next || requests_bootstrapped(d, res, next)) {
+			log_err("cannot start the MSK request for key group 0x%04x",
+				g->key_group);
+			pol_request_result(&d->ue, g, POL_RES_FAILED, 0, 0, now,
+					   &d->rng);
+			mbmsd_save(d);
+		} else {
+			submit(d, g, next, now);
+		}
+		if (next) {
+			secure_zero(next, sizeof(*next));
+			free(next);
+		}
+		goto out;
+	}
 	if (res->bootstrap_failed) {
 		d->cnt.bootstrap_failures++;
 		log_warn("GBA bootstrap failed: %s", res->bootstrap_err);
-	}
-	if (res->bootstrapped) {
-		gen = d->store.next_gen++;
-		slot = pol_muk_bootstrapped(&d->ue, gen,
-					    now + res->keys.lifetime_s * 1000);
-		m = &d->store.muk[slot];
-		secure_zero(m, sizeof(*m));
-		m->present = true;
-		m->gen = gen;
-		m->expires_ms = now + res->keys.lifetime_s * 1000;
-		memcpy(m->ks_naf, res->keys.ks_naf, sizeof(m->ks_naf));
-		snprintf(m->btid, sizeof(m->btid), "%s", res->keys.btid);
-		d->cnt.bootstraps++;
-		log_info("GBA bootstrap: B-TID %s, key lifetime %llu s",
-			 res->keys.btid,
-			 (unsigned long long)res->keys.lifetime_s);
 	}
 	if (res->out.result == POL_RES_OK)
 		d->cnt.requests_ok++;
@@ -119,7 +171,7 @@ void requests_complete(struct mbmsd *d, struct worker_result *res,
 	log_info("MSK request for key group 0x%04x: %s", g->key_group,
 		 res->out.detail);
 	pol_request_result(&d->ue, g, res->out.result, res->out.retry_after_ms,
-			   gen, now, &d->rng);
+			   res->muk_gen, now, &d->rng);
 	mbmsd_save(d);
 out:
 	gba_keys_wipe(&res->keys);

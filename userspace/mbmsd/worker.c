@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "mbms/common.h"
+#include "daemon.h"
 #include "worker.h"
 
 struct worker {
@@ -27,10 +28,12 @@ void worker_run_job(const struct worker_job *job, struct worker_result *res)
 	struct http_request rq;
 
 	memset(res, 0, sizeof(*res));
+	res->task = job->task;
 	res->group = job->group;
 	res->muk_gen = job->muk_gen;
-	rq = job->req;
-	if (job->bootstrap_first) {
+	if (job->task == WORKER_BOOTSTRAP) {
+		/* The policy's clock (mbmsd_now_ms), read before GBA runs. */
+		res->bootstrap_ms = mbmsd_now_ms();
 		if (gba_bootstrap(job->gba_cmd, job->gba_timeout_s, &res->keys,
 				  res->bootstrap_err,
 				  sizeof(res->bootstrap_err))) {
@@ -38,13 +41,12 @@ void worker_run_job(const struct worker_job *job, struct worker_result *res)
 			res->out.result = POL_RES_FAILED;
 			snprintf(res->out.detail, sizeof(res->out.detail),
 				 "GBA bootstrap failed: %s", res->bootstrap_err);
-			http_request_wipe(&rq);
 			return;
 		}
 		res->bootstrapped = true;
-		snprintf(rq.btid, sizeof(rq.btid), "%s", res->keys.btid);
-		memcpy(rq.password, res->keys.password, sizeof(rq.password));
+		return;
 	}
+	rq = job->req;
 	http_msk_request(&rq, &res->out);
 	http_request_wipe(&rq);
 }

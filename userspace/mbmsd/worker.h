@@ -12,6 +12,13 @@
  * both steps as straight-line code with bounded timeouts.  All policy and
  * key-store state stays in the loop's thread: the worker gets a copy of
  * what it needs and hands back a result, signalled through an eventfd.
+ *
+ * A request that needs a fresh GBA key is two jobs, not one: the
+ * bootstrap, whose result the loop registers (policy and key store, saved)
+ * before it hands over the HTTP job signed with the new key.  The BM-SC
+ * protects the MSK push that answers the request with that key and may
+ * send it before its HTTP response arrives; a key registered only with the
+ * HTTP result would make such a push fail its MAC check.
  */
 #ifndef MBMSD_WORKER_H
 #define MBMSD_WORKER_H
@@ -22,23 +29,35 @@
 #include "gba.h"
 #include "http.h"
 
+enum worker_task {
+	WORKER_HTTP,			/* the MSK request, signed as in req */
+	WORKER_BOOTSTRAP,		/* GBA only; the loop sends afterwards */
+};
+
 struct worker_job {
+	enum worker_task task;
 	size_t group;			/* index into the daemon's groups */
-	bool bootstrap_first;		/* run GBA, then use the new keys */
-	char gba_cmd[MBMSD_CMD_MAX];
+	char gba_cmd[MBMSD_CMD_MAX];	/* WORKER_BOOTSTRAP */
 	unsigned int gba_timeout_s;
-	uint32_t muk_gen;		/* gen of the keys in req (no bootstrap) */
-	struct http_request req;	/* btid/password unset if bootstrapping */
+	uint32_t muk_gen;		/* WORKER_HTTP: gen of the keys in req */
+	struct http_request req;	/* WORKER_HTTP */
 };
 
 struct worker_result {
+	enum worker_task task;		/* as in the job */
 	size_t group;
 	bool bootstrapped;		/* keys holds a fresh GBA key set */
 	bool bootstrap_failed;
 	char bootstrap_err[200];
 	struct gba_keys keys;		/* secret: wiped by the consumer */
-	uint32_t muk_gen;		/* as in the job (no bootstrap) */
-	struct http_outcome out;
+	/*
+	 * CLOCK_REALTIME ms when the bootstrap command started.  The BSF
+	 * cannot have issued the key earlier, so a lifetime counted from
+	 * here never ends after the BSF's.
+	 */
+	uint64_t bootstrap_ms;
+	uint32_t muk_gen;		/* as in the job */
+	struct http_outcome out;	/* WORKER_HTTP; FAILED if GBA failed */
 };
 
 struct worker;
