@@ -22,8 +22,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 TARGETS = {
-    "kernel_vs_relay_172": 3.0,   # throughput, at least
-    "kernel_vs_relay_1200": 2.0,  # throughput, at least
+    "kernel_vs_relay_172": 3.0,   # CPU-bound throughput, at least
+    "kernel_vs_relay_1200": 2.0,  # CPU-bound throughput, at least
     "kernel_vs_floor_1200": 1.5,  # module cost / kernel floor, at most
     "flows_100k_vs_1": 1.2,       # per-packet cost, at most
 }
@@ -106,6 +106,8 @@ def analyse(records):
             row["kernel_vs_relay_pps"] = round(k["pps"] / rl["pps"], 2)
         if k and rl and k["ns"]:
             row["relay_vs_kernel_ns"] = round(rl["ns"] / k["ns"], 2)
+        if row.get("module_ns", 0) > 0 and "relay_own_ns" in row:
+            row["relay_own_vs_module"] = round(row["relay_own_ns"] / row["module_ns"], 2)
         kf = kfloor.get(payload)
         uf = ufloor.get(payload)
         if kf:
@@ -124,10 +126,18 @@ def analyse(records):
         return None
 
     ratios = {}
+    # Throughput on one CPU is 1 / (CPU time per packet): the guest's
+    # wall clock also counts time the host took the vCPU away (see
+    # performance.rst), so the target is checked on CPU time; the
+    # wall-clock pps ratio is reported next to it.
     for p in (172, 1200):
         r = find(1, 1, p)
+        if r and "relay_vs_kernel_ns" in r:
+            ratios["kernel_vs_relay_%d" % p] = r["relay_vs_kernel_ns"]
         if r and "kernel_vs_relay_pps" in r:
-            ratios["kernel_vs_relay_%d" % p] = r["kernel_vs_relay_pps"]
+            ratios["kernel_vs_relay_%d_wall_pps" % p] = r["kernel_vs_relay_pps"]
+        if r and "relay_own_vs_module" in r:
+            ratios["relay_own_vs_module_%d" % p] = r["relay_own_vs_module"]
     r = find(1, 1, 1200)
     if r and "module_vs_kfloor" in r:
         ratios["kernel_vs_floor_1200"] = r["module_vs_kfloor"]
@@ -188,21 +198,22 @@ def markdown(res, meta):
                "were repeated n times (modes interleaved): best pps and "
                "best ns of the repeats; ns range = best..worst kernel ns.\n")
     out.append("| payload | suite | n | kernel pps | relay pps | kernel/relay pps "
-               "| idle ns | kernel ns (range) | relay ns | module ns | relay own ns "
+               "| idle ns | kernel ns (range) | relay ns | relay/kernel ns | module ns | relay own ns "
                "| kernel floor ns | OpenSSL floor ns | module/kernel floor |")
-    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in res["rows"]:
         if r["cpus"] != 1 or r["flows"] != 1:
             continue
         kr = r.get("kernel", {})
         rng = "%s (..%s)" % (fmt(kr.get("ns")), fmt(kr.get("ns_worst"))) \
             if kr.get("repeats", 1) > 1 else fmt(kr.get("ns"))
-        out.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        out.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["payload"], r["suite"][-2:], kr.get("repeats", "-"),
             fmt(kr.get("pps")), fmt(r.get("relay", {}).get("pps")),
             fmt(r.get("kernel_vs_relay_pps"), 2),
             fmt(r.get("idle", {}).get("ns")), rng,
-            fmt(r.get("relay", {}).get("ns")), fmt(r.get("module_ns")),
+            fmt(r.get("relay", {}).get("ns")), fmt(r.get("relay_vs_kernel_ns"), 2),
+            fmt(r.get("module_ns")),
             fmt(r.get("relay_own_ns")), fmt(r.get("kfloor_ns")),
             fmt(r.get("ofloor_ns")), fmt(r.get("module_vs_kfloor"), 2)))
     scale = [r for r in res["rows"] if r["cpus"] == 1 and r["flows"] > 1 or
@@ -244,8 +255,8 @@ def markdown(res, meta):
     out.append("| target | limit | measured | met |")
     out.append("|---|---:|---:|---|")
     names = {
-        "kernel_vs_relay_172": "kernel throughput / relay, 172 B",
-        "kernel_vs_relay_1200": "kernel throughput / relay, 1200 B",
+        "kernel_vs_relay_172": "kernel / relay throughput (relay ns / kernel ns), 172 B",
+        "kernel_vs_relay_1200": "kernel / relay throughput (relay ns / kernel ns), 1200 B",
         "kernel_vs_floor_1200": "module cost / kernel crypto floor, 1200 B",
         "flows_100k_vs_1": "per-packet cost, 100,000 flows / 1 flow",
     }
@@ -254,9 +265,20 @@ def markdown(res, meta):
         out.append("| %s | %s | %s | %s |" % (
             names[n], lim, fmt(t["value"], 2),
             {True: "yes", False: "**no**", None: "not measured"}[t["met"]]))
-    if "flows_100k_vs_1_module_only" in res["ratios"]:
-        out.append("\nModule-only cost, 100,000 flows / 1 flow: %.2f." %
-                   res["ratios"]["flows_100k_vs_1_module_only"])
+    extra = [
+        ("kernel_vs_relay_172_wall_pps", "kernel / relay wall-clock pps, 172 B"),
+        ("kernel_vs_relay_1200_wall_pps", "kernel / relay wall-clock pps, 1200 B"),
+        ("relay_own_vs_module_172", "relay own cost / module cost, 172 B"),
+        ("relay_own_vs_module_1200", "relay own cost / module cost, 1200 B"),
+        ("flows_100k_vs_1_module_only", "module cost, 100,000 flows / 1 flow"),
+    ]
+    lines = ["| %s | %.2f |" % (t, res["ratios"][k]) for k, t in extra
+             if k in res["ratios"]]
+    if lines:
+        out.append("\nOther ratios of this run:\n")
+        out.append("| ratio | value |")
+        out.append("|---|---:|")
+        out.extend(lines)
     return "\n".join(out) + "\n"
 
 

@@ -53,6 +53,7 @@ fi
 # ---- inside the VM -----------------------------------------------------------
 
 MBMS_E2E_LIB=1
+MBMS_TOP=$TOP
 # shellcheck source=../tests/e2e/run.sh
 . "$TOP/tests/e2e/run.sh"
 

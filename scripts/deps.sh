@@ -87,15 +87,17 @@ if ! have_bpo_kernel; then
 	apt-get install -y -qq --no-install-recommends -t bookworm-backports "$img" "$hdr" >/dev/null
 fi
 
-# checkpatch.pl comes from the kernel source tarball; unpack only that part.
-if [ ! -x /usr/src/linux-source-6.1/scripts/checkpatch.pl ]; then
+# checkpatch.pl and kernel-doc come from the kernel source tarball; unpack only that part.
+if [ ! -x /usr/src/linux-source-6.1/scripts/checkpatch.pl ] ||
+   [ ! -x /usr/src/linux-source-6.1/scripts/kernel-doc ]; then
 	tarball=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1)
 	if [ -n "$tarball" ]; then
 		say "unpacking checkpatch.pl from $tarball"
 		tar -C /usr/src -xf "$tarball" \
 			linux-source-6.1/scripts/checkpatch.pl \
 			linux-source-6.1/scripts/spelling.txt \
-			linux-source-6.1/scripts/const_structs.checkpatch 2>/dev/null || true
+			linux-source-6.1/scripts/const_structs.checkpatch \
+			linux-source-6.1/scripts/kernel-doc 2>/dev/null || true
 	fi
 fi
 exit 0

@@ -24,8 +24,8 @@ fail() {
 command -v sparse >/dev/null || { echo "lint: sparse not installed (apt-get install sparse)" >&2; exit 1; }
 
 # 1. checkpatch --strict, per file (kernel C, headers, Kbuild).
-files=$(cd "$top" && find kmod -type f \( -name '*.c' -o -name '*.h' \) | sort)
-# include/uapi/linux/mbms_srtp.h is the lead's contract, linted separately
+files="$(cd "$top" && find kmod -type f \( -name '*.c' -o -name '*.h' \) | sort)
+include/uapi/linux/mbms_srtp.h"
 for f in $files; do
 	# compat.h is by design the one place that tests LINUX_VERSION_CODE
 	ign=FILE_PATH_CHANGES

@@ -12,7 +12,9 @@ TOP=${MBMS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 main=${MBMS_FUZZ_SECONDS:-${FUZZ_SECONDS:-60}}
 other=${MBMS_FUZZ_SECONDS:-${FUZZ_OTHER_SECONDS:-20}}
 command -v clang >/dev/null || { echo "run-smoke: clang not installed (run scripts/deps.sh)"; exit 1; }
-for f in $(make -s --no-print-directory -C "$TOP/userspace" print-fuzzers); do
+# Run from inside make: drop the parent's flags so only the list is printed.
+fuzzers=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$TOP/userspace" print-fuzzers)
+for f in $fuzzers; do
 	[ "$f" = mikey_decode_fuzz ] || export "FUZZ_SECONDS_$f=$other"
 done
 exec make --no-print-directory -C "$TOP/userspace" fuzz FUZZ_SECONDS="$main"

@@ -13,6 +13,10 @@ and attribute names come from the uapi header, so they cannot drift.
       1 on a local error.
   nlraw.py dump CMD                             a dump; prints every reply
       message as one hex line (to grep for bytes that must never appear).
+  nlraw.py batch                                requests from stdin, one
+      "CMD [ATTR=TYPE:VALUE]..." per line (one process: python starts
+      slowly under TCG); prints "ERRNO<tab>ATTR<tab>EXTACK" per request,
+      ATTR "-" when the kernel did not point at one.
 """
 import os
 import re
@@ -155,7 +159,26 @@ def encode_attr(spec):
     return nla(atype, struct.pack(fmt, int(value, 0)))
 
 
+def request(g, fam, words):
+    """Send one request; return (errno, extack message, attribute)."""
+    attrs = b"".join(encode_attr(a) for a in words[1:])
+    g.send(fam, NLM_F_REQUEST | NLM_F_ACK, CMDS[words[0]], 1, attrs)
+    for mtype, mflags, payload in g.replies():
+        if mtype == NLMSG_ERROR:
+            err, msg, attr = error_and_extack(mflags, payload, g.last)
+            return -err, msg, attr
+    raise OSError("no acknowledgement")
+
+
 def main(argv):
+    if len(argv) == 2 and argv[1] == "batch":
+        g = Genl()
+        fam = g.family("mbms_srtp")
+        for line in sys.stdin:
+            if line.split():
+                err, msg, attr = request(g, fam, line.split())
+                print("%d\t%s\t%s" % (err, attr or "-", msg))
+        return 0
     if len(argv) < 3 or argv[1] not in ("request", "dump"):
         sys.stderr.write(__doc__)
         return 1

@@ -150,6 +150,7 @@ enum mbms_srtp_cmd {
 	MBMS_SRTP_CMD_KEY_NEEDED_NTF,
 	__MBMS_SRTP_CMD_MAX
 };
+
 #define MBMS_SRTP_CMD_MAX (__MBMS_SRTP_CMD_MAX - 1)
 
 enum mbms_srtp_attr {
@@ -185,6 +186,7 @@ enum mbms_srtp_attr {
 	MBMS_SRTP_A_PAD,		/* padding for 64-bit attributes */
 	__MBMS_SRTP_A_MAX
 };
+
 #define MBMS_SRTP_A_MAX (__MBMS_SRTP_A_MAX - 1)
 
 /* Counters inside MBMS_SRTP_A_STATS, each u64. */
@@ -202,6 +204,7 @@ enum mbms_srtp_stats_attr {
 	MBMS_SRTP_STATS_A_PAD,
 	__MBMS_SRTP_STATS_A_MAX
 };
+
 #define MBMS_SRTP_STATS_A_MAX (__MBMS_SRTP_STATS_A_MAX - 1)
 
 enum mbms_srtp_suite {
@@ -210,6 +213,7 @@ enum mbms_srtp_suite {
 	MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32,	/* 4-byte SRTP tag */
 	__MBMS_SRTP_SUITE_MAX
 };
+
 #define MBMS_SRTP_SUITE_MAX (__MBMS_SRTP_SUITE_MAX - 1)
 
 enum mbms_srtp_on_fail {
@@ -217,6 +221,7 @@ enum mbms_srtp_on_fail {
 	MBMS_SRTP_ON_FAIL_PASS,		/* let them through unchanged */
 	__MBMS_SRTP_ON_FAIL_MAX
 };
+
 #define MBMS_SRTP_ON_FAIL_MAX (__MBMS_SRTP_ON_FAIL_MAX - 1)
 
 enum mbms_srtp_event_reason {
@@ -226,6 +231,7 @@ enum mbms_srtp_event_reason {
 	MBMS_SRTP_EVENT_KEY_SOFT_LIFETIME, /* key lived 7/8 of its lifetime */
 	__MBMS_SRTP_EVENT_MAX
 };
+
 #define MBMS_SRTP_EVENT_MAX (__MBMS_SRTP_EVENT_MAX - 1)
 
 #endif /* _UAPI_LINUX_MBMS_SRTP_H */
