@@ -1,12 +1,12 @@
 # gnuplot script of `make bench` (bench/report.py passes datafile and
 # outfile): CPU ns per packet against RTP payload size, suite 80, 1 vCPU.
 # Columns: payload kernel_total relay_total module relay_own kfloor ofloor idle
-set terminal pngcairo size 900,560 noenhanced font ",10"
+set terminal pngcairo size 900,640 noenhanced font ",10"
 set output outfile
 set title "mbms-srtp: CPU time per packet (QEMU TCG guest, 1 vCPU, AES_CM_128_HMAC_SHA1_80)"
 set xlabel "RTP payload (bytes)"
 set ylabel "ns per packet (emulated CPU)"
-set key top left
+set key below maxrows 4
 set grid
 set xrange [0:1300]
 set yrange [0:*]

@@ -17,6 +17,11 @@
 #       --smoke also checks that every part ran and that the module
 #       really decrypted (exit 1 if not), so `make check` catches rot.
 #
+# Environment: MBMS_BENCH_PACKETS (packets per stream, default 5000),
+# MBMS_BENCH_ITERS (crypto floor packets per size, default 20000),
+# MBMS_BENCH_REPEATS (repeats of the streams that targets are checked on,
+# default 3); vm-run passes MBMS_* into the guest.
+#
 # Topology (as in tests/selftests/run.sh):
 #   $ns1: bench-replay ── veth1 10.0.0.1 ─── veth2 10.0.0.2 ── $ns2: module,
 #                                                 bench-sink, bench-relay
@@ -44,6 +49,7 @@ host_main() {
 		--kernel) k=$2; shift 2 ;;
 		--no-2cpu) two=0; shift ;;
 		--no-scale) scale=0; shift ;;
+		-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 		*) die "unknown option '$1' (see the header of $0)" ;;
 		esac
 	done

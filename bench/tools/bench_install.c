@@ -31,6 +31,7 @@ static void usage(FILE *f)
 "line.\n");
 }
 
+/* Report the handle's last error, close it, and return the exit status. */
 static int fail(struct mbms_nl *nl, const char *what, uint64_t i)
 {
 	const struct mbms_nl_err *e = mbms_nl_last_error(nl);
@@ -38,6 +39,7 @@ static int fail(struct mbms_nl *nl, const char *what, uint64_t i)
 	fprintf(stderr, "bench-install: %s %llu: %s%s%s\n", what,
 		(unsigned long long)i, strerror(-e->code),
 		e->msg[0] ? ": " : "", e->msg);
+	mbms_nl_close(nl);
 	return 1;
 }
 

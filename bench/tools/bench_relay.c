@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 	uint64_t expect = 0;
 	char err[256];
 	socklen_t sl;
-	int opt, n;
+	int opt, n, rc = 1;
 
 	stream_cfg_defaults(&c);
 	opts_merge(opts, 64, relay_opts, stream_long_opts);
@@ -225,15 +225,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	r.use_mki = c.mki_len > 0;
-	if (make_ctx(&c, &r.ctx))
-		return 1;
+	n = make_ctx(&c, &r.ctx);
 	secure_zero(c.key, sizeof(c.key));
+	if (n)
+		goto out;
 	if (ready) {
 		FILE *f = fopen(ready, "w");
 
 		if (!f || fclose(f)) {
 			fprintf(stderr, "bench-relay: %s: %s\n", ready, strerror(errno));
-			return 1;
+			goto out;
 		}
 	}
 
@@ -250,14 +251,17 @@ int main(int argc, char **argv)
 			;
 		if (n < 0) {
 			fprintf(stderr, "bench-relay: %s\n", strerror(errno));
-			return 1;
+			goto out;
 		}
 	}
 	printf("{\"received\":%llu,\"forwarded\":%llu,\"failed\":%llu}\n",
 	       (unsigned long long)r.received, (unsigned long long)r.forwarded,
 	       (unsigned long long)r.failed);
-	srtp_dealloc(r.ctx);
+	rc = 0;
+out:
+	if (r.ctx)
+		srtp_dealloc(r.ctx);
 	close(r.in);
 	close(r.out);
-	return 0;
+	return rc;
 }

@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 	bool plain = false;
 	char err[256];
 	socklen_t sl;
-	int opt, fd;
+	int opt, fd, rc = 1;
 
 	stream_cfg_defaults(&c);
 	opts_merge(opts, 64, replay_opts, stream_long_opts);
@@ -194,22 +194,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (build(&c, plain, &w))
-		return 1;
-
+		goto out;
 	if (cpu_snap_read(&cpu)) {
 		fprintf(stderr, "bench-replay: /proc/stat: %s\n", strerror(errno));
-		return 1;
+		goto out;
 	}
 	t0 = now_ns();
 	if (stamp && stamp_write(stamp, t0, &cpu))
-		return 1;
+		goto out;
 	sent = blast(fd, &ss, sl, &w, batch, &errors);
 	t1 = now_ns();
 	printf("{\"sent\":%llu,\"errors\":%llu,\"send_ns\":%llu}\n",
 	       (unsigned long long)sent, (unsigned long long)errors,
 	       (unsigned long long)(t1 - t0));
+	rc = 0;
+out:
+	secure_zero(c.key, sizeof(c.key));
 	close(fd);
 	free(w.buf);
 	free(w.len);
-	return 0;
+	return rc;
 }

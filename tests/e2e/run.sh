@@ -210,7 +210,8 @@ st() {
 bmsc_start() {
 	FAKE_BSF_NAF_ID=bmsc.test ip netns exec "$nsb" "$bin/bmsc-sim" -j \
 		--fqdn bmsc.test --key-domain 00f110 --key-group 1 --seed "$SEED" \
-		--ue 10.0.1.2 --gba-cmd "$bsf fake1@bsf.test" --bsf-lookup "$bsf" \
+		--ue 10.0.1.2 --gba-cmd "FAKE_BSF_LIFETIME=${BMSC_GBA_LIFETIME:-3600} $bsf fake1@bsf.test" \
+		--bsf-lookup "$bsf" \
 		--http 10.0.1.1:8080 --stream 10.0.2.2:5004 \
 		--mtk-dest 232.1.1.1:2269 --mcast-if 10.0.1.1 \
 		--pps "$PPS" --pattern-seed "$PSEED" "$@" \
@@ -230,12 +231,14 @@ bmsc_wait() {
 # A counter of bmsc-sim's exit event.
 bm() { jq -r "select(.event == \"exit\") | .$1" "$S/bmsc.json"; }
 
-# recv_start SECONDS: srtp-recv in rx for at most SECONDS.
+# recv_start SECONDS: srtp-recv in rx for at most SECONDS, and until
+# RECV_IDLE ms (default 4000) passed without a packet: a stage in which
+# the stream is expected to stop for a while sets it above that gap.
 recv_start() {
 	rm -f "$S/ready"
 	nr "$bin/srtp-recv" -j --listen 10.0.2.2 --port 5004 \
-		--seed "$PSEED" --count $((PPS * ($1 + 5))) --expect 1000000000 \
-		--timeout "$1" --idle 4000 --ready-file "$S/ready" "${DUMMY_KEY[@]}" \
+		--seed "$PSEED" --count $((PPS * $1)) --expect 1000000000 \
+		--timeout "$1" --idle "${RECV_IDLE:-4000}" --ready-file "$S/ready" "${DUMMY_KEY[@]}" \
 		> "$S/recv.json" 2> "$S/recv.err" &
 	recv_pid=$!
 	wait_until 10 test -e "$S/ready"
@@ -269,10 +272,11 @@ summary() {
 	fi
 }
 
-# The whole stream of a run reached the receiver decrypted, exactly.
+# The whole stream of a run reached the receiver decrypted, exactly
+# (srtp_sent includes the packets of the srtp-unknown-msk fault).
 expect_all_decrypted() {
 	local sent
-	sent=$(bm srtp_sent)
+	sent=$(( $(bm srtp_sent) - $(bm srtp_unknown_msk) ))
 	[[ $sent -gt 0 ]] || { pretty "bmsc-sim sent no SRTP"; return 1; }
 	expect "$1: packets decrypted" "$(rv match)" "$sent"
 	expect "$1: received" "$(rv received)" "$sent"
@@ -284,11 +288,11 @@ expect_all_decrypted() {
 # gets exactly the plaintext of every packet across 3 MTK rollovers and
 # one MSK rollover (MTKs at 3, 5.5, 8 = new MSK, 10.5 s; stream 3..13 s).
 stage_happy() {
+	recv_start 60
 	mbmsd_conf relaxed 1
 	mbmsd_start
 	mbmsd_ready
 	monitor_start
-	recv_start 40
 	bmsc_start --duration 13 --start 3 --mtk-period 2.5 --mtk-delta 1 \
 		--mtk-repeat 1 --msk-rollover 8 --msk-lead 2
 	bmsc_wait
@@ -317,7 +321,7 @@ http_after() {
 }
 
 # Stage 2: a solicited pull with an expired MUK.  The UE's GBA key lives
-# 20 s; the BM-SC is told the same expiry; the MSK rollover is announced
+# 30 s; the BM-SC is told the same expiry; the MSK rollover is announced
 # only by a solicited pull (--msk-delivery pull) sent ~2 s after the MUK
 # expired, protected with that expired MUK.
 #   relaxed: accepted, GBA bootstrap again, one successful MSK request,
@@ -326,16 +330,19 @@ http_after() {
 #            to the kernel until the unknown-MKI path fetches the MSK.
 pull_run() {	# pull_run POLICY
 	local left roll
-	BSF_LIFETIME=20
+	BSF_LIFETIME=30
+	RECV_IDLE=15000
+	recv_start 90
 	mbmsd_conf "$1" 1
 	mbmsd_start
 	mbmsd_ready
 	monitor_start
-	recv_start 60
 	left=$(( ($(st '.muks[0].expires_ms - .now_ms') + 999) / 1000 ))
 	roll=$((left + 4))
+	# The MSK push at bmsc-sim's start must still find the MUK valid.
+	((left >= 10)) || { pretty "too slow: the MUK has only ${left}s left"; return 1; }
 	pretty "$1: the MUK expires in ${left}s; MSK rollover at ${roll}s, announced by a solicited pull 2 s before"
-	FAKE_BSF_LIFETIME=$left bmsc_start --duration $((roll + 9)) --start 3 \
+	BMSC_GBA_LIFETIME=$left bmsc_start --duration $((roll + 9)) --start 3 \
 		--mtk-period 3 --mtk-delta 1 --mtk-repeat 1 --msk-rollover "$roll" \
 		--msk-lead 2 --msk-delivery pull
 	bmsc_wait
@@ -389,13 +396,18 @@ stage_pull_strict() {
 
 # Stage 3: forged and replayed MSK, MTK and solicited-pull messages during a
 # normal run: all rejected and counted, no HTTP request, nothing lost.
+# MTK messages are sent once each (--mtk-repeat 0): bmsc-sim's mtk-replay
+# reuses the counter of the last genuine MTK message, and with resends
+# that message may be a resend mbmsd rejected as not newer, whose counter
+# it never recorded -- the "replay" would then carry a fresh counter (see
+# the report of this stage's author; a real replay is byte for byte).
 stage_forged() {
+	recv_start 60
 	mbmsd_conf relaxed 1
 	mbmsd_start
 	mbmsd_ready
-	recv_start 40
 	bmsc_start --duration 12 --start 3 --mtk-period 3 --mtk-delta 1 \
-		--mtk-repeat 1 --fault msk-forged-mac@4 --fault msk-replay@5 \
+		--mtk-repeat 0 --fault msk-forged-mac@4 --fault msk-replay@5 \
 		--fault mtk-forged-mac@6 --fault mtk-replay@7 \
 		--fault mtk-unknown-msk@8 --fault pull-unauth@9
 	bmsc_wait
@@ -416,10 +428,11 @@ stage_forged() {
 # the unknown-MKI path asks, with backoff and jitter, a bounded number of
 # times, and gets the MSK once the endpoint answers again.
 stage_bmsc_down() {
+	RECV_IDLE=15000
+	recv_start 80
 	mbmsd_conf relaxed 1
 	mbmsd_start
 	mbmsd_ready
-	recv_start 50
 	bmsc_start --duration 24 --start 3 --mtk-period 3 --mtk-delta 1 \
 		--mtk-repeat 1 --msk-rollover 6 --msk-delivery none \
 		--fault http-drop@5-15
@@ -435,45 +448,57 @@ stage_bmsc_down() {
 	expect_range "requests while down" "$(bm http_dropped)" 2 6
 	[[ -n $t_ok ]] || { pretty "no successful request after the endpoint came back"; return 1; }
 	(( $(echo "$t_ok >= 15 && $t_ok < 24" | bc) ))
-	expect_range "decrypted after recovery" "$(( $(rv match) > (PPS * 3) ))" 1 1
+	# Everything before the rollover, and at least a second after recovery.
+	local p2
+	p2=$(jq -s '[.[] | select(.event == "srtp-key" and .msk_id == "00010002")][0].packet' "$S/bmsc.json")
+	pretty "decrypted: $(rv match) packets, $p2 of them before the rollover"
+	expect_range "decrypted after recovery" "$(( $(rv match) - p2 ))" "$PPS" 100000
 	expect "mismatch" "$(rv mismatch)" 0
 	expect "MSK 2 held" "$(st '[.msks[] | select(.msk_id == 65538)] | length')" 1
 }
 
-# Stage 5: kill -9 of mbmsd mid-stream (after MTK 2 was installed) and an
-# immediate restart: the key store gives back the MSK, the next MTKs are
-# installed, nothing is fetched again and the stream stays decrypted.
+# Stage 5: kill -9 of mbmsd mid-stream (once MTK 2 is installed) and an
+# immediate restart: the key store gives back the MUK and the MSK, the next
+# MTKs are installed, nothing is fetched again and the stream stays
+# decrypted.  An MTK message sent while mbmsd is down is caught from its
+# next resend (every 1 s), so at most ~2 s of stream may be lost.
 stage_kill9() {
+	recv_start 70
 	mbmsd_conf relaxed 1
 	mbmsd_start
 	mbmsd_ready
-	recv_start 40
-	bmsc_start --duration 15 --start 3 --mtk-period 3 --mtk-delta 1 \
+	bmsc_start --duration 18 --start 3 --mtk-period 3 --mtk-delta 1 \
 		--mtk-repeat 1
-	wait_until 20 st_ge .counters.mtk_installed 2
-	local tk
-	tk=$(echo "$EPOCHREALTIME - $t_bmsc" | bc)
+	wait_until 30 st_ge .counters.mtk_installed 2
 	kill -9 "$mbmsd_pid"
 	wait "$mbmsd_pid" 2>/dev/null || true
-	pretty "mbmsd killed at ${tk}s"
+	pretty "mbmsd killed with MTKs $(jq -c '[.mtks[] | .mtk_id]' "$S/status.json") installed"
 	mbmsd_start
 	bmsc_wait
 	recv_wait
 	summary
-	expect "MSK restored" "$(st '.msks | length')" 1
-	expect "MSK requests after the restart" "$(http_after "$tk")" 0
-	expect_range "MTKs installed by the restarted mbmsd" "$(st .counters.mtk_installed)" 1 3
-	expect_all_decrypted kill9
+	local sent lost
+	sent=$(bm srtp_sent)
+	lost=$((sent - $(rv match)))
+	pretty "kill9: $lost of $sent packets lost"
+	# The restarted daemon's own counters: keys restored, none fetched.
+	expect "MSKs held after the restart" "$(st '.msks | length')" 1
+	expect "MUK restored" "$(st '.muks[0].btid')" fake1@bsf.test
+	expect "MSK requests by the restarted mbmsd" "$(st .counters.requests_sent)" 0
+	expect "GBA bootstraps by the restarted mbmsd" "$(st .counters.bootstraps)" 0
+	expect_range "MTKs installed by the restarted mbmsd" "$(st .counters.mtk_installed)" 1 5
+	expect_range "packets lost" "$lost" 0 $((2 * PPS))
+	expect "mismatch" "$(rv mismatch)" 0
 }
 
 # Stage 6: a burst of 300 packets under an MSK nobody has: the kernel
 # reports unknown MKIs, mbmsd asks the BM-SC at most once for that key
 # group within the 5 s jitter window, and the real stream is untouched.
 stage_unknown_burst() {
+	recv_start 60
 	mbmsd_conf relaxed 5
 	mbmsd_start
 	mbmsd_ready
-	recv_start 40
 	bmsc_start --duration 14 --start 3 --mtk-period 3 --mtk-delta 1 \
 		--mtk-repeat 1 --fault srtp-unknown-msk@6x300
 	bmsc_wait

@@ -3,6 +3,12 @@
 # libmbmspolicy.a is the pure decision code (policy.c, no I/O), linked by
 # mbmsd and by the simulator of issue 6.  libmbmsd.a holds the rest of the
 # daemon's pieces so that unit tests and fuzzers link exactly that code.
+# Link to a temporary name, then rename: helpers share build/, and a
+# `make check` that runs a test while another make relinks it must never
+# execute a half-written binary or fail with ETXTBSY.
+MBMSD_LINK = $(CC) $(LDFLAGS) -o $@.$$$$.tmp $(1) && mv -f $@.$$$$.tmp $@ || \
+	{ rm -f $@.$$$$.tmp; false; }
+
 MBMSD_POLICY_LIB := $(O)/libmbmspolicy.a
 MBMSD_POLICY_OBJS := $(O)/mbmsd/policy.o
 
@@ -12,7 +18,7 @@ $(MBMSD_POLICY_LIB): $(MBMSD_POLICY_OBJS)
 TESTS += $(O)/tests/mbmsd_policy_test
 $(O)/tests/mbmsd_policy_test: $(O)/tests/unit/mbmsd_policy_test.o $(MBMSD_POLICY_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(call MBMSD_LINK,$^)
 
 # The daemon's pieces other than policy, for mbmsd and its tests.
 include $(SRC)/netlink/vars.mk
@@ -37,19 +43,19 @@ SBIN_PROGS += $(O)/bin/mbmsd
 MANPAGES += $(TOP)/Documentation/man/mbmsd.8 $(TOP)/Documentation/man/mbmsd.conf.5
 $(O)/bin/mbmsd: $(O)/mbmsd/mbmsd.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(NL_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS) $(MBMSD_SYSTEMD_LIBS)
+	$(call MBMSD_LINK,$^ $(MBMSD_LIBS) $(MBMSD_SYSTEMD_LIBS))
 
 TESTS += $(O)/tests/mbmsd_config_test
 $(O)/tests/mbmsd_config_test: $(O)/tests/unit/mbmsd_config_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(COMMON_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS)
+	$(call MBMSD_LINK,$^ $(MBMSD_LIBS))
 
 TESTS += $(O)/tests/mbmsd_store_test
 $(O)/tests/mbmsd_store_test: $(O)/tests/unit/mbmsd_store_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(COMMON_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS)
+	$(call MBMSD_LINK,$^ $(MBMSD_LIBS))
 
 TESTS += $(O)/tests/mbmsd_gba_test
 $(O)/tests/mbmsd_gba_test: $(O)/tests/unit/mbmsd_gba_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(COMMON_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS)
+	$(call MBMSD_LINK,$^ $(MBMSD_LIBS))
 
 # libFuzzer targets (clang, ASan, UBSan): the parsers of untrusted bytes.
 MBMSD_FUZZ_CC ?= clang
@@ -68,7 +74,7 @@ $(O)/fuzz/mbmsd_store_fuzz: $(TOP)/tests/fuzz/mbmsd_store_fuzz.c \
 TESTS += $(O)/tests/mbmsd_http_test
 $(O)/tests/unit/mbmsd_http_test.o: CFLAGS += $(shell $(PKG_CONFIG) --cflags libxml-2.0 libmicrohttpd)
 $(O)/tests/mbmsd_http_test: $(O)/tests/unit/mbmsd_http_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(COMMON_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS) $(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread
+	$(call MBMSD_LINK,$^ $(MBMSD_LIBS) $(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread)
 
 FUZZERS += $(O)/fuzz/mbmsd_xml_fuzz
 $(O)/fuzz/mbmsd_xml_fuzz: $(TOP)/tests/fuzz/mbmsd_xml_fuzz.c $(SRC)/mbmsd/xml.c \
@@ -80,19 +86,19 @@ $(O)/fuzz/mbmsd_xml_fuzz: $(TOP)/tests/fuzz/mbmsd_xml_fuzz.c $(SRC)/mbmsd/xml.c 
 
 TESTS += $(O)/tests/mbmsd_kernel_test
 $(O)/tests/mbmsd_kernel_test: $(O)/tests/unit/mbmsd_kernel_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(NL_LIB) $(COMMON_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS)
+	$(call MBMSD_LINK,$^ $(MBMSD_LIBS))
 
 TESTS += $(O)/tests/mbmsd_rx_test
 $(O)/tests/mbmsd_rx_test: $(O)/tests/unit/mbmsd_rx_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(NL_LIB) $(COMMON_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS) $(MBMSD_SYSTEMD_LIBS)
+	$(call MBMSD_LINK,$^ $(MBMSD_LIBS) $(MBMSD_SYSTEMD_LIBS))
 
 # The worker and requests.c end to end: bootstrap script, in-process BM-SC.
 TESTS += $(O)/tests/mbmsd_requests_test
 $(O)/tests/unit/mbmsd_requests_test.o: CFLAGS += $(shell $(PKG_CONFIG) --cflags libxml-2.0 libmicrohttpd)
 $(O)/tests/mbmsd_requests_test: $(O)/tests/unit/mbmsd_requests_test.o $(MBMSD_LIB) $(MBMSD_POLICY_LIB) $(MBMSD_MIKEY_LIB) $(NL_LIB) $(COMMON_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(MBMSD_LIBS) $(MBMSD_SYSTEMD_LIBS) $(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread
+	$(call MBMSD_LINK,$^ $(MBMSD_LIBS) $(MBMSD_SYSTEMD_LIBS) $(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread)
 
 # Runs $(O)/bin/mbmsd (built by `make check` before the tests run).
 TESTS += $(O)/tests/mbmsd_cli_test
 $(O)/tests/mbmsd_cli_test: $(O)/tests/unit/mbmsd_cli_test.o
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(call MBMSD_LINK,$^)
