@@ -41,16 +41,24 @@ userspace:
 check-userspace:
 	$(MAKE) -C userspace check SAN=1
 
+# Every suite runs on every kernel even when one fails; the summary names
+# the failures and the exit status says whether all passed.
 check-kernel: module userspace
-	@set -e; for k in $(KVER); do \
-		$(TOP)/scripts/vm-run --kernel "$$k" -- tests/selftests/run.sh; \
-		$(TOP)/scripts/vm-run --kernel "$$k" --timeout 900 -- tests/e2e/run.sh; \
-	done
-	$(TOP)/scripts/bench.sh --smoke --kernel "$(firstword $(KVER))"
+	@fail=""; for k in $(KVER); do \
+		$(TOP)/scripts/vm-run --kernel "$$k" -- tests/selftests/run.sh || fail="$$fail selftests@$$k"; \
+		$(TOP)/scripts/vm-run --kernel "$$k" --timeout 900 -- tests/e2e/run.sh || fail="$$fail e2e@$$k"; \
+	done; \
+	$(TOP)/scripts/bench.sh --smoke --kernel "$(firstword $(KVER))" || fail="$$fail bench-smoke"; \
+	if [ -n "$$fail" ]; then echo "check-kernel: FAILED:$$fail"; exit 1; fi; \
+	echo "check-kernel: all suites passed on: $(KVER)"
 
 check: deps
-	$(MAKE) check-userspace
-	$(MAKE) check-kernel
+	@fail=""; \
+	$(MAKE) check-userspace || fail="$$fail check-userspace"; \
+	$(MAKE) lint || fail="$$fail lint"; \
+	$(MAKE) check-kernel || fail="$$fail check-kernel"; \
+	if [ -n "$$fail" ]; then echo "make check: FAILED:$$fail"; exit 1; fi; \
+	echo "make check: all passed"
 
 fuzz:
 	$(MAKE) -C userspace fuzz
