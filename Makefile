@@ -45,7 +45,7 @@ check-userspace:
 # the failures and the exit status says whether all passed.
 check-kernel: module userspace
 	@fail=""; for k in $(KVER); do \
-		$(TOP)/scripts/vm-run --kernel "$$k" -- tests/selftests/run.sh || fail="$$fail selftests@$$k"; \
+		$(TOP)/scripts/vm-run --kernel "$$k" --timeout 1800 -- tests/selftests/run.sh || fail="$$fail selftests@$$k"; \
 		$(TOP)/scripts/vm-run --kernel "$$k" --timeout 900 -- tests/e2e/run.sh || fail="$$fail e2e@$$k"; \
 	done; \
 	$(TOP)/scripts/bench.sh --smoke --kernel "$(firstword $(KVER))" || fail="$$fail bench-smoke"; \

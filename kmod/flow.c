@@ -2,6 +2,12 @@
 /*
  * Flow table.  Writers hold mbms_net.lock; the packet path reads the
  * rhashtable under RCU and frees happen after a grace period.
+ *
+ * Besides the rhashtable, each flow is on two lists, both written and
+ * read under mbms_net.lock only: the namespace's flow_list (dumps, in
+ * insertion order) and its session's flows list, so that deleting a
+ * session, and so tearing down a namespace, costs O(flows of the
+ * session) rather than a walk of every flow of the namespace.
  */
 #include <linux/slab.h>
 
@@ -68,15 +74,23 @@ int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 		return err;
 	}
 	list_add_tail(&f->list, &mn->flow_list);
+	list_add_tail(&f->session_list, &s->flows);
 	s->nflows++;
 	atomic_inc(&mn->nflows);
 	return 0;
 }
 
+/*
+ * Unpublish @f from the packet path, take it off both lists and free it
+ * after a grace period: a reader that found it keeps a valid flow (and,
+ * through it, session) until its RCU read section ends.
+ */
 static void mbms_flow_unlink(struct mbms_net *mn, struct mbms_flow *f)
 {
+	lockdep_assert_held(&mn->lock);
 	rhashtable_remove_fast(&mn->flows, &f->node, mbms_flow_params);
 	list_del(&f->list);
+	list_del(&f->session_list);
 	f->session->nflows--;
 	atomic_dec(&mn->nflows);
 	kfree_rcu(f, rcu);
@@ -106,17 +120,17 @@ int mbms_flow_del(struct mbms_net *mn, const struct mbms_flow_key *key)
  * @mn: the namespace state, lock held
  * @s: the session
  *
- * Packets already past the lookup keep using @s until their RCU read
- * section ends; the session is freed only after a grace period.
+ * Walks only @s's own flows.  Packets already past the lookup keep using
+ * @s until their RCU read section ends; the session is freed only after
+ * a grace period.
  */
 void mbms_flow_del_session(struct mbms_net *mn, struct mbms_session *s)
 {
 	struct mbms_flow *f, *tmp;
 
 	lockdep_assert_held(&mn->lock);
-	list_for_each_entry_safe(f, tmp, &mn->flow_list, list)
-		if (f->session == s)
-			mbms_flow_unlink(mn, f);
+	list_for_each_entry_safe(f, tmp, &s->flows, session_list)
+		mbms_flow_unlink(mn, f);
 }
 
 /**

@@ -39,6 +39,8 @@ struct mbms_flow_key {
  * @node: in mbms_net.flows
  * @key: the match
  * @list: in mbms_net.flow_list
+ * @session_list: in @session's flows list, so that deleting a session
+ *	costs only its own flows
  * @session: target session; the flow is removed before the session is freed
  * @rtcp: packets are SRTCP
  * @rcu: for kfree_rcu()
@@ -47,6 +49,7 @@ struct mbms_flow {
 	struct rhash_head node;
 	struct mbms_flow_key key;
 	struct list_head list;
+	struct list_head session_list;
 	struct mbms_session *session;
 	bool rtcp;
 	struct rcu_head rcu;

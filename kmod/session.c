@@ -81,6 +81,7 @@ int mbms_session_create(struct mbms_net *mn,
 	s->srtp_tag_len =
 		p->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32 ? 4 : 10;
 	s->mn = mn;
+	INIT_LIST_HEAD(&s->flows);
 	spin_lock_init(&s->slot_lock);
 	mbms_events_init(&s->events);
 	INIT_RCU_WORK(&s->rwork, mbms_session_free_work);
@@ -118,7 +119,9 @@ struct mbms_session *mbms_session_find(struct mbms_net *mn, u32 id)
 
 static void mbms_session_destroy(struct mbms_net *mn, struct mbms_session *s)
 {
+	lockdep_assert_held(&mn->lock);
 	mbms_flow_del_session(mn, s);
+	WARN_ON_ONCE(s->nflows);
 	mbms_key_remove_all(s);
 	xa_erase(&mn->sessions, s->p.id);
 	queue_rcu_work(mbms_wq, &s->rwork);

@@ -43,6 +43,7 @@ struct mbms_session_params {
  * @keys: installed keys, RCU pointers written under mn->lock
  * @newest: the last installed key, used when @p.mki_len is 0
  * @nkeys: keys installed (under mn->lock)
+ * @flows: struct mbms_flow.session_list of the flows bound (under mn->lock)
  * @nflows: flows bound (under mn->lock)
  * @key_seq: install counter (under mn->lock)
  * @slot_lock: serialises taking and recycling SSRC slots
@@ -59,6 +60,7 @@ struct mbms_session {
 	struct mbms_key __rcu *keys[MBMS_SRTP_MAX_KEYS_MAX];
 	struct mbms_key __rcu *newest;
 	unsigned int nkeys;
+	struct list_head flows;
 	unsigned int nflows;
 	u64 key_seq;
 	spinlock_t slot_lock; /* claiming SSRC slots (new SSRCs only) */

@@ -36,6 +36,7 @@ enum ev_type {
 	EV_PULL_ARRIVE,		/* a: MUK gen, b: counter */
 	EV_PULL_TIMEOUT,	/* a: attempt */
 	EV_WAKE,		/* the UE's request is due */
+	EV_BOOT_DONE,		/* the worker's GBA bootstrap job ended */
 	EV_REQ_ARRIVE,		/* at the BM-SC */
 	EV_RESP_ARRIVE,		/* a: HTTP status, b: Retry-After ms */
 	EV_PUSH_SEND,		/* a: push round */
@@ -66,11 +67,13 @@ struct ue {
 	/* GBA as the BSF knows it: expiry of the newest key */
 	uint32_t bsf_gen;
 	uint64_t bsf_exp;
-	/* the request in flight */
+	/* the bootstrap job running, if any: key gen, start, lifetime */
+	uint32_t boot_gen;
+	uint64_t boot_start;
+	uint64_t boot_life;
+	/* the HTTP request in flight: key gen, expiry at the BSF */
 	uint32_t req_gen;
 	uint64_t req_exp;
-	uint64_t req_life;
-	bool req_boot;
 	bool mki_parked;
 	/* BM-SC's view of this UE */
 	bool bm_pull_expired;
@@ -342,12 +345,25 @@ static void ev_mtk_first(struct sim *s, uint32_t i)
 	ue_sync(s, i);
 }
 
+/*
+ * As requests_make_job() for an HTTP job: sign with the current MUK and
+ * send.  The BM-SC asks the BSF about that key, which knows its own
+ * expiry.
+ */
+static void ue_send_request(struct sim *s, uint32_t i)
+{
+	struct ue *u = &s->ue[i];
+	const struct pol_muk *cur = pol_muk_current(&u->pol);
+
+	u->req_gen = cur->gen;
+	u->req_exp = cur->gen == u->bsf_gen ? u->bsf_exp : cur->expires;
+	post(s, s->now + s->half_rtt, EV_REQ_ARRIVE, i, 0, 0);
+}
+
 static void ev_wake(struct sim *s, uint32_t i, uint64_t t)
 {
 	struct ue *u = &s->ue[i];
-	const struct pol_muk *cur;
 	struct pol_request rq;
-	uint64_t send = s->now;
 
 	if (t != u->wake_at)
 		return;		/* superseded */
@@ -356,26 +372,40 @@ static void ev_wake(struct sim *s, uint32_t i, uint64_t t)
 		ue_sync(s, i);
 		return;
 	}
-	if (rq.bootstrap_first) {
-		/* The worker runs GBA, then sends with the fresh key. */
-		s->r->bootstraps++;
-		u->req_boot = true;
-		u->req_gen = u->next_gen++;
-		u->req_life = sim_dist_draw_ms(&s->p->lifetime,
-					       u01(s, R_LIFETIME, i,
-						   u->req_gen));
-		send += s->gba;
-		u->bsf_gen = u->req_gen;
-		u->bsf_exp = send + u->req_life;
-		u->req_exp = u->bsf_exp;
-	} else {
-		cur = pol_muk_current(&u->pol);
-		u->req_boot = false;
-		u->req_gen = cur->gen;
-		u->req_exp = cur->gen == u->bsf_gen ? u->bsf_exp :
-						      cur->expires;
+	if (!rq.bootstrap_first) {
+		ue_send_request(s, i);
+		return;
 	}
-	post(s, send + s->half_rtt, EV_REQ_ARRIVE, i, 0, 0);
+	/*
+	 * A fresh key first: the worker's bootstrap job (WORKER_BOOTSTRAP),
+	 * its start time read before GBA runs (worker_run_job()).
+	 */
+	s->r->bootstraps++;
+	u->boot_gen = u->next_gen++;
+	u->boot_start = s->now;
+	u->boot_life = sim_dist_draw_ms(&s->p->lifetime,
+					u01(s, R_LIFETIME, i, u->boot_gen));
+	post(s, s->now + s->gba, EV_BOOT_DONE, i, 0, 0);
+}
+
+/*
+ * As requests_bootstrapped(): the BSF issued the key (at the end of the
+ * run, the latest it can have); the loop registers it with its expiry
+ * counted from the bootstrap's start -- never after the BSF's -- before
+ * the HTTP job signed with it goes out, so that a push under the new key
+ * that overtakes the HTTP response verifies.  The request stays in
+ * flight throughout.
+ */
+static void ev_boot_done(struct sim *s, uint32_t i)
+{
+	struct ue *u = &s->ue[i];
+
+	u->bsf_gen = u->boot_gen;
+	u->bsf_exp = s->now + u->boot_life;
+	pol_muk_bootstrapped(&u->pol, u->boot_gen,
+			     u->boot_start + u->boot_life);
+	ue_send_request(s, i);
+	ue_sync(s, i);
 }
 
 static void ev_resp_arrive(struct sim *s, uint32_t i, uint32_t status,
@@ -387,12 +417,7 @@ static void ev_resp_arrive(struct sim *s, uint32_t i, uint32_t status,
 			      status == 401 ? POL_RES_UNAUTHORIZED :
 					      POL_RES_BUSY;
 
-	/* As requests_complete(): the new MUK is registered with the result. */
-	if (u->req_boot) {
-		pol_muk_bootstrapped(&u->pol, u->req_gen,
-				     s->now + u->req_life);
-		u->req_boot = false;
-	}
+	/* As requests_complete(): a fresh MUK is registered already. */
 	pol_request_result(&u->pol, &u->grp, res, retry_after_ms, u->req_gen,
 			   s->now, &rng);
 	ue_sync(s, i);
@@ -590,6 +615,9 @@ static void dispatch(struct sim *s, const struct sim_event *e)
 		break;
 	case EV_WAKE:
 		ev_wake(s, e->ue, e->t);
+		break;
+	case EV_BOOT_DONE:
+		ev_boot_done(s, e->ue);
 		break;
 	case EV_REQ_ARRIVE:
 		ev_req_arrive(s, e->ue);
