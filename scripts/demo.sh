@@ -52,7 +52,10 @@ fi
 
 # ---- inside the VM -----------------------------------------------------------
 
+# Read by tests/e2e/run.sh, sourced below for its helpers.
+# shellcheck disable=SC2034
 MBMS_E2E_LIB=1
+# shellcheck disable=SC2034
 MBMS_TOP=$TOP
 # shellcheck source=../tests/e2e/run.sh
 . "$TOP/tests/e2e/run.sh"
@@ -63,7 +66,7 @@ pull_at=$((3 + secs / 2))
 if [[ -t 1 ]]; then
 	B=$'\e[1m' G=$'\e[32m' R=$'\e[31m' D=$'\e[2m' N=$'\e[0m'
 else
-	B= G= R= D= N=
+	B='' G='' R='' D='' N=''
 fi
 
 say() { printf '%s\n' "$*"; }
@@ -100,6 +103,7 @@ demo() {
 	load_module || { say "cannot load the module"; return 1; }
 	S=$T/demo
 	mkdir -p "$S"
+	# shellcheck disable=SC2034 # the log time stamps of run.sh's stamp()
 	t_stage=$EPOCHREALTIME
 	setup_net
 	say "${B}== network${N}: bmsc 10.0.1.1 -- gw 10.0.1.2 | 10.0.2.1 -- rx 10.0.2.2; stream 10.0.2.2:5004, MTKs to 232.1.1.1:2269"
@@ -113,6 +117,7 @@ demo() {
 	bmsc_start --duration $((secs + 3)) --start 3 --mtk-period 4 --mtk-delta 1 \
 		--mtk-repeat 1 --solicited-pull "$pull_at"
 	t0=$SECONDS
+	# shellcheck disable=SC2154 # set by bmsc_start (run.sh)
 	while kill -0 "$bmsc_pid" 2> /dev/null; do
 		sleep 1
 		el=$((SECONDS - t0))
@@ -152,3 +157,8 @@ verdict() {
 }
 
 demo
+rc=$?
+# The cleanup kills the actors: keep bash's "Killed" job notices out of
+# the output after the verdict.
+exec 2> /dev/null
+exit $rc

@@ -133,6 +133,11 @@ cleanup_net() {
 	kill_ns "$nsb"
 	kill_ns "$nsg"
 	kill_ns "$nsr"
+	# Reap them quietly (no "Killed" job notices in the output).
+	local j
+	for j in $(jobs -p); do
+		wait "$j" 2> /dev/null
+	done
 	sleep 0.2
 	ip netns del "$nsb" 2>/dev/null
 	ip netns del "$nsg" 2>/dev/null
@@ -323,7 +328,8 @@ http_after() {
 # Stage 2: a solicited pull with an expired MUK.  The UE's GBA key lives
 # 30 s; the BM-SC is told the same expiry; the MSK rollover is announced
 # only by a solicited pull (--msk-delivery pull) sent ~2 s after the MUK
-# expired, protected with that expired MUK.
+# expired, protected with that expired MUK, 6 s before the new MSK is
+# used (5 s MSK lead + 1 s MTK delta: jitter, GBA and HTTP must fit).
 #   relaxed: accepted, GBA bootstrap again, one successful MSK request,
 #            the new MSK pushed under the fresh MUK, nothing lost.
 #   strict:  rejected (muk-expired); the new MSK's packets are unknown
@@ -338,13 +344,13 @@ pull_run() {	# pull_run POLICY
 	mbmsd_ready
 	monitor_start
 	left=$(( ($(st '.muks[0].expires_ms - .now_ms') + 999) / 1000 ))
-	roll=$((left + 4))
+	roll=$((left + 7))
 	# The MSK push at bmsc-sim's start must still find the MUK valid.
 	((left >= 10)) || { pretty "too slow: the MUK has only ${left}s left"; return 1; }
-	pretty "$1: the MUK expires in ${left}s; MSK rollover at ${roll}s, announced by a solicited pull 2 s before"
+	pretty "$1: the MUK expires in ${left}s; MSK rollover at ${roll}s, announced by a solicited pull 6 s before"
 	BMSC_GBA_LIFETIME=$left bmsc_start --duration $((roll + 9)) --start 3 \
 		--mtk-period 3 --mtk-delta 1 --mtk-repeat 1 --msk-rollover "$roll" \
-		--msk-lead 2 --msk-delivery pull
+		--msk-lead 5 --msk-delivery pull
 	bmsc_wait
 	recv_wait
 	summary
@@ -464,6 +470,7 @@ stage_bmsc_down() {
 # next resend (every 1 s), so only packets within the downtime plus a
 # second may be lost (the restart itself takes seconds under TCG).
 stage_kill9() {
+	RECV_IDLE=15000
 	recv_start 70
 	mbmsd_conf relaxed 1
 	mbmsd_start
