@@ -8,6 +8,7 @@
  */
 #include <linux/bitmap.h>
 #include <linux/jiffies.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "flow.h"
@@ -154,8 +155,10 @@ void mbms_session_delete_all(struct mbms_net *mn)
 	unsigned long id;
 
 	lockdep_assert_held(&mn->lock);
-	xa_for_each(&mn->sessions, id, s)
+	xa_for_each(&mn->sessions, id, s) {
 		mbms_session_destroy(mn, s);
+		cond_resched();	/* may be 100,000s of sessions */
+	}
 }
 
 static struct mbms_ssrc *mbms_ssrc_find(struct mbms_session *s, u32 ssrc)
