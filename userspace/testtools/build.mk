@@ -17,6 +17,7 @@ $(O)/bin/srtp-recv: $(O)/tests/tools/srtp_recv.o $(TESTTOOLS_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TESTTOOLS_LDLIBS)
 
+TEST_PROGS += $(O)/bin/srtp-send $(O)/bin/srtp-recv
 all: $(O)/bin/srtp-send $(O)/bin/srtp-recv
 
 TESTS += $(O)/tests/srtp_pattern_test
