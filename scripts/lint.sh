@@ -9,6 +9,9 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Called from make: the kernel builds below are not make's children, so
+# drop the parent's jobserver flags (else "jobserver unavailable" noise).
+unset MAKEFLAGS MFLAGS MAKELEVEL
 cp=${CHECKPATCH:-/usr/src/linux-source-6.1/scripts/checkpatch.pl}
 status=0
 
