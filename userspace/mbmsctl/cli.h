@@ -137,6 +137,16 @@ void cli_print_keys(FILE *out, bool json, const struct mbms_key *k,
 		    size_t n);
 void cli_print_stats(FILE *out, bool json, const struct mbms_session *s,
 		     size_t n);
+
+/*
+ * `session show [ID]` and `stats [session ID]`: fetch the one session
+ * named, or all of them sorted by ID, and hand them to @print.  Returns
+ * the exit status.
+ */
+typedef void (*cli_session_printer)(FILE *out, bool json,
+				    const struct mbms_session *s, size_t n);
+int cli_show_sessions(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl,
+		      cli_session_printer print);
 /* One event: a line of text, or one JSON object on one line; flushed. */
 void cli_print_event(FILE *out, bool json, const struct mbms_event *ev);
 

@@ -120,10 +120,32 @@ static int by_id(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
-static int session_exec(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl)
+int cli_show_sessions(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl,
+		      cli_session_printer print)
 {
 	struct mbms_session one, *all = NULL;
 	size_t n = 0;
+	int ret;
+
+	if (cmd->has_session_id) {
+		ret = mbms_nl_session_get(nl, cmd->session_id, &one);
+		if (ret)
+			return cli_report(nl, ret);
+		print(stdout, cmd->json, &one, 1);
+		return MBMSCTL_EXIT_OK;
+	}
+	ret = mbms_nl_session_dump(nl, &all, &n);
+	if (ret)
+		return cli_report(nl, ret);
+	if (n)
+		qsort(all, n, sizeof(*all), by_id);
+	print(stdout, cmd->json, all, n);
+	free(all);
+	return MBMSCTL_EXIT_OK;
+}
+
+static int session_exec(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl)
+{
 	int ret;
 
 	switch (cmd->verb) {
@@ -136,21 +158,7 @@ static int session_exec(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl)
 	default:
 		break;
 	}
-	if (cmd->has_session_id) {
-		ret = mbms_nl_session_get(nl, cmd->session_id, &one);
-		if (ret)
-			return cli_report(nl, ret);
-		cli_print_sessions(stdout, cmd->json, &one, 1);
-		return MBMSCTL_EXIT_OK;
-	}
-	ret = mbms_nl_session_dump(nl, &all, &n);
-	if (ret)
-		return cli_report(nl, ret);
-	if (n)
-		qsort(all, n, sizeof(*all), by_id);
-	cli_print_sessions(stdout, cmd->json, all, n);
-	free(all);
-	return MBMSCTL_EXIT_OK;
+	return cli_show_sessions(cmd, nl, cli_print_sessions);
 }
 
 const struct mbmsctl_object mbmsctl_session = {

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* mbmsctl stats [session ID]: per-session packet and error counters. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -26,34 +25,9 @@ static int stats_parse(struct mbmsctl_cmd *cmd, int argc, char **argv)
 	return 0;
 }
 
-static int by_id(const void *x, const void *y)
-{
-	const struct mbms_session *a = x, *b = y;
-
-	return (a->id > b->id) - (a->id < b->id);
-}
-
 static int stats_exec(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl)
 {
-	struct mbms_session one, *all = NULL;
-	size_t n = 0;
-	int ret;
-
-	if (cmd->has_session_id) {
-		ret = mbms_nl_session_get(nl, cmd->session_id, &one);
-		if (ret)
-			return cli_report(nl, ret);
-		cli_print_stats(stdout, cmd->json, &one, 1);
-		return MBMSCTL_EXIT_OK;
-	}
-	ret = mbms_nl_session_dump(nl, &all, &n);
-	if (ret)
-		return cli_report(nl, ret);
-	if (n)
-		qsort(all, n, sizeof(*all), by_id);
-	cli_print_stats(stdout, cmd->json, all, n);
-	free(all);
-	return MBMSCTL_EXIT_OK;
+	return cli_show_sessions(cmd, nl, cli_print_stats);
 }
 
 const struct mbmsctl_object mbmsctl_stats = {
