@@ -14,7 +14,8 @@
 #         them, the kernel decrypts the stream while forwarding it
 #   rx    srtp-recv: a receiver behind the gateway, which checks every
 #         packet against the plaintext the BM-SC protected
-# prints a live summary every second or two and ends with PASS or FAIL (exit 0/1).
+# prints a live summary every 2 s (on a fixed grid) and ends with PASS or
+# FAIL (exit 0/1).
 #
 # Environment: MBMS_DEMO_KERNEL (default 6.1), MBMS_DEMO_SECONDS (stream
 # length, default 20).
@@ -71,34 +72,52 @@ fi
 
 say() { printf '%s\n' "$*"; }
 
-# The latest noteworthy bmsc-sim event, in words.
-last_event() {
-	jq -r 'select((.event | IN("srtp-key", "stats", "exit", "start", "http-listening") | not) and
-			(.event != "mtk" or .repeat == false)) |
-		"t=\(.t)s " + (if .event == "msk-push" then "BM-SC pushed MSK \(.msk_id)"
-		elif .event == "mtk" then "BM-SC sent MTK \(.mtk_id) of MSK \(.msk_id)"
-		elif .event == "pull" then "BM-SC sent a solicited pull"
-		elif .event == "http-request" then "HTTP \(.type) from the gateway: \(.status)"
-		elif .event == "msk-new" then "BM-SC has a new MSK \(.msk_id)"
-		else .event end)' "$S/bmsc.json" 2>/dev/null | tail -n 1
-}
-
+# One refresh of the live summary: one `mbmsd status -j` and one jq over
+# it and bmsc-sim's events (under TCG every process start costs ~0.5 s).
 show() {
-	local t=$1 pk msk inst req keys
+	local t=$1 line1 line2
 	status_ok || { say "  ${D}(mbmsd not answering)${N}"; return; }
-	# One jq per refresh: under TCG every process start is expensive.
-	IFS=$'\t' read -r pk msk inst req keys < <(jq -r '[(.sessions[0].kernel.packets // 0),
-		.accepted.msk, .counters.mtk_installed,
-		"\(.counters.requests_ok) ok of \(.counters.requests_sent)",
-		([.mtks[] | "MTK \(.mtk_id) of MSK \(.msk_id % 65536)"] | join(", ") |
-			if . == "" then "none" else . end)] | @tsv' "$S/status.json")
+	{ IFS= read -r line1; IFS= read -r line2; } < <(jq -n -r \
+		--slurpfile st "$S/status.json" '
+		$st[0] as $s |
+		([inputs | select((.event | IN("srtp-key", "stats", "exit", "start", "http-listening") | not) and
+			(.event != "mtk" or .repeat == false))] | last) as $e |
+		"\($s.sessions[0].kernel.packets // 0)\t\($s.accepted.msk)\t\($s.counters.mtk_installed)\t\($s.counters.requests_ok) ok of \($s.counters.requests_sent)",
+		(([$s.mtks[] | "MTK \(.mtk_id) of MSK \(.msk_id % 65536)"] | join(", ") |
+			if . == "" then "none" else . end) + "; last: " +
+		 (if $e == null then "" else "t=\($e.t)s " +
+		  (if $e.event == "msk-push" then "BM-SC pushed MSK \($e.msk_id)"
+		   elif $e.event == "mtk" then "BM-SC sent MTK \($e.mtk_id) of MSK \($e.msk_id)"
+		   elif $e.event == "pull" then "BM-SC sent a solicited pull"
+		   elif $e.event == "http-request" then "HTTP \($e.type) from the gateway: \($e.status)"
+		   elif $e.event == "msk-new" then "BM-SC has a new MSK \($e.msk_id)"
+		   else $e.event end) end))' "$S/bmsc.json" 2>/dev/null)
+	IFS=$'\t' read -r pk msk inst req <<< "$line1"
 	printf '  %s%3ss%s  decrypted %s%5s%s pkts | MSKs accepted %s | MTKs installed %s | MSK requests %s\n' \
 		"$B" "$t" "$N" "$G" "$pk" "$N" "$msk" "$inst" "$req"
-	printf '        %skernel keys: %s; last: %s%s\n' "$D" "$keys" "$(last_event)" "$N"
+	printf '        %skernel keys: %s%s\n' "$D" "$line2" "$N"
+}
+
+# The live summary, every REFRESH s on a fixed grid from bmsc-sim's start
+# (a refresh that overruns skips to the next tick instead of drifting).
+REFRESH=2
+live() {
+	local t0_us=${EPOCHREALTIME/./} now_us next_us k=1
+	# shellcheck disable=SC2154 # set by bmsc_start (run.sh)
+	while kill -0 "$bmsc_pid" 2> /dev/null; do
+		next_us=$((t0_us + k * REFRESH * 1000000))
+		now_us=${EPOCHREALTIME/./}
+		if ((now_us < next_us)); then
+			nap "$(printf '%d.%06d' $(((next_us - now_us) / 1000000)) $(((next_us - now_us) % 1000000)))"
+			kill -0 "$bmsc_pid" 2> /dev/null || break
+		fi
+		show $((k * REFRESH))
+		now_us=${EPOCHREALTIME/./}
+		k=$(( (now_us - t0_us) / (REFRESH * 1000000) + 1 ))
+	done
 }
 
 demo() {
-	local t0 el
 	check_tools || return 1
 	load_module || { say "cannot load the module"; return 1; }
 	S=$T/demo
@@ -107,22 +126,18 @@ demo() {
 	t_stage=$EPOCHREALTIME
 	setup_net
 	say "${B}== network${N}: bmsc 10.0.1.1 -- gw 10.0.1.2 | 10.0.2.1 -- rx 10.0.2.2; stream 10.0.2.2:5004, MTKs to 232.1.1.1:2269"
+	# The receiver precomputes the stream: start it while mbmsd starts.
+	recv_start $((secs + 60)) $((PPS * secs))
 	mbmsd_conf relaxed 1
 	say "${B}== starting mbmsd${N} in gw (MUK policy relaxed; GBA from the fake BSF)"
 	mbmsd_start || return 1
 	mbmsd_ready || return 1
 	say "   mbmsd has GBA key $(st '.muks[0].btid'); kernel session 1, flow 10.0.2.2:5004"
-	recv_start $((secs + 30)) || return 1
-	say "${B}== starting bmsc-sim${N}: ${secs}s stream, a new MTK every 4 s, solicited pull at ${pull_at}s"
+	recv_ready > /dev/null || return 1
+	say "${B}== starting bmsc-sim${N}: ${secs}s stream, a new MTK every 4 s, solicited pull at ${pull_at}s; summary every ${REFRESH}s"
 	bmsc_start --duration $((secs + 3)) --start 3 --mtk-period 4 --mtk-delta 1 \
 		--mtk-repeat 1 --solicited-pull "$pull_at"
-	t0=$SECONDS
-	# shellcheck disable=SC2154 # set by bmsc_start (run.sh)
-	while kill -0 "$bmsc_pid" 2> /dev/null; do
-		sleep 1
-		el=$((SECONDS - t0))
-		show "$el"
-	done
+	live
 	bmsc_wait || true
 	recv_wait > /dev/null
 	summary > "$S/summary.txt"
@@ -134,20 +149,20 @@ verdict() {
 	sent=$(bm srtp_sent)
 	match=$(rv match)
 	mism=$(rv mismatch)
-	pulls=$(st .accepted.solicited_pull)
+	pulls=${ST[accepted.solicited_pull]:-0}
 	req200=$(jq -s '[.[] | select(.event == "http-request" and .type == "msk-request" and .status == 200)] | length' "$S/bmsc.json")
 	say ""
 	say "${B}== result${N}"
-	say "   BM-SC sent $sent SRTP packets; the receiver got $(rv received), $match of them exactly the original plaintext, $mism wrong"
-	say "   mbmsd: $(st .accepted.msk) MSKs and $(st .accepted.mtk) MTKs accepted, $(st .counters.mtk_installed) MTKs installed, $pulls solicited pull(s) accepted, $req200 MSK request(s) answered 200"
-	say "   rejected (normal: periodic MTK resends): $(jq -c '.rejected | with_entries(select(.value != 0))' "$S/status.json")"
+	say "   BM-SC sent $sent SRTP packets; the receiver got $match of them exactly the original plaintext, $mism wrong"
+	say "   mbmsd: ${ST[accepted.msk]} MSKs and ${ST[accepted.mtk]} MTKs accepted (and ${ST[accepted.mtk_resend]} MTK resends), ${ST[counters.mtk_installed]} MTKs installed, $pulls solicited pull(s) accepted, $req200 MSK request(s) answered 200"
+	say "   rejected: $(jq -c '.rejected | with_entries(select(.value != 0))' "$S/status.json")"
 	[[ $sent -gt 0 ]] || why+=("no stream was sent")
 	[[ $match == "$sent" ]] || why+=("$((sent - match)) packets not decrypted")
 	[[ $mism == 0 ]] || why+=("$mism wrong packets")
 	[[ $pulls -ge 1 ]] || why+=("the solicited pull was not accepted")
 	[[ $req200 -ge 1 ]] || why+=("no MSK request answered after the pull")
 	if [[ ${#why[@]} -eq 0 ]]; then
-		say "${G}${B}PASS${N}: every packet decrypted in the kernel across $(st .counters.mtk_installed) MTKs and a solicited pull"
+		say "${G}${B}PASS${N}: every packet decrypted in the kernel across ${ST[counters.mtk_installed]} MTKs and a solicited pull"
 		return 0
 	fi
 	say "${R}${B}FAIL${N}: $(IFS=';'; echo "${why[*]}")"

@@ -10,9 +10,10 @@ checks each message with `mikeytool decode`:
   * MSK keys, RANDs and MTK keys/salts equal HMAC-SHA-256(seed, label ||
     index), computed here independently of bmsc-sim (keygen.c);
   * MACs verify with the MUK (= Ks_NAF) or the MSK, and do not for the
-    forged messages; the replayed MSK message is byte-identical; the
-    replayed MTK message reuses a counter; the out-of-range MTK ID and the
-    unknown MSK ID are as scripted;
+    forged messages; the replayed MSK and MTK messages are byte-identical
+    (the MTK one: the first transmission of the newest MTK, also in a
+    second run with resends on, after a resend with a newer counter);
+    the out-of-range MTK ID and the unknown MSK ID are as scripted;
   * the SRTP MKI (MSK ID || MTK ID) switches exactly at the scheduled
     packet, sequence numbers are consecutive;
   * bmsc-sim reports the verification as good.
@@ -184,9 +185,8 @@ def check_mtk_messages(msgs):
               (mtk_id, i + 1))
     rc, m = mtk_key(msgs[2], msk0, rand0)
     check(rc == 3, "mtk-forged-mac: MAC does not verify")
-    rc, m = mtk_key(msgs[3], msk0, rand0)
-    check(rc == 0 and m["counter"] == 2 and m["mtk_id"] == 3,
-          "mtk-replay: valid MAC, new MTK ID 3, counter 2 (already used)")
+    check(msgs[3] == msgs[1],
+          "mtk-replay: MTK 2's message again, byte for byte")
     rc, m = mtk_key(msgs[4], msk0, rand0)
     check(rc == 0 and m["mtk_id"] == 101 and m["counter"] == 4,
           "mtk-outside: MTK ID 101 above SEQu 100")
@@ -233,6 +233,60 @@ def check_srtp(pkts):
           first_burst)
 
 
+def check_replay_with_resends(tmp):
+    """mtk-replay with --mtk-repeat on: the replayed datagram is the first
+    transmission of the newest MTK, byte for byte, sent after a resend of
+    that MTK with a newer counter (so a receiver that saw the resend must
+    find the replay's counter old)."""
+    gba = os.path.join(tmp, "gba")
+    ue, mtk, srtp = udp(), udp(), udp()
+    args = [SIM, "-j", "--seed", SEED.hex(), "--duration", "2",
+            "--start", "0.5", "--mtk-period", "1", "--mtk-delta", "0.5",
+            "--mtk-repeat", "0.2", "--fault", "mtk-replay@1.3",
+            "--ue", "127.0.0.1:%d" % ue.getsockname()[1], "--gba-file", gba,
+            "--mtk-dest", "127.0.0.1:%d" % mtk.getsockname()[1],
+            "--stream", "127.0.0.1:%d" % srtp.getsockname()[1]]
+    sim = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    msgs = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([ue, mtk, srtp], [], [], 0.2)
+        for sk in r:
+            data, _ = sk.recvfrom(4096)
+            if sk is mtk:
+                msgs.append(data)
+        if sim.poll() is not None and not r:
+            break
+    sim.communicate(timeout=10)
+    check(sim.returncode == 0, "resends run: bmsc-sim exit status 0")
+    msk0, rand0 = kdf(b"msk", 0, 16), kdf(b"msk-rand", 0, 16)
+    seen = {}
+    replay = None
+    later_counter = None
+    for i, m in enumerate(msgs):
+        if m in seen:
+            replay = (seen[m], i)
+            break
+        seen[m] = i
+    check(replay is not None, "resends run: one MTK datagram sent again byte for byte")
+    if replay is None:
+        return
+    first, again = replay
+    rc, m0 = mtk_key(msgs[first], msk0, rand0)
+    check(rc == 0 and m0["mtk_id"] == 2,
+          "resends run: the replay is MTK 2's message (the newest MTK at 1.3 s)")
+    firsts = [mtk_key(x, msk0, rand0)[1] for x in msgs[:first]]
+    check(all(x["mtk_id"] == 1 for x in firsts),
+          "resends run: the replayed message is MTK 2's first transmission")
+    for x in msgs[first + 1:again]:
+        rc, mx = mtk_key(x, msk0, rand0)
+        if rc == 0 and mx["mtk_id"] == 2:
+            later_counter = mx["counter"]
+    check(later_counter is not None and later_counter > m0["counter"],
+          "resends run: a resend of MTK 2 with a newer counter (%s > %d) came before the replay"
+          % (later_counter, m0["counter"]))
+
+
 def main():
     for f in (SIM, TOOL):
         if not os.access(f, os.X_OK):
@@ -247,6 +301,7 @@ def main():
         except subprocess.TimeoutExpired:
             sim.kill()
             out, err = sim.communicate()
+        check_replay_with_resends(tmp)
     check(sim.returncode == 0, "bmsc-sim exit status 0")
     events = [json.loads(line) for line in out.decode().splitlines()]
     ex = [e for e in events if e["event"] == "exit"]

@@ -458,16 +458,32 @@ static void test_mtk(void)
 	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 1, &m) == POL_OK && m);
 	CHECK(pol_mtk_authenticated(&f.ue, m, 1, 100) == POL_OK);
 	CHECK(m->seql == 1 && m->mtk_id == 1);
-	/* The periodic resend of the same MTK: not newer. */
-	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 1, &m) == POL_R_MTK_OLD);
+	/*
+	 * A resend of the current MTK passes the precheck (only the MAC and
+	 * the counter tell a resend from a replay).  Fresh counter: a
+	 * resend, recorded, nothing to install, not a rejection.
+	 */
+	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 1, &m) == POL_OK && m);
+	CHECK(pol_mtk_authenticated(&f.ue, m, 1, 101) == POL_R_MTK_OLD);
+	CHECK(f.ue.stats.mtk_resends == 1 && m->mtk_counter == 101);
+	CHECK(f.ue.stats.rejected[POL_R_MTK_OLD] == 0);
+	/* The same resend byte for byte, and an older message: replays. */
+	CHECK(pol_mtk_authenticated(&f.ue, m, 1, 101) == POL_R_REPLAY);
+	CHECK(pol_mtk_authenticated(&f.ue, m, 1, 100) == POL_R_REPLAY);
+	/* A new MTK ID under an old counter: a replay, not installed. */
 	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 5, &m) == POL_OK);
-	CHECK(pol_mtk_authenticated(&f.ue, m, 5, 100) == POL_R_REPLAY);
+	CHECK(pol_mtk_authenticated(&f.ue, m, 5, 101) == POL_R_REPLAY);
 	CHECK(pol_mtk_authenticated(&f.ue, m, 5, 99) == POL_R_REPLAY);
-	CHECK(m->seql == 1);	/* untouched by the rejections */
-	CHECK(pol_mtk_authenticated(&f.ue, m, 5, 101) == POL_OK);
-	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 3, &m) == POL_R_MTK_OLD);
+	CHECK(f.ue.stats.rejected[POL_R_REPLAY] == 4);
+	CHECK(m->seql == 1 && m->mtk_id == 1);	/* untouched */
+	CHECK(pol_mtk_authenticated(&f.ue, m, 5, 102) == POL_OK);
+	CHECK(m->seql == 5 && m->mtk_id == 5 && m->mtk_counter == 102);
+	/* An earlier MTK resent (fresh counter): a resend too. */
+	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 3, &m) == POL_OK);
+	CHECK(pol_mtk_authenticated(&f.ue, m, 3, 103) == POL_R_MTK_OLD);
+	CHECK(f.ue.stats.mtk_resends == 2 && m->mtk_id == 5);
 	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 10, &m) == POL_OK);
-	CHECK(pol_mtk_authenticated(&f.ue, m, 10, 102) == POL_OK);
+	CHECK(pol_mtk_authenticated(&f.ue, m, 10, 104) == POL_OK);
 	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 11, &m) == POL_R_MTK_RANGE);
 	pol_mtk_unauthenticated(&f.ue);
 	CHECK(f.ue.stats.rejected[POL_R_AUTH] == 1);
@@ -477,7 +493,9 @@ static void test_mtk(void)
 	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(9), 0xffff, &m) == POL_OK);
 	/* A validity update that lowers SEQl cannot re-open old MTK IDs. */
 	CHECK(validity(&f, MSK(1), 4, 0, 20).verdict == POL_OK);
-	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 4, &m) == POL_R_MTK_OLD);
+	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 4, &m) == POL_OK);
+	CHECK(pol_mtk_authenticated(&f.ue, m, 4, 105) == POL_R_MTK_OLD);
+	CHECK(m->mtk_id == 10 && f.ue.stats.accepted_mtk == 3);
 	CHECK(pol_mtk_precheck(&f.ue, KD, MSK(1), 11, &m) == POL_OK);
 }
 

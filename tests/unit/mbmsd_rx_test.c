@@ -165,13 +165,26 @@ static void test_push_and_mtk(void)
 	      d->store.mtk[0].mtk_id == 1 &&
 	      !memcmp(d->store.mtk[0].key, MTK, 16) &&
 	      !memcmp(d->store.mtk[0].salt, SALT, 14));
-	/* Resent (same message): not newer. */
+	/* The same message again, byte for byte (a replay): refused. */
 	rx_mtk(d, m, n, T0 + 2100);
-	CHECK(d->ue.stats.rejected[POL_R_MTK_OLD] == 1);
-	/* MTK 2 with a replayed counter. */
-	n = mtk_msg(m, MSKEY, KG << 16 | 1, 2, 1);
-	rx_mtk(d, m, n, T0 + 2200);
 	CHECK(d->ue.stats.rejected[POL_R_REPLAY] == 2);
+	CHECK(d->ue.stats.mtk_resends == 0);
+	/*
+	 * The BM-SC's periodic resend of MTK 1 (fresh counter 2): not an
+	 * attack and nothing to install, but its counter is recorded...
+	 */
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 1, 2);
+	rx_mtk(d, m, n, T0 + 2150);
+	CHECK(d->ue.stats.mtk_resends == 1);
+	CHECK(d->ue.stats.rejected[POL_R_REPLAY] == 2);
+	CHECK(d->ue.stats.rejected[POL_R_MTK_OLD] == 0);
+	CHECK(d->cnt.mtk_installed == 1);
+	CHECK(d->groups[0].msk[0].mtk_counter == 2);
+	/* ... so a new MTK ID under the resend's counter is a replay. */
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 2, 2);
+	rx_mtk(d, m, n, T0 + 2200);
+	CHECK(d->ue.stats.rejected[POL_R_REPLAY] == 3);
+	CHECK(d->ue.stats.accepted_mtk == 1 && d->cnt.mtk_installed == 1);
 	/* Forged: right IDs, wrong MSK. */
 	n = mtk_msg(m, OTHER_MUK, KG << 16 | 1, 3, 9);
 	rx_mtk(d, m, n, T0 + 2300);
@@ -210,15 +223,28 @@ static void test_push_and_mtk(void)
 	      d->groups[0].msk[0].msk_id == (KG << 16 | 1) &&
 	      d->groups[0].msk[0].mtk_id == 2);
 	CHECK(store_msk_find(&d->store, KD, KG << 16 | 1) != NULL);
-	/* Counters survive: the old MTK message is still refused... */
+	/* Counters survive: the old MTK message is still a replay... */
 	n = mtk_msg(m, MSKEY, KG << 16 | 1, 2, 21);
 	rx_mtk(d, m, n, T0 + 3000);
-	CHECK(d->ue.stats.rejected[POL_R_MTK_OLD] == 1);
+	CHECK(d->ue.stats.rejected[POL_R_REPLAY] == 1);
+	/* ... a resend with a fresh counter is recorded and persisted ... */
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 2, 23);
+	rx_mtk(d, m, n, T0 + 3001);
+	CHECK(d->ue.stats.mtk_resends == 1 && d->cnt.mtk_installed == 0);
 	/* ... and the old MSK message too. */
 	n = msk_msg(m, MUK, KG << 16 | 1, 1, true, 0, 100);
 	CHECK(rx_unicast(d, m, n, T0 + 3000, reply, sizeof(reply)) == 0);
-	CHECK(d->ue.stats.rejected[POL_R_REPLAY] == 1);
+	CHECK(d->ue.stats.rejected[POL_R_REPLAY] == 2);
 	CHECK(kernel_reconcile(d->kern, &d->cfg, &d->store) == 0);
+	stop(d);
+
+	/* Restarted again: the resend's counter came back from the file. */
+	d = start("relaxed", false);
+	CHECK(d->groups[0].msk[0].mtk_counter == 23);
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 2, 22);
+	rx_mtk(d, m, n, T0 + 4000);
+	CHECK(d->ue.stats.rejected[POL_R_REPLAY] == 1);
+	CHECK(d->ue.stats.mtk_resends == 0 && d->cnt.mtk_installed == 0);
 	stop(d);
 }
 

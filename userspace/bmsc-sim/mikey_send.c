@@ -301,9 +301,11 @@ int mikey_send_mtk(struct sim *s, int msk, uint16_t mtk_id, uint64_t k,
 			   "an MTK message"))
 		return -1;
 	s->c.mtk_sent++;
-	m->last_genuine_counter = m->mtk_counter;
-	if (mtk_id > m->last_mtk_id_sent)
+	if (mtk_id > m->last_mtk_id_sent || !m->replay_len) {
 		m->last_mtk_id_sent = mtk_id;
+		memcpy(m->replay_msg, buf, len);
+		m->replay_len = len;
+	}
 	if (!repeat)
 		log_info("MTK %u under MSK %08x sent (counter %u)", mtk_id,
 			 m->msk_id, m->mtk_counter);
@@ -333,14 +335,29 @@ static int mtk_fault(struct sim *s, enum fault_kind kind, struct json **jp)
 	size_t len;
 	int ret;
 
+	if (kind == FAULT_MTK_REPLAY) {
+		/*
+		 * What an attacker can do: send a recorded message again.
+		 * Its counter is not newer than the UE's (it saw this one,
+		 * and every resend after it has a higher counter).
+		 */
+		if (!m->replay_len) {
+			log_warn("fault mtk-replay: no MTK message sent yet");
+			return -1;
+		}
+		len = m->replay_len;
+		if (send_to(s, s->mtk_fd, &s->o.mtk_dest, m->replay_msg, len,
+			    "a replayed MTK message"))
+			return -1;
+		mtk_id = m->last_mtk_id_sent;
+		log_info("fault %s: MTK %u under MSK %08x, its first message again",
+			 fault_name(kind), mtk_id, msk_id);
+		goto event;
+	}
 	/* A key the stream never uses: accepting it would break decryption. */
 	keygen_fill("fault-mtk", s->c.faults, key, sizeof(key));
 	keygen_fill("fault-mtk-salt", s->c.faults, salt, sizeof(salt));
 	switch (kind) {
-	case FAULT_MTK_REPLAY:
-		/* Accepted by the UE already (forged ones were not). */
-		counter = m->last_genuine_counter;
-		break;
 	case FAULT_MTK_OUTSIDE:
 		mtk_id = (uint16_t)(s->o.mtk_id_max + 1);
 		m->mtk_counter++;
@@ -367,12 +384,14 @@ static int mtk_fault(struct sim *s, enum fault_kind kind, struct json **jp)
 		return -1;
 	log_info("fault %s: MTK %u under MSK %08x, counter %u",
 		 fault_name(kind), mtk_id, msk_id, counter);
+event:
 	*jp = ev_begin(s, "fault");
 	if (*jp) {
 		json_kv_str(*jp, "kind", fault_name(kind));
 		ev_msk_id(*jp, "msk_id", msk_id);
 		json_kv_u64(*jp, "mtk_id", mtk_id);
-		json_kv_u64(*jp, "counter", counter);
+		if (kind != FAULT_MTK_REPLAY)
+			json_kv_u64(*jp, "counter", counter);
 	}
 	return 0;
 }

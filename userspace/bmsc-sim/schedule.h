@@ -39,7 +39,7 @@ enum fault_kind {
 	FAULT_MSK_FORGED_MAC,	/* MSK message with a corrupted MAC */
 	FAULT_MSK_REPLAY,	/* the last MSK message again, byte for byte */
 	FAULT_MTK_FORGED_MAC,	/* next MTK message with a corrupted MAC */
-	FAULT_MTK_REPLAY,	/* valid MAC, new MTK ID, old counter */
+	FAULT_MTK_REPLAY,	/* newest MTK's first message, byte for byte */
 	FAULT_MTK_OUTSIDE,	/* valid MAC, MTK ID above the MSK's SEQu */
 	FAULT_MTK_UNKNOWN_MSK,	/* MTK message under an MSK nobody has */
 	FAULT_PULL_UNAUTH,	/* solicited pull with a MAC from a wrong key */

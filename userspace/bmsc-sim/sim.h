@@ -70,8 +70,13 @@ struct msk_state {
 	uint8_t key[MIKEY_MBMS_KEY_LEN];
 	uint8_t rand[MIKEY_RAND_LEN];
 	uint32_t mtk_counter;		/* T COUNTER of its MTK messages */
-	uint32_t last_genuine_counter;	/* of the last real MTK message */
 	uint16_t last_mtk_id_sent;
+	/*
+	 * The first transmission of its newest MTK, byte for byte: what an
+	 * attacker on the bearer can record and replay (mtk-replay).
+	 */
+	uint8_t replay_msg[MIKEY_MAX_MESSAGE_LEN];
+	size_t replay_len;
 };
 
 struct sim_counters {

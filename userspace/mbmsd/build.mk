@@ -102,3 +102,14 @@ $(O)/tests/mbmsd_requests_test: $(O)/tests/unit/mbmsd_requests_test.o $(MBMSD_LI
 TESTS += $(O)/tests/mbmsd_cli_test
 $(O)/tests/mbmsd_cli_test: $(O)/tests/unit/mbmsd_cli_test.o
 	$(call MBMSD_LINK,$^)
+
+# mbmsd under systemd without systemd: sd_notify READY=1/STATUS= to a
+# socket the test owns, journald entries to a /run/systemd/journal/socket
+# it binds in a private mount namespace (root only, else SKIP).
+TESTS += $(O)/tests/mbmsd_systemd_test
+$(O)/tests/unit/mbmsd_systemd_test.o: CFLAGS += $(filter -DHAVE_LIBSYSTEMD,$(CFLAGS_mbmsd))
+$(O)/tests/mbmsd_systemd_test: $(O)/tests/unit/mbmsd_systemd_test.o
+	$(call MBMSD_LINK,$^ $(shell $(PKG_CONFIG) --libs libcrypto))
+
+# contrib/systemd/mbmsd.service through systemd-analyze verify.
+TEST_SCRIPTS += $(TOP)/tests/unit/mbmsd_unit_verify.sh

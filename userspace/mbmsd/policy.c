@@ -461,9 +461,15 @@ out:
 
 /* ---- MTK messages ------------------------------------------------------ */
 
+/* Not above the last accepted MTK ID: a resend (or a replay). */
+static bool mtk_not_newer(const struct pol_msk *m, uint16_t mtk_id)
+{
+	return m->have_mtk && mtk_id <= m->mtk_id;
+}
+
 static enum pol_reason mtk_check(const struct pol_msk *m, uint16_t mtk_id)
 {
-	if (m->have_mtk && mtk_id <= m->mtk_id)
+	if (mtk_not_newer(m, mtk_id))
 		return POL_R_MTK_OLD;
 	if (!(m->seql < mtk_id && mtk_id <= m->sequ))
 		return POL_R_MTK_RANGE;
@@ -491,6 +497,9 @@ enum pol_reason pol_mtk_precheck(struct pol_ue *ue, const uint8_t *key_domain,
 		goto out;
 	}
 	r = mtk_check(m, mtk_id);
+	/* Resend or replay: decided by the MAC and the counter. */
+	if (r == POL_R_MTK_OLD)
+		r = POL_OK;
 out:
 	if (r == POL_OK)
 		*msk = m;
@@ -502,17 +511,26 @@ out:
 enum pol_reason pol_mtk_authenticated(struct pol_ue *ue, struct pol_msk *msk,
 				      uint16_t mtk_id, uint32_t counter)
 {
-	enum pol_reason r = mtk_check(msk, mtk_id);
+	enum pol_reason r;
 
-	if (r == POL_OK && msk->have_mtk_counter &&
-	    !pol_serial32_newer(msk->mtk_counter, counter))
-		r = POL_R_REPLAY;
-	if (r != POL_OK) {
+	/* MIKEY first: a counter not newer is a replay, whatever the ID. */
+	if (msk->have_mtk_counter &&
+	    !pol_serial32_newer(msk->mtk_counter, counter)) {
+		reject(ue, POL_R_REPLAY);
+		return POL_R_REPLAY;
+	}
+	r = mtk_check(msk, mtk_id);
+	if (r == POL_R_MTK_RANGE) {
 		reject(ue, r);
 		return r;
 	}
+	/* Authentic and fresh: the BM-SC sent it; its counter is the new floor. */
 	msk->have_mtk_counter = true;
 	msk->mtk_counter = counter;
+	if (r == POL_R_MTK_OLD) {
+		ue->stats.mtk_resends++;
+		return r;
+	}
 	msk->have_mtk = true;
 	msk->mtk_id = mtk_id;
 	msk->seql = mtk_id;

@@ -208,6 +208,8 @@ struct pol_stats {
 	uint64_t accepted_pull;		/* authenticated solicited pulls */
 	uint64_t accepted_pull_expired;	/* of those, under an expired MUK */
 	uint64_t accepted_mtk;
+	/* authentic resends of an MTK already accepted (not rejections) */
+	uint64_t mtk_resends;
 	uint64_t requests_sent;
 	uint64_t bootstraps_asked;	/* times a fresh bootstrap was required */
 	uint64_t rejected[POL_R__COUNT];
@@ -332,8 +334,11 @@ void pol_msk_msg_unauthenticated(struct pol_ue *ue, enum pol_reason why);
 
 /*
  * Before the MAC check (cheap, on unauthenticated fields): find the MSK
- * @msk_id of the group and check SEQl < MTK ID <= SEQu and MTK ID above
- * the last accepted one.  Returns POL_OK with *@msk set, or the reason
+ * @msk_id of the group and check the MTK ID.  An MTK ID above the last
+ * accepted one must be in (SEQl, SEQu]; an MTK ID not above it (the
+ * BM-SC's periodic resend of the current or an earlier MTK -- or a
+ * replay) passes too, because only the MAC and the counter can tell a
+ * resend from a replay.  Returns POL_OK with *@msk set, or the reason
  * (counted).  An unknown MSK never triggers a request: an MTK message
  * for it cannot be authenticated.
  */
@@ -342,8 +347,16 @@ enum pol_reason pol_mtk_precheck(struct pol_ue *ue, const uint8_t *key_domain,
 				 struct pol_msk **msk);
 
 /*
- * After the MAC verified with @msk: the replay counter, then SEQl := MTK
- * ID.  Returns POL_OK (install the MTK) or the reason (counted).
+ * After the MAC verified with @msk, the MIKEY replay rule first: a
+ * counter not newer than the MSK's stored one (RFC 1982) is a replay
+ * (POL_R_REPLAY, counted).  Otherwise the counter is recorded -- every
+ * authenticated message with a fresh counter advances it -- and then the
+ * TS 33.246 MTK ID rule: an MTK ID above the last accepted one returns
+ * POL_OK (install the MTK; SEQl := MTK ID, stats.accepted_mtk); an MTK
+ * ID not above it is the BM-SC's resend of a key already delivered:
+ * POL_R_MTK_OLD is returned (nothing to install) but it is counted in
+ * stats.mtk_resends, not as a rejection, since it is the normal
+ * broadcast behaviour and no attack.
  */
 enum pol_reason pol_mtk_authenticated(struct pol_ue *ue, struct pol_msk *msk,
 				      uint16_t mtk_id, uint32_t counter);

@@ -285,8 +285,27 @@ void rx_mtk(struct mbmsd *d, const uint8_t *buf, size_t len, uint64_t now)
 		d->ue.stats.rejected[POL_R_MALFORMED]++;
 		goto out;
 	}
-	if (pol_mtk_authenticated(&d->ue, pm, mtk_id, (uint32_t)msg.t.value))
+	switch (pol_mtk_authenticated(&d->ue, pm, mtk_id, (uint32_t)msg.t.value)) {
+	case POL_OK:
+		break;
+	case POL_R_MTK_OLD:
+		/*
+		 * The BM-SC's resend of an MTK already delivered: nothing to
+		 * install, but its counter is now the replay floor; persist
+		 * it so that a replay of this very message after a restart
+		 * is still a replay.
+		 */
+		log_debug("MTK %u of MSK 0x%08x: resend (counter %u)", mtk_id,
+			  msk_id, (uint32_t)msg.t.value);
+		mbmsd_save(d);
 		goto out;
+	case POL_R_REPLAY:
+		log_info("MTK %u of MSK 0x%08x: replayed (counter %u not newer)",
+			 mtk_id, msk_id, (uint32_t)msg.t.value);
+		goto out;
+	default:
+		goto out;
+	}
 	ia = (struct install_arg){ msk_id, mtk_id, k->key, k->salt, now };
 	for_group_sessions(d, msg.ext.key_domain, pol_key_group(msk_id),
 			   install_into, &ia);

@@ -178,6 +178,7 @@ static void json_counters(struct mbmsd *d, struct json *j)
 	json_kv_u64(j, "solicited_pull", st->accepted_pull);
 	json_kv_u64(j, "solicited_pull_expired_muk", st->accepted_pull_expired);
 	json_kv_u64(j, "mtk", st->accepted_mtk);
+	json_kv_u64(j, "mtk_resend", st->mtk_resends);
 	json_obj_end(j);
 	json_key(j, "rejected");
 	json_obj_begin(j);
@@ -295,11 +296,12 @@ static void write_text(struct mbmsd *d, FILE *out, uint64_t now)
 			fprintf(out, "mtk: session %u, MSK 0x%08x, MTK %u\n",
 				t->session_id, t->msk_id, t->mtk_id);
 	}
-	fprintf(out, "accepted: %llu msk, %llu solicited pull (%llu under an expired MUK), %llu mtk\n",
+	fprintf(out, "accepted: %llu msk, %llu solicited pull (%llu under an expired MUK), %llu mtk (%llu resends)\n",
 		(unsigned long long)st->accepted_msk,
 		(unsigned long long)st->accepted_pull,
 		(unsigned long long)st->accepted_pull_expired,
-		(unsigned long long)st->accepted_mtk);
+		(unsigned long long)st->accepted_mtk,
+		(unsigned long long)st->mtk_resends);
 	fprintf(out, "rejected:");
 	for (s = 1; s < POL_R__COUNT; s++)
 		if (st->rejected[s])
