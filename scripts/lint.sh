@@ -9,9 +9,24 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-# Called from make: the kernel builds below are not make's children, so
-# drop the parent's jobserver flags (else "jobserver unavailable" noise).
+# Called from make (the lint rule is marked '+'), the kernel builds below
+# share the parent's jobserver; nothing else of the parent's flags may
+# reach them (-s would hide the sparse CHECK lines this script looks for).
+# Without a usable jobserver they run at -j1, as when run by hand.
+js=""
+for w in ${MAKEFLAGS:-}; do
+	case $w in
+	-j*) js="$js $w" ;;
+	--jobserver-auth=fifo:*) js="$js $w" ;;
+	--jobserver-auth=*,*|--jobserver-fds=*,*)
+		fds=${w#*=}
+		# the parent closes them unless the rule is marked '+'
+		[ -e "/proc/$$/fd/${fds%,*}" ] && [ -e "/proc/$$/fd/${fds#*,}" ] &&
+			js="$js $w" ;;
+	esac
+done
 unset MAKEFLAGS MFLAGS MAKELEVEL
+case $js in *jobserver*) export MAKEFLAGS="$js" ;; esac
 cp=${CHECKPATCH:-/usr/src/linux-source-6.1/scripts/checkpatch.pl}
 status=0
 

@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The kernel part of `make check` (make check-kernel):
+#
+#   scripts/check-kernel.sh KVER...
+#
+# Every kernel of the matrix runs its suites (selftests, then e2e) in its
+# own VM, all kernels side by side: each VM gets one vCPU (CHECK_VM_CPUS)
+# and the CI machine has two cores, so two kernels take about as long as
+# one.  Each kernel's output goes to our stdout with its series as a prefix
+# ("[6.12] ...") and, unprefixed, to build/check/<KVER>.log.  Then the
+# bench smoke runs alone on the first kernel.  Every suite runs even when
+# another fails; the summary names each suite that did not pass and the
+# exit status says whether all did.
+#
+# Running VMs side by side is safe: vm-run gives every run its own scratch
+# directory and builds its shared initramfs cache under a lock, and the
+# suites' network namespaces, ports and /tmp files live inside their VM.
+set -u
+
+top=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+out=$top/build/check
+cpus=${CHECK_VM_CPUS:-1}
+[ $# -gt 0 ] || { echo "check-kernel: no kernel given (see scripts/kernels.sh)" >&2; exit 1; }
+mkdir -p "$out"
+cd "$top" || exit 1
+
+# suite name, vm-run timeout, command
+SUITES=("selftests 1800 tests/selftests/run.sh" "e2e 900 tests/e2e/run.sh")
+
+label() {	# 6.12.117+deb12-amd64 -> 6.12
+	echo "$1" | cut -d. -f1-2
+}
+
+# One kernel's suites in sequence; $out/<KVER>.result gets one line per
+# suite that passed, so a run killed half way is not counted as passing.
+run_kernel() {
+	local k=$1 s name tmo cmd t0 rc
+	for s in "${SUITES[@]}"; do
+		read -r name tmo cmd <<< "$s"
+		echo "== $(date -u +%T) $name on $k"
+		t0=$SECONDS
+		# shellcheck disable=SC2086  # cmd is a command and its arguments
+		"$top/scripts/vm-run" --kernel "$k" --cpus "$cpus" --timeout "$tmo" -- $cmd
+		rc=$?
+		if [ $rc = 0 ]; then
+			echo "== $(date -u +%T) $name on $k: passed in $((SECONDS - t0))s"
+			echo "$name passed $((SECONDS - t0))" >> "$out/$k.result"
+		else
+			echo "== $(date -u +%T) $name on $k: FAILED (exit $rc) after $((SECONDS - t0))s"
+			echo "$name failed $((SECONDS - t0))" >> "$out/$k.result"
+		fi
+	done
+}
+
+# On SIGTERM/SIGINT stop the VMs we started (vm-run cleans up on TERM).
+pids=()
+kill_tree() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		kill_tree "$c"
+	done
+	kill -TERM "$1" 2>/dev/null
+}
+stop() {
+	local p
+	trap - TERM INT
+	echo "check-kernel: interrupted; stopping the VMs" >&2
+	for p in "${pids[@]}"; do
+		kill_tree "$p"
+	done
+	exit 130
+}
+trap stop TERM INT
+
+t_all=$SECONDS
+for k in "$@"; do
+	rm -f "$out/$k.result" "$out/$k.log"
+	l=$(label "$k")
+	(run_kernel "$k" 2>&1 | tee "$out/$k.log" | sed -u "s/^/[$l] /") &
+	pids+=($!)
+done
+wait "${pids[@]}"
+t_vms=$((SECONDS - t_all))
+
+fail=""
+summary=""
+for k in "$@"; do
+	for s in "${SUITES[@]}"; do
+		read -r name _ <<< "$s"
+		r=$(grep "^$name " "$out/$k.result" 2>/dev/null | tail -n1)
+		case $r in
+		"$name passed "*) summary+=" $name@$(label "$k")=${r##* }s" ;;
+		"$name failed "*) fail+=" $name@$k"; summary+=" $name@$(label "$k")=FAILED" ;;
+		*) fail+=" $name@$k"; summary+=" $name@$(label "$k")=not-run" ;;
+		esac
+	done
+done
+echo "check-kernel: suites on $# kernel(s) side by side took ${t_vms}s:$summary (logs: build/check/<KVER>.log)"
+
+t0=$SECONDS
+"$top/scripts/bench.sh" --smoke --kernel "$1" || fail+=" bench-smoke"
+echo "check-kernel: bench smoke took $((SECONDS - t0))s"
+
+if [ -n "$fail" ]; then
+	echo "check-kernel: FAILED:$fail"
+	exit 1
+fi
+echo "check-kernel: all suites passed on: $*"
