@@ -17,6 +17,11 @@
 #include <asm/unaligned.h>
 #endif
 
+/* 6.5 moved skb_gso_segment() from linux/netdevice.h to net/gso.h. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#include <net/gso.h>
+#endif
+
 /*
  * Since 6.2 a dump callback reaches the parsed attributes through the
  * embedded genl_info; 6.1 keeps them directly in genl_dumpit_info.

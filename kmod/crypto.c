@@ -223,6 +223,25 @@ int mbms_cipher_ctr(const struct mbms_cipher *c, const u8 *iv, u8 *buf,
 }
 
 /**
+ * mbms_cipher_hmac_digest() - HMAC-SHA1 over one contiguous buffer
+ * @c: cipher state
+ * @data: the authenticated bytes
+ * @len: their length
+ * @out: receives MBMS_HMAC_LEN bytes; callers compare a prefix
+ *
+ * The packet path's HMAC: one digest call is one finup of the inner and
+ * one of the outer hash, so the SIMD SHA-1 drivers take the FPU twice per
+ * packet instead of once per update and final call.
+ *
+ * Return: 0 or a negative errno from the transform.
+ */
+int mbms_cipher_hmac_digest(const struct mbms_cipher *c, const u8 *data,
+			    unsigned int len, u8 *out)
+{
+	return crypto_shash_tfm_digest(c->hmac, data, len, out);
+}
+
+/**
  * mbms_cipher_hmac() - HMAC-SHA1 over data || trailer
  * @c: cipher state
  * @data: authenticated portion of the packet

@@ -34,6 +34,8 @@ int mbms_cipher_init_ctr(struct mbms_cipher *c, const u8 *enc_key);
 void mbms_cipher_free(struct mbms_cipher *c);
 int mbms_cipher_ctr(const struct mbms_cipher *c, const u8 *iv, u8 *buf,
 		    unsigned int len);
+int mbms_cipher_hmac_digest(const struct mbms_cipher *c, const u8 *data,
+			    unsigned int len, u8 *out);
 int mbms_cipher_hmac(const struct mbms_cipher *c, const u8 *data,
 		     unsigned int len, const u8 *trailer, unsigned int tlen,
 		     u8 *out);

@@ -11,6 +11,7 @@
  */
 #include <linux/slab.h>
 
+#include "cache.h"
 #include "flow.h"
 #include "netns.h"
 #include "session.h"
@@ -61,7 +62,7 @@ int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 	int err;
 
 	lockdep_assert_held(&mn->lock);
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = kmem_cache_zalloc(mbms_flow_cache, GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
 	f->key = *key;
@@ -70,7 +71,7 @@ int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 	err = rhashtable_lookup_insert_fast(&mn->flows, &f->node,
 					    mbms_flow_params);
 	if (err) {
-		kfree(f);
+		kmem_cache_free(mbms_flow_cache, f);
 		return err;
 	}
 	list_add_tail(&f->list, &mn->flow_list);
@@ -78,6 +79,12 @@ int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 	s->nflows++;
 	atomic_inc(&mn->nflows);
 	return 0;
+}
+
+static void mbms_flow_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(mbms_flow_cache,
+			container_of(head, struct mbms_flow, rcu));
 }
 
 /*
@@ -93,7 +100,8 @@ static void mbms_flow_unlink(struct mbms_net *mn, struct mbms_flow *f)
 	list_del(&f->session_list);
 	f->session->nflows--;
 	atomic_dec(&mn->nflows);
-	kfree_rcu(f, rcu);
+	/* call_rcu(), not kfree_rcu(): rcu_barrier() at exit waits for it */
+	call_rcu(&f->rcu, mbms_flow_free_rcu);
 }
 
 /**

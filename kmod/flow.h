@@ -43,7 +43,7 @@ struct mbms_flow_key {
  *	costs only its own flows
  * @session: target session; the flow is removed before the session is freed
  * @rtcp: packets are SRTCP
- * @rcu: for kfree_rcu()
+ * @rcu: frees the flow after a grace period
  */
 struct mbms_flow {
 	struct rhash_head node;

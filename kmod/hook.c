@@ -7,6 +7,8 @@
  * conntrack, raw and mangle see the packet, so that they see plaintext.
  * IP fragments that reach us (no defrag loaded) are left untouched and
  * counted nowhere: an SRTP packet cannot be authenticated piecewise.
+ * GSO skbs (UDP GRO, UDP_SEGMENT over veth) of a matched flow are split
+ * and their segments reinjected, see gso.c.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -17,6 +19,7 @@
 #include <net/ipv6.h>
 
 #include "flow.h"
+#include "gso.h"
 #include "hook.h"
 #include "netns.h"
 #include "rx.h"
@@ -50,6 +53,8 @@ static unsigned int mbms_hook_v4(void *priv, struct sk_buff *skb,
 	flow = mbms_flow_lookup(mn, &key);
 	if (!flow)
 		return NF_ACCEPT;
+	if (unlikely(skb_is_gso(skb)))
+		return mbms_gso_reinject(skb, flow->session, htons(ETH_P_IP));
 	return mbms_rx(skb, flow, thoff);
 }
 
@@ -82,6 +87,8 @@ static unsigned int mbms_hook_v6(void *priv, struct sk_buff *skb,
 	flow = mbms_flow_lookup(mn, &key);
 	if (!flow)
 		return NF_ACCEPT;
+	if (unlikely(skb_is_gso(skb)))
+		return mbms_gso_reinject(skb, flow->session, htons(ETH_P_IPV6));
 	return mbms_rx(skb, flow, thoff);
 }
 

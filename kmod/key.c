@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "cache.h"
 #include "compat.h"
 #include "key.h"
 #include "netns.h"
@@ -30,7 +31,8 @@ void mbms_key_destroy(struct mbms_key *key)
 {
 	mbms_cipher_free(&key->srtp);
 	mbms_cipher_free(&key->srtcp);
-	kfree_sensitive(key);
+	memzero_explicit(key, sizeof(*key));
+	kmem_cache_free(mbms_key_cache, key);
 }
 
 static int mbms_key_derive(struct mbms_key *key, const u8 *master,
@@ -70,7 +72,7 @@ struct mbms_key *mbms_key_create(const struct mbms_key_params *p)
 	u64 now = get_jiffies_64();
 	int err;
 
-	key = kzalloc(sizeof(*key), GFP_KERNEL);
+	key = kmem_cache_zalloc(mbms_key_cache, GFP_KERNEL);
 	if (!key)
 		return ERR_PTR(-ENOMEM);
 	key->msk_id = p->msk_id;

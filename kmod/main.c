@@ -10,6 +10,7 @@
 #include <net/genetlink.h>
 #include <linux/mbms_srtp.h>
 
+#include "cache.h"
 #include "crypto.h"
 #include "netlink.h"
 #include "netns.h"
@@ -32,9 +33,14 @@ static int __init mbms_init(void)
 			return err;
 	}
 
+	err = mbms_caches_create();
+	if (err)
+		return err;
 	mbms_wq = alloc_workqueue("mbms_srtp", WQ_UNBOUND, 0);
-	if (!mbms_wq)
-		return -ENOMEM;
+	if (!mbms_wq) {
+		err = -ENOMEM;
+		goto err_caches;
+	}
 	err = mbms_netns_init();
 	if (err)
 		goto err_wq;
@@ -49,6 +55,8 @@ err_netns:
 err_wq:
 	rcu_barrier();
 	destroy_workqueue(mbms_wq);
+err_caches:
+	mbms_caches_destroy();
 	return err;
 }
 
@@ -59,6 +67,8 @@ static void __exit mbms_exit(void)
 	/* queue_rcu_work() frees are call_rcu() first, then mbms_wq */
 	rcu_barrier();
 	destroy_workqueue(mbms_wq);
+	/* last: a leaked session, flow or key makes this WARN */
+	mbms_caches_destroy();
 }
 
 module_init(mbms_init);

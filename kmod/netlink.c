@@ -110,8 +110,9 @@ static int mbms_nl_put_stats(struct sk_buff *skb, struct mbms_session *s)
 	nest = nla_nest_start(skb, MBMS_SRTP_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (a = MBMS_SRTP_STATS_A_PACKETS; a < MBMS_SRTP_STATS_A_PAD; a++)
-		if (nla_put_u64_64bit(skb, a, sum[MBMS_STAT(a)],
+	for (a = MBMS_SRTP_STATS_A_PACKETS; a <= MBMS_SRTP_STATS_A_MAX; a++)
+		if (a != MBMS_SRTP_STATS_A_PAD &&
+		    nla_put_u64_64bit(skb, a, sum[MBMS_STAT(a)],
 				      MBMS_SRTP_STATS_A_PAD))
 			goto cancel;
 	nla_nest_end(skb, nest);
@@ -348,11 +349,19 @@ static int mbms_nl_flow_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* An address of the key's family, as the IPv4 or the IPv6 attribute. */
+static int mbms_nl_put_addr(struct sk_buff *skb, u8 family, int attr4,
+			    int attr6, const union mbms_addr *addr)
+{
+	if (family == AF_INET)
+		return nla_put_in_addr(skb, attr4, addr->v4);
+	return nla_put_in6_addr(skb, attr6, &addr->v6);
+}
+
 static int mbms_nl_fill_flow(struct sk_buff *skb, const struct mbms_flow *f,
 			     u32 portid, u32 seq)
 {
 	const struct mbms_flow_key *k = &f->key;
-	bool v4 = k->family == AF_INET;
 	bool has_src = memchr_inv(&k->src, 0, sizeof(k->src));
 	void *hdr;
 
@@ -361,13 +370,12 @@ static int mbms_nl_fill_flow(struct sk_buff *skb, const struct mbms_flow *f,
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, MBMS_SRTP_A_SESSION_ID, f->session->p.id) ||
-	    (v4 && nla_put_in_addr(skb, MBMS_SRTP_A_FLOW_DST4, k->dst.v4)) ||
-	    (!v4 && nla_put_in6_addr(skb, MBMS_SRTP_A_FLOW_DST6, &k->dst.v6)) ||
+	    mbms_nl_put_addr(skb, k->family, MBMS_SRTP_A_FLOW_DST4,
+			     MBMS_SRTP_A_FLOW_DST6, &k->dst) ||
 	    nla_put_u16(skb, MBMS_SRTP_A_FLOW_DPORT, ntohs(k->dport)) ||
-	    (has_src && v4 &&
-	     nla_put_in_addr(skb, MBMS_SRTP_A_FLOW_SRC4, k->src.v4)) ||
-	    (has_src && !v4 &&
-	     nla_put_in6_addr(skb, MBMS_SRTP_A_FLOW_SRC6, &k->src.v6)) ||
+	    (has_src &&
+	     mbms_nl_put_addr(skb, k->family, MBMS_SRTP_A_FLOW_SRC4,
+			      MBMS_SRTP_A_FLOW_SRC6, &k->src)) ||
 	    (f->rtcp && nla_put_flag(skb, MBMS_SRTP_A_FLOW_RTCP)))
 		goto cancel;
 	genlmsg_end(skb, hdr);

@@ -37,6 +37,7 @@
 #include "key.h"
 #include "rx.h"
 #include "session.h"
+#include "timing.h"
 
 #define RTP_HDR_LEN		12
 #define RTP_VERSION		2
@@ -148,18 +149,34 @@ static bool mbms_rx_parse_rtcp(struct mbms_rx_ctx *c)
 	return true;
 }
 
+/*
+ * The tag covers header || payload || ROC for SRTP (RFC 3711 section 4.2)
+ * and header || payload || E||index for SRTCP, which is contiguous in the
+ * packet.  For SRTP the ROC is written over the 4 bytes that follow the
+ * authenticated portion (MKI and tag, at least 4 bytes since the tag is;
+ * the tag is copied first as the MKI may be shorter) so that the HMAC is
+ * one digest over one buffer; the bytes are put back before returning, so
+ * a failed packet is handed on unchanged.  Writable: see mbms_rx().
+ */
 static bool mbms_rx_auth(const struct mbms_rx_ctx *c,
 			 const struct mbms_cipher *cipher)
 {
-	u8 mac[MBMS_HMAC_LEN];
-	__be32 roc = cpu_to_be32(c->index >> 16);
+	u8 mac[MBMS_HMAC_LEN], tag[MBMS_HMAC_LEN], saved[4];
+	u8 *end = c->pl + c->auth_len;
+	unsigned int len = c->auth_len;
 	bool ok;
+	int err;
 
-	if (mbms_cipher_hmac(cipher, c->pl, c->auth_len,
-			     c->rtcp ? NULL : (const u8 *)&roc,
-			     c->rtcp ? 0 : sizeof(roc), mac))
-		return false;
-	ok = !crypto_memneq(mac, c->tag, c->tag_len);
+	memcpy(tag, c->tag, c->tag_len);
+	if (!c->rtcp) {
+		memcpy(saved, end, sizeof(saved));
+		put_unaligned_be32(c->index >> 16, end);
+		len += sizeof(saved);
+	}
+	err = mbms_cipher_hmac_digest(cipher, c->pl, len, mac);
+	if (!c->rtcp)
+		memcpy(end, saved, sizeof(saved));
+	ok = !err && !crypto_memneq(mac, tag, c->tag_len);
 	memzero_explicit(mac, sizeof(mac));
 	return ok;
 }
@@ -175,41 +192,55 @@ static bool mbms_rx_padding_ok(const struct mbms_rx_ctx *c)
 	return pad >= 1 && pad <= c->enc_len;
 }
 
-/* Cut MKI and tag (and SRTCP E||index) off; fix lengths and checksums. */
+/*
+ * Cut MKI and tag (and SRTCP E||index) off and fix the lengths.
+ *
+ * The UDP checksum is not recomputed here: the plaintext has just been
+ * authenticated by HMAC, a far stronger check than the checksum, and a
+ * second pass over the payload was a large part of the per-packet cost.
+ * Instead the skb becomes CHECKSUM_PARTIAL, as if sent by this host: the
+ * check field holds the pseudo-header sum and csum_start/csum_offset name
+ * the UDP header.  Local delivery treats that as verified
+ * (skb_csum_unnecessary()); a forwarded packet gets its checksum filled in
+ * on transmit, by the device or by skb_checksum_help().  The transport
+ * header is left alone (with IPv6 extension headers it still points at
+ * the first of them).  An IPv4 datagram sent without a checksum (0) stays
+ * without one.
+ */
 static void mbms_rx_strip(struct sk_buff *skb, u8 family, unsigned int thoff,
 			  unsigned int new_len)
 {
 	unsigned int ulen = sizeof(struct udphdr) + new_len;
 	unsigned int nhoff = skb_network_offset(skb);
 	struct udphdr *uh;
-	__wsum csum;
 
 	/* linear after skb_ensure_writable(), so this only moves the tail */
 	if (pskb_trim(skb, thoff + ulen))
 		return;
 	uh = (struct udphdr *)(skb->data + thoff);
 	uh->len = htons(ulen);
-	uh->check = 0;
-	csum = csum_partial(uh, ulen, 0);
 	if (family == AF_INET) {
 		struct iphdr *iph = ip_hdr(skb);
 
 		iph->tot_len = htons(skb->len - nhoff);
 		ip_send_check(iph);
-		uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
-					      IPPROTO_UDP, csum);
+		if (!uh->check) {
+			skb->ip_summed = CHECKSUM_UNNECESSARY;
+			skb->csum_level = 0;
+			return;
+		}
+		uh->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
+					       IPPROTO_UDP, 0);
 	} else {
 		struct ipv6hdr *ip6h = ipv6_hdr(skb);
 
 		ip6h->payload_len = htons(skb->len - nhoff - sizeof(*ip6h));
-		uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen,
-					    IPPROTO_UDP, csum);
+		uh->check = ~csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen,
+					     IPPROTO_UDP, 0);
 	}
-	if (!uh->check)
-		uh->check = CSUM_MANGLED_0;
-	/* the payload changed: any hardware checksum no longer applies */
-	skb->ip_summed = CHECKSUM_UNNECESSARY;
-	skb->csum_level = 0;
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_headroom(skb) + thoff;
+	skb->csum_offset = offsetof(struct udphdr, check);
 }
 
 /*
@@ -300,6 +331,7 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 	struct mbms_rx_ctx c = { .s = flow->session, .rtcp = flow->rtcp };
 	const struct mbms_cipher *cipher;
 	unsigned int reason, ulen;
+	u64 t0 = mbms_timing_start(), t = t0;
 	u8 iv[AES_BLOCK_SIZE];
 	struct udphdr *uh;
 
@@ -333,14 +365,17 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 	if (mbms_ssrc_precheck(c.s, c.ssrc, c.rtcp, c.seq, c.key->roc,
 			       &c.index) != MBMS_REPLAY_OK)
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_REPLAY);
+	mbms_timing_mark(&t, MBMS_T_PREP);
 	if (!mbms_rx_auth(&c, cipher))
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_AUTH);
+	mbms_timing_mark(&t, MBMS_T_AUTH);
 
 	if (c.encrypted) {
 		mbms_cipher_iv(cipher, c.ssrc, c.index, iv);
 		if (mbms_cipher_ctr(cipher, iv, c.pl + c.enc_off, c.enc_len))
 			return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_AUTH);
 	}
+	mbms_timing_mark(&t, MBMS_T_DECRYPT);
 	reason = MBMS_SRTP_STATS_A_MALFORMED;
 	if (!c.rtcp && !mbms_rx_padding_ok(&c))
 		goto restore;
@@ -349,7 +384,10 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 		goto restore;
 
 	mbms_rx_account(&c);
+	mbms_timing_mark(&t, MBMS_T_ACCOUNT);
 	mbms_rx_strip(skb, flow->key.family, thoff, c.new_len);
+	mbms_timing_mark(&t, MBMS_T_STRIP);
+	mbms_timing_end(t0);
 	return NF_ACCEPT;
 
 restore:

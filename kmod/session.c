@@ -11,6 +11,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
+#include "cache.h"
 #include "flow.h"
 #include "key.h"
 #include "netns.h"
@@ -20,7 +21,7 @@ static void mbms_session_free(struct mbms_session *s)
 {
 	kvfree(s->ssrcs);
 	mbms_stats_free(&s->stats);
-	kfree(s);
+	kmem_cache_free(mbms_session_cache, s);
 }
 
 static void mbms_session_free_work(struct work_struct *work)
@@ -74,7 +75,7 @@ int mbms_session_create(struct mbms_net *mn,
 	int err;
 
 	lockdep_assert_held(&mn->lock);
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kmem_cache_zalloc(mbms_session_cache, GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
 	s->p = *p;

@@ -10,9 +10,12 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/mbms_srtp.h>
 
-/* Counter index = uapi attribute - MBMS_SRTP_STATS_A_PACKETS. */
+/*
+ * Counter index = uapi attribute - MBMS_SRTP_STATS_A_PACKETS.  The index
+ * of MBMS_SRTP_STATS_A_PAD is unused: counters added later follow it.
+ */
 #define MBMS_STAT(attr)		((attr) - MBMS_SRTP_STATS_A_PACKETS)
-#define MBMS_STAT_NUM		MBMS_STAT(MBMS_SRTP_STATS_A_PAD)
+#define MBMS_STAT_NUM		MBMS_STAT(__MBMS_SRTP_STATS_A_MAX)
 
 struct mbms_stats_pcpu {
 	u64_stats_t c[MBMS_STAT_NUM];

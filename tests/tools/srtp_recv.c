@@ -15,6 +15,7 @@
 #include <netinet/ip6.h>
 #include <netinet/udp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,9 @@
 #include "net_util.h"
 #include "pkt_index.h"
 #include "stream_opts.h"
+
+/* after SIGUSR1, stop once no datagram came for this long */
+#define STOP_IDLE_MS 200
 
 struct recv_opts {
 	const char *listen, *ifname, *ready_file, *tap;
@@ -90,6 +94,8 @@ static void usage(FILE *f)
 "  --timeout SEC        give up after SEC seconds (default 30)\n"
 "  --idle MS            stop MS ms after the last datagram (default 2000)\n"
 "  --expect N           stop after N datagrams (default: --count)\n"
+"                       SIGUSR1: stop once nothing arrived for %d ms (the\n"
+"                       caller knows by other means that all was sent)\n"
 "  --ready-file FILE    create FILE once the socket is bound\n"
 "  --tap IF             also capture on IF with an AF_PACKET socket (this\n"
 "                       makes received skbs shared/cloned) and count\n"
@@ -97,7 +103,7 @@ static void usage(FILE *f)
 "  --strict             see above\n"
 "  -j, --json           results as JSON on stdout\n"
 "  -v, --verbose        show the first mismatching datagram\n"
-"\n%s", stream_opts_help);
+"\n%s", STOP_IDLE_MS, stream_opts_help);
 }
 
 static uint64_t now_ms(void)
@@ -220,6 +226,15 @@ static int tap_open(const char *ifname, char *err, size_t errlen)
 	return fd;
 }
 
+/* SIGUSR1: the caller saw everything delivered; finish what is queued. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
 static void loop(struct receiver *r)
 {
 	static uint8_t buf[65536];
@@ -231,6 +246,14 @@ static void loop(struct receiver *r)
 		if (r->n.received >= r->o.expect)
 			break;
 		t = now_ms();
+		if (stop_requested == 1) {
+			stop_requested = 2;
+			start = t;
+			last = t;
+			r->o.timeout_ms = 10 * STOP_IDLE_MS;
+			if (r->o.idle_ms > STOP_IDLE_MS)
+				r->o.idle_ms = STOP_IDLE_MS;
+		}
 		if (t - start >= r->o.timeout_ms)
 			break;
 		if (last && t - last >= r->o.idle_ms)
@@ -303,74 +326,62 @@ static void report(struct receiver *r, const struct stream_cfg *c)
 	json_finish(&j);
 }
 
+/* The receiver's own options; --expect is remembered for parse(). */
+struct recv_parse {
+	struct recv_opts *o;
+	bool have_expect;
+};
+
+static int recv_opt(void *ctx, int opt, const char *arg, char *err, size_t errlen)
+{
+	struct recv_parse *p = ctx;
+	struct recv_opts *o = p->o;
+	uint64_t v;
+
+	switch (opt) {
+	case O_LISTEN: o->listen = arg; return 0;
+	case O_IFACE: o->ifname = arg; return 0;
+	case O_READY: o->ready_file = arg; return 0;
+	case O_TAP: o->tap = arg; return 0;
+	case O_STRICT: o->strict = true; return 0;
+	case 'j': o->json = true; return 0;
+	case 'v': o->verbose = true; return 0;
+	case 'h': usage(stdout); exit(0);
+	case O_PORT:
+		if (parse_u64(arg, 65535, &v, err, errlen))
+			return -1;
+		o->port = v;
+		return 0;
+	case O_TIMEOUT:
+		if (parse_u64(arg, 86400, &v, err, errlen))
+			return -1;
+		o->timeout_ms = v * 1000;
+		return 0;
+	case O_IDLE:
+		return parse_u64(arg, 86400000, &o->idle_ms, err, errlen) ? -1 : 0;
+	case O_EXPECT:
+		p->have_expect = true;
+		return parse_u64(arg, UINT64_MAX, &o->expect, err, errlen) ? -1 : 0;
+	default:
+		usage(stderr);
+		return 1;
+	}
+}
+
 static int parse(int argc, char **argv, struct recv_opts *o, struct stream_cfg *c)
 {
-	static struct option all[64];
-	bool have_expect = false;
-	char err[256];
-	uint64_t v;
-	int opt, r, li;
+	struct recv_parse p = { .o = o };
 
-	opts_merge(all, ARRAY_SIZE(all), recv_long_opts, stream_long_opts);
-	for (;;) {
-		li = -1;
-		opt = getopt_long(argc, argv, "jvh", all, &li);
-		if (opt == -1)
-			break;
-		r = stream_opt(c, opt, optarg, err, sizeof(err));
-		if (r < 0)
-			goto bad;
-		if (r == 0)
-			continue;
-		switch (opt) {
-		case O_LISTEN: o->listen = optarg; break;
-		case O_IFACE: o->ifname = optarg; break;
-		case O_READY: o->ready_file = optarg; break;
-		case O_TAP: o->tap = optarg; break;
-		case O_STRICT: o->strict = true; break;
-		case 'j': o->json = true; break;
-		case 'v': o->verbose = true; break;
-		case 'h': usage(stdout); exit(0);
-		case O_PORT:
-			if (parse_u64(optarg, 65535, &v, err, sizeof(err)))
-				goto bad;
-			o->port = v;
-			break;
-		case O_TIMEOUT:
-			if (parse_u64(optarg, 86400, &v, err, sizeof(err)))
-				goto bad;
-			o->timeout_ms = v * 1000;
-			break;
-		case O_IDLE:
-			if (parse_u64(optarg, 86400000, &o->idle_ms, err, sizeof(err)))
-				goto bad;
-			break;
-		case O_EXPECT:
-			if (parse_u64(optarg, UINT64_MAX, &o->expect, err, sizeof(err)))
-				goto bad;
-			have_expect = true;
-			break;
-		default:
-			usage(stderr);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "srtp-recv: unexpected argument '%s'\n", argv[optind]);
+	if (stream_parse_args("srtp-recv", argc, argv, "jvh", recv_long_opts,
+			      c, recv_opt, &p))
 		return -1;
-	}
 	if (!o->listen) {
 		fprintf(stderr, "srtp-recv: --listen ADDR is required\n");
 		return -1;
 	}
-	if (!have_expect)
+	if (!p.have_expect)
 		o->expect = c->count;
-	stream_cfg_finish(c);
 	return 0;
-bad:
-	fprintf(stderr, "srtp-recv: %s%s: %s\n", li >= 0 ? "--" : "",
-		li >= 0 ? all[li].name : "option", err);
-	return -1;
 }
 
 static int ready(const char *path)
@@ -422,6 +433,13 @@ int main(int argc, char **argv)
 	    (r.o.tap && (r.tap_fd = tap_open(r.o.tap, err, sizeof(err))) < 0)) {
 		fprintf(stderr, "srtp-recv: %s\n", err);
 		goto out;
+	}
+	{
+		/* no SA_RESTART: poll() returns at once on SIGUSR1 */
+		struct sigaction sa = { .sa_handler = on_stop };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGUSR1, &sa, NULL);
 	}
 	if (ready(r.o.ready_file))
 		goto out;

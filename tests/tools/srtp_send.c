@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +21,18 @@
 #include "stream_opts.h"
 
 #define REORDER_MAX 1024
+/* UDP_MAX_SEGMENTS of the kernel; a GSO send is one datagram of <= 64 KiB */
+#define GSO_MAX 64
+#define GSO_BYTES_MAX 65000
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
 
 struct send_opts {
 	const char *dst, *ifname, *out;
 	unsigned int port, ttl;
-	uint64_t rate, duplicate, reorder;
+	uint64_t rate, duplicate, reorder, gso;
 	bool json, quiet;
 };
 
@@ -39,11 +48,14 @@ struct sender {
 	socklen_t dlen;
 	FILE *out;
 	struct timespec t0;
-	uint64_t sent, dups, tampered, bytes, errors;
+	uint64_t sent, dups, tampered, bytes, errors, gso_sends;
 	EVP_MD_CTX *digest;
+	/* --gso: packets of equal length waiting to go out in one sendmsg */
+	uint8_t gso_buf[GSO_BYTES_MAX];
+	size_t gso_len, gso_seg, gso_n;
 };
 
-enum { O_DST = 1, O_PORT, O_IFACE, O_TTL, O_RATE, O_DUP, O_REORDER, O_OUT };
+enum { O_DST = 1, O_PORT, O_IFACE, O_TTL, O_RATE, O_DUP, O_REORDER, O_OUT, O_GSO };
 
 static const struct option send_long_opts[] = {
 	{ "dst", required_argument, NULL, O_DST },
@@ -54,6 +66,7 @@ static const struct option send_long_opts[] = {
 	{ "duplicate", required_argument, NULL, O_DUP },
 	{ "reorder", required_argument, NULL, O_REORDER },
 	{ "out", required_argument, NULL, O_OUT },
+	{ "gso", required_argument, NULL, O_GSO },
 	{ "json", no_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -80,10 +93,13 @@ static void usage(FILE *f)
 "  --rate PPS           packets per second (default 0: as fast as possible)\n"
 "  --duplicate N        send every Nth packet twice\n"
 "  --reorder N          send each block of N packets in reverse (N <= %d)\n"
+"  --gso N              send up to N consecutive packets of equal length in\n"
+"                       one sendmsg, as a UDP GSO super-packet (UDP_SEGMENT,\n"
+"                       segment size = packet length; N <= %d)\n"
 "  --out FILE           write hex lines to FILE (\"-\": stdout) instead\n"
 "  -j, --json           summary as JSON on stdout\n"
 "  -q, --quiet          no summary\n"
-"\n%s", REORDER_MAX, stream_opts_help);
+"\n%s", REORDER_MAX, GSO_MAX, stream_opts_help);
 }
 
 static void pace(struct sender *s)
@@ -104,32 +120,84 @@ static void pace(struct sender *s)
 		;
 }
 
-static void put_one(struct sender *s, const uint8_t *p, size_t len)
+/*
+ * One datagram, or with @seg > 0 a GSO super-packet of @n segments of
+ * @seg bytes.  Not connected: a connected UDP socket would fail later
+ * sends after an ICMP error.  A full queue is transient: back off.
+ */
+static void send_dgram(struct sender *s, const uint8_t *p, size_t len,
+		       uint16_t seg, size_t n)
 {
+	union {
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = (void *)p, .iov_len = len };
+	struct msghdr m = {
+		.msg_name = &s->dst, .msg_namelen = s->dlen,
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
 	bool ok = false;
 	int tries;
 
+	if (seg) {
+		struct cmsghdr *c;
+
+		memset(&ctl, 0, sizeof(ctl));
+		m.msg_control = ctl.buf;
+		m.msg_controllen = sizeof(ctl.buf);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(seg));
+		memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+		s->gso_sends++;
+	}
+	for (tries = 0; tries < 100 && !ok; tries++) {
+		ok = sendmsg(s->fd, &m, 0) == (ssize_t)len;
+		if (!ok && errno != ENOBUFS && errno != EAGAIN)
+			break;
+		if (!ok)
+			usleep(1000);
+	}
+	if (!ok)
+		s->errors += n;
+}
+
+static void gso_flush(struct sender *s)
+{
+	if (s->gso_n)
+		send_dgram(s, s->gso_buf, s->gso_len,
+			   s->gso_n > 1 ? s->gso_seg : 0, s->gso_n);
+	s->gso_len = 0;
+	s->gso_n = 0;
+}
+
+/* --gso: queue @p; a packet of another length starts a new batch. */
+static void gso_put(struct sender *s, const uint8_t *p, size_t len)
+{
+	if (s->gso_n && (len != s->gso_seg ||
+			 s->gso_len + len > sizeof(s->gso_buf)))
+		gso_flush(s);
+	memcpy(s->gso_buf + s->gso_len, p, len);
+	s->gso_len += len;
+	s->gso_seg = len;
+	if (++s->gso_n == s->o.gso)
+		gso_flush(s);
+}
+
+static void put_one(struct sender *s, const uint8_t *p, size_t len)
+{
 	pace(s);
 	if (s->out) {
 		char hex[2 * STREAM_WIRE_MAX + 1];
 
 		hex_encode(p, len, hex);
 		fprintf(s->out, "%s\n", hex);
+	} else if (s->o.gso > 1) {
+		gso_put(s, p, len);
 	} else {
-		/*
-		 * Not connected: a connected UDP socket would fail later sends
-		 * after an ICMP error.  A full queue is transient: back off.
-		 */
-		for (tries = 0; tries < 100 && !ok; tries++) {
-			ok = sendto(s->fd, p, len, 0, (struct sockaddr *)&s->dst,
-				    s->dlen) == (ssize_t)len;
-			if (!ok && errno != ENOBUFS && errno != EAGAIN)
-				break;
-			if (!ok)
-				usleep(1000);
-		}
-		if (!ok)
-			s->errors++;
+		send_dgram(s, p, len, 0, 1);
 	}
 	s->sent++;
 	s->bytes += len;
@@ -174,6 +242,7 @@ static int run(struct sender *s, struct stream *st)
 		}
 	}
 	flush_block(s, held, index, n);
+	gso_flush(s);
 	if (r < 0) {
 		fprintf(stderr, "srtp-send: %s\n", err);
 		return -1;
@@ -193,10 +262,11 @@ static void summary(struct sender *s, const struct stream_cfg *c)
 	if (s->o.quiet)
 		return;
 	if (!s->o.json) {
-		printf("srtp-send: packets %llu sent %llu duplicates %llu tampered %llu bytes %llu errors %llu digest %s\n",
+		printf("srtp-send: packets %llu sent %llu duplicates %llu tampered %llu bytes %llu errors %llu gso-sends %llu digest %s\n",
 		       (unsigned long long)c->count, (unsigned long long)s->sent,
 		       (unsigned long long)s->dups, (unsigned long long)s->tampered,
-		       (unsigned long long)s->bytes, (unsigned long long)s->errors, hex);
+		       (unsigned long long)s->bytes, (unsigned long long)s->errors,
+		       (unsigned long long)s->gso_sends, hex);
 		return;
 	}
 	json_init(&j, stdout, false);
@@ -207,66 +277,53 @@ static void summary(struct sender *s, const struct stream_cfg *c)
 	json_kv_u64(&j, "tampered", s->tampered);
 	json_kv_u64(&j, "bytes", s->bytes);
 	json_kv_u64(&j, "errors", s->errors);
+	json_kv_u64(&j, "gso_sends", s->gso_sends);
 	json_kv_str(&j, "digest", hex);
 	json_obj_end(&j);
 	json_finish(&j);
 }
 
+static int send_opt(void *ctx, int opt, const char *arg, char *err, size_t errlen)
+{
+	struct send_opts *o = ctx;
+	uint64_t v;
+
+	switch (opt) {
+	case O_DST: o->dst = arg; return 0;
+	case O_IFACE: o->ifname = arg; return 0;
+	case O_OUT: o->out = arg; return 0;
+	case 'j': o->json = true; return 0;
+	case 'q': o->quiet = true; return 0;
+	case 'h': usage(stdout); exit(0);
+	case O_PORT: case O_TTL:
+		if (parse_u64(arg, opt == O_PORT ? 65535 : 255, &v, err, errlen))
+			return -1;
+		*(opt == O_PORT ? &o->port : &o->ttl) = v;
+		return 0;
+	case O_RATE: case O_DUP: case O_REORDER:
+		if (parse_u64(arg, opt == O_REORDER ? REORDER_MAX : 100000000,
+			      &v, err, errlen))
+			return -1;
+		*(opt == O_RATE ? &o->rate : opt == O_DUP ? &o->duplicate : &o->reorder) = v;
+		return 0;
+	case O_GSO:
+		return parse_u64(arg, GSO_MAX, &o->gso, err, errlen) ? -1 : 0;
+	default:
+		usage(stderr);
+		return 1;
+	}
+}
+
 static int parse(int argc, char **argv, struct send_opts *o, struct stream_cfg *c)
 {
-	static struct option all[64];
-	char err[256];
-	uint64_t v;
-	int opt, r, li;
-
-	opts_merge(all, ARRAY_SIZE(all), send_long_opts, stream_long_opts);
-	for (;;) {
-		li = -1;
-		opt = getopt_long(argc, argv, "jqh", all, &li);
-		if (opt == -1)
-			break;
-		r = stream_opt(c, opt, optarg, err, sizeof(err));
-		if (r < 0)
-			goto bad;
-		if (r == 0)
-			continue;
-		switch (opt) {
-		case O_DST: o->dst = optarg; break;
-		case O_IFACE: o->ifname = optarg; break;
-		case O_OUT: o->out = optarg; break;
-		case 'j': o->json = true; break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage(stdout); exit(0);
-		case O_PORT: case O_TTL:
-			if (parse_u64(optarg, opt == O_PORT ? 65535 : 255, &v, err, sizeof(err)))
-				goto bad;
-			*(opt == O_PORT ? &o->port : &o->ttl) = v;
-			break;
-		case O_RATE: case O_DUP: case O_REORDER:
-			if (parse_u64(optarg, opt == O_REORDER ? REORDER_MAX : 100000000,
-				      &v, err, sizeof(err)))
-				goto bad;
-			*(opt == O_RATE ? &o->rate : opt == O_DUP ? &o->duplicate : &o->reorder) = v;
-			break;
-		default:
-			usage(stderr);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "srtp-send: unexpected argument '%s'\n", argv[optind]);
+	if (stream_parse_args("srtp-send", argc, argv, "jqh", send_long_opts,
+			      c, send_opt, o))
 		return -1;
-	}
 	if (!o->dst == !o->out) {
 		fprintf(stderr, "srtp-send: give exactly one of --dst and --out\n");
 		return -1;
 	}
-	stream_cfg_finish(c);
 	return 0;
-bad:
-	fprintf(stderr, "srtp-send: %s%s: %s\n", li >= 0 ? "--" : "",
-		li >= 0 ? all[li].name : "option", err);
-	return -1;
 }
 
 int main(int argc, char **argv)

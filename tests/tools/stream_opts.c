@@ -246,3 +246,36 @@ struct option *opts_merge(struct option *out, size_t max,
 	memset(&out[n], 0, sizeof(out[n]));
 	return out;
 }
+
+int stream_parse_args(const char *prog, int argc, char **argv,
+		      const char *shortopts, const struct option *tool_opts,
+		      struct stream_cfg *c, tool_opt_fn fn, void *ctx)
+{
+	static struct option all[64];
+	char err[256];
+	int opt, r, li;
+
+	opts_merge(all, ARRAY_SIZE(all), tool_opts, stream_long_opts);
+	for (;;) {
+		li = -1;
+		opt = getopt_long(argc, argv, shortopts, all, &li);
+		if (opt == -1)
+			break;
+		r = stream_opt(c, opt, optarg, err, sizeof(err));
+		if (r > 0)
+			r = fn(ctx, opt, optarg, err, sizeof(err));
+		if (r > 0)
+			return -1;
+		if (r < 0) {
+			fprintf(stderr, "%s: %s%s: %s\n", prog, li >= 0 ? "--" : "",
+				li >= 0 ? all[li].name : "option", err);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", prog, argv[optind]);
+		return -1;
+	}
+	stream_cfg_finish(c);
+	return 0;
+}

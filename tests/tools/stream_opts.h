@@ -37,4 +37,21 @@ void stream_cfg_finish(struct stream_cfg *c);
 struct option *opts_merge(struct option *out, size_t max,
 			  const struct option *a, const struct option *b);
 
+/*
+ * A tool's own options: 0 when handled, -1 on a bad value (message in
+ * @err), 1 for an option it does not know (after printing its usage).
+ */
+typedef int (*tool_opt_fn)(void *ctx, int opt, const char *arg,
+			   char *err, size_t errlen);
+
+/*
+ * The command line of srtp-send and srtp-recv: stream options into @c,
+ * the tool's own (@tool_opts, short options @shortopts) through @fn with
+ * @ctx; no operands.  Errors are printed as "@prog: --OPTION: reason".
+ * Calls stream_cfg_finish() on success.  Returns 0 or -1.
+ */
+int stream_parse_args(const char *prog, int argc, char **argv,
+		      const char *shortopts, const struct option *tool_opts,
+		      struct stream_cfg *c, tool_opt_fn fn, void *ctx);
+
 #endif /* MBMS_STREAM_OPTS_H */

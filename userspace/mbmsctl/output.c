@@ -85,11 +85,13 @@ static const struct {
 	F("replay", "replay", REPLAY, replay),
 	F("key-expired", "key_expired", KEY_EXPIRED, key_expired),
 	F("passed", "passed", PASSED, passed),
+	F("gso-segmented", "gso_segmented", GSO_SEGMENTED, gso_segmented),
 #undef F
 };
 
-/* The first three counters are traffic, the rest are failures. */
+/* Lines of the text output: traffic, failures, then GSO handling. */
 #define STATS_TRAFFIC 3
+#define STATS_FAILURES 9
 
 static uint64_t stat_value(const struct mbms_stats *st, size_t i)
 {
@@ -114,7 +116,7 @@ static void stats_text(FILE *out, const struct mbms_stats *st)
 	bool line = false;
 
 	for (i = 0; i < ARRAY_SIZE(stats_fields); i++) {
-		if (i == STATS_TRAFFIC && line) {
+		if ((i == STATS_TRAFFIC || i == STATS_FAILURES) && line) {
 			fputc('\n', out);
 			line = false;
 		}

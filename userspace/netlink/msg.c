@@ -222,6 +222,8 @@ static const struct {
 	  offsetof(struct mbms_stats, key_expired) },
 	{ MBMS_SRTP_STATS_A_PASSED, MBMS_STATS_HAS_PASSED,
 	  offsetof(struct mbms_stats, passed) },
+	{ MBMS_SRTP_STATS_A_GSO_SEGMENTED, MBMS_STATS_HAS_GSO_SEGMENTED,
+	  offsetof(struct mbms_stats, gso_segmented) },
 };
 
 static int parse_stats(struct nlattr *nest, struct mbms_stats *st)

@@ -202,6 +202,7 @@ enum mbms_srtp_stats_attr {
 	MBMS_SRTP_STATS_A_KEY_EXPIRED,	/* key past its packet or time limit */
 	MBMS_SRTP_STATS_A_PASSED,	/* failures passed unchanged (on-fail pass) */
 	MBMS_SRTP_STATS_A_PAD,
+	MBMS_SRTP_STATS_A_GSO_SEGMENTED, /* GSO skbs split into their packets */
 	__MBMS_SRTP_STATS_A_MAX
 };
 

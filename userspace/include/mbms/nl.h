@@ -107,6 +107,7 @@ enum mbms_stats_flags {
 	MBMS_STATS_HAS_REPLAY		= 1U << 6,
 	MBMS_STATS_HAS_KEY_EXPIRED	= 1U << 7,
 	MBMS_STATS_HAS_PASSED		= 1U << 8,
+	MBMS_STATS_HAS_GSO_SEGMENTED	= 1U << 9,
 };
 
 struct mbms_stats {
@@ -120,6 +121,7 @@ struct mbms_stats {
 	uint64_t replay;
 	uint64_t key_expired;
 	uint64_t passed;		/* failures passed unchanged */
+	uint64_t gso_segmented;		/* GSO skbs split and reinjected */
 };
 
 enum mbms_session_flags {
