@@ -5,11 +5,12 @@
 # the crypto floor, in QEMU guests booted by scripts/vm-run.  See
 # Documentation/performance.rst for the method and how to read the output.
 #
-#   scripts/bench.sh [--smoke] [--kernel K] [--no-2cpu] [--no-scale]
+#   scripts/bench.sh [--smoke] [--kernel K] [--no-2cpu] [--no-scale] [--profile]
 #       on the host: build the crypto-floor module for K (default: the
 #       6.1 kernel of the matrix, or $KVER), run the guest part with 1 and
 #       with 2 vCPUs, then write bench/results/<K>-<date>.{json,md,png}.
 #       --smoke: a few thousand packets, one guest, results in build/bench.
+#       --profile: only the perf profiles (172 and 1200 bytes), 1 vCPU.
 #
 #   scripts/bench.sh --in-vm [--smoke] [--scale] [--out DIR]
 #       in the guest, as root: the measurements themselves; one JSON
@@ -41,7 +42,7 @@ die() { echo "bench: $*" >&2; exit 1; }
 # ---- host side -------------------------------------------------------------
 
 host_main() {
-	local smoke=0 two=1 scale=1 k kfull date run out rc=0 load
+	local smoke=0 two=1 scale=1 profile=0 k kfull date run out rc=0 load
 
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -49,6 +50,7 @@ host_main() {
 		--kernel) k=$2; shift 2 ;;
 		--no-2cpu) two=0; shift ;;
 		--no-scale) scale=0; shift ;;
+		--profile) profile=1; shift ;;
 		-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 		*) die "unknown option '$1' (see the header of $0)" ;;
 		esac
@@ -80,6 +82,11 @@ host_main() {
 		echo "smoke=$smoke"
 	} > "$run/meta"
 
+	if [ $profile = 1 ]; then
+		guest "$kfull" 1 "$run" --profile-only || die "guest run failed"
+		echo "bench: profiles in $run/cpus1/perf-*.txt"
+		return 0
+	fi
 	if [ $smoke = 1 ]; then
 		guest "$kfull" 1 "$run" --smoke || rc=$?
 	else
@@ -140,6 +147,10 @@ ns2=mbms-brecv-$$
 
 n1() { ip netns exec "$ns1" "$@"; }
 n2() { ip netns exec "$ns2" "$@"; }
+# With 2 vCPUs the sender runs on CPU 0 and the whole receiving side on
+# CPU 1 (see setup_net); with 1 vCPU these are empty.
+tx_pin=()
+rx_pin=()
 ctl() { n2 "$bin/mbmsctl" "$@"; }
 say() { echo "# [${SECONDS}s] $*" >&2; }
 
@@ -156,6 +167,16 @@ setup_net() {
 	ip -n "$ns1" link set veth1 up
 	ip -n "$ns2" link set veth2 up
 	n2 sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.veth2.rp_filter=0
+	if [ "$(nproc)" -gt 1 ]; then
+		# The receive path of veth2 (backlog softirq: IP, the
+		# module's hook, UDP) goes to CPU 1 by RPS, as do the sink and
+		# the relay; the sender stays on CPU 0.  CPU 1's busy time per
+		# packet is then the decrypting side's cost alone.
+		n2 sh -c 'echo 2 > /sys/class/net/veth2/queues/rx-0/rps_cpus' ||
+			return 1
+		tx_pin=(taskset -c 0)
+		rx_pin=(taskset -c 1)
+	fi
 }
 
 cleanup_vm() {
@@ -196,9 +217,11 @@ kernel_floor() {
 	dmesg -C
 	insmod "$ko" iters="$iters" sizes="$(echo $sizes | tr ' ' ,)" || return 1
 	rmmod mbms_bench_crypto
-	dmesg | sed -n 's/.*mbms_bench_crypto: payload=\([0-9]*\) iters=\([0-9]*\) both_ns=\([0-9]*\) ctr_ns=\([0-9]*\) hmac_ns=\([0-9]*\) simd=\([01]\).*/\1 \2 \3 \4 \5 \6/p' |
-	while read -r p n b c h s; do
-		record "{\"kind\":\"kfloor\",\"payload\":$p,\"iters\":$n,\"ns_per_pkt\":$((b / n)),\"ctr_ns\":$((c / n)),\"hmac_ns\":$((h / n)),\"simd\":$s}"
+	dmesg | sed -n 's/.*mbms_bench_crypto: payload=\([0-9]*\) iters=\([0-9]*\) both_ns=\([0-9]*\) ctr_ns=\([0-9]*\) hmac_ns=\([0-9]*\) simd=\([01]\) hmac_split_ns=\([0-9]*\).*/\1 \2 \3 \4 \5 \6 \7/p' |
+	while read -r p n b c h s x; do
+		# hmac_split: the HMAC as init/update/update/final, as the
+		# packet path did before it became one digest
+		record "{\"kind\":\"kfloor\",\"payload\":$p,\"iters\":$n,\"ns_per_pkt\":$((b / n)),\"ctr_ns\":$((c / n)),\"hmac_ns\":$((h / n)),\"hmac_split_ns\":$((x / n)),\"simd\":$s}"
 	done
 	[ "$(grep -c '"kfloor"' "$out/raw.jsonl")" -ge "$(echo $sizes | wc -w)" ]
 }
@@ -226,7 +249,7 @@ run_one() {
 	ctl session del 1 2>/dev/null
 	want=$plain
 	case $mode in
-	kernel)
+	kernel|timed)
 		ctl session add 1 suite "aes-cm-128-hmac-sha1-$suite" &&
 		ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA" &&
 		ctl flow add session 1 dst 10.0.0.2 dport 5004 || return 1
@@ -235,20 +258,21 @@ run_one() {
 	relay) sport=6004; sinkaddr=127.0.0.1 ;;
 	esac
 	rm -f "$T/stamp" "$T/ready" "$T/rready"
-	n2 "$bin/bench-sink" --listen "$sinkaddr" --port "$sport" --expect "$npkts" \
+	[ "$mode" = timed ] && { echo 1 > "$tparam" || return 1; }
+	n2 "${rx_pin[@]}" "$bin/bench-sink" --listen "$sinkaddr" --port "$sport" --expect "$npkts" \
 		--len "$want" --stamp "$T/stamp" --ready-file "$T/ready" \
 		--idle 3000 > "$T/sink" 2> "$T/sink.err" &
 	local spid=$!
 	wait_file "$T/ready" || return 1
 	if [ "$mode" = relay ]; then
-		n2 "$bin/bench-relay" --listen 10.0.0.2 --port 5004 \
+		n2 "${rx_pin[@]}" "$bin/bench-relay" --listen 10.0.0.2 --port 5004 \
 			--forward 127.0.0.1 --forward-port 6004 --expect "$npkts" \
 			--idle 3000 --ready-file "$T/rready" "${stream[@]}" \
 			> "$T/relay" 2> "$T/relay.err" &
 		rpid=$!
 		wait_file "$T/rready" || return 1
 	fi
-	n1 "$bin/bench-replay" --dst 10.0.0.2 --port 5004 --stamp "$T/stamp" \
+	n1 "${tx_pin[@]}" "$bin/bench-replay" --dst 10.0.0.2 --port 5004 --stamp "$T/stamp" \
 		"${stream[@]}" > "$T/replay" 2> "$T/replay.err" || {
 		say "bench-replay: $(cat "$T/replay.err")"; return 1; }
 	wait "$spid" || { say "bench-sink: $(cat "$T/sink.err")"; return 1; }
@@ -256,11 +280,24 @@ run_one() {
 		wait "$rpid" || { say "bench-relay: $(cat "$T/relay.err")"; return 1; }
 		relay=$(cat "$T/relay")
 	fi
-	[ "$mode" = kernel ] && st=$(ctl -j stats session 1 | jq -c '.[0]')
+	[ "$mode" != idle ] && [ "$mode" != relay ] && st=$(ctl -j stats session 1 | jq -c '.[0]')
 	sink=$(cat "$T/sink")
 	replay=$(cat "$T/replay")
+	if [ "$mode" = timed ]; then
+		echo 0 > "$tparam"
+		record "{\"kind\":\"timing\",\"payload\":$size,\"suite\":$suite,\"flows\":$flows,\"cpus\":$(nproc),\"packets\":$npkts,\"stages_ns\":$(timing_json),\"sink\":$sink,\"stats\":$st}"
+		say "timed payload $size suite $suite: $(timing_json)"
+		return 0
+	fi
 	record "{\"kind\":\"dp\",\"mode\":\"$mode\",\"payload\":$size,\"suite\":$suite,\"flows\":$flows,\"rep\":$rep,\"cpus\":$(nproc),\"packets\":$npkts,\"plain_len\":$plain,\"wire_len\":$wire,\"sink\":$sink,\"replay\":$replay,\"relay\":$relay,\"stats\":$st}"
 	say "$mode payload $size suite $suite flows $flows #$rep: $(echo "$sink" | jq -c '{received, bad_len, pps: (.received * 1e9 / .elapsed_ns | floor), ns: (.busy_ns / .received | floor)}')"
+}
+
+# The module's per-stage sums ("n N prep NS ... total NS") as JSON.
+timing_json() {
+	awk '{ printf "{"; for (i = 1; i < NF; i += 2)
+		printf "%s\"%s\":%s", (i > 1 ? "," : ""), $i, $(i + 1); printf "}" }' \
+		"${tparam}_stats"
 }
 
 # run_modes PAYLOAD SUITE FLOWS REPEATS MODES...: the modes interleaved,
@@ -301,50 +338,63 @@ install_more() {
 	done
 }
 
+# perf_profile PAYLOAD: one more kernel-mode stream, 4 times as long as
+# the others, sampled system-wide by perf's software clock (TCG has no
+# PMU).  perf is the sender's parent, so it samples from before the first
+# packet (started alongside, it was sometimes still starting up when the
+# stream ended); the samples therefore also cover the sender protecting
+# its packets, which the mbms_rx() breakdown leaves out.  The module's
+# symbols come from kallsyms.  Writes perf-PAYLOAD.txt next to the raw
+# records.
 perf_profile() {
-	local p ppid spid rpid
+	local size=$1 p spid n=$((npkts * 4)) f=$out/perf-$1.txt
 	command -v perf >/dev/null || { say "no perf in the guest"; return 0; }
 	p=$(command -v perf)
-	# One extra kernel-mode stream at 1200 bytes, sampled by perf's
-	# software clock (TCG has no PMU) from the sender's start stamp (the
-	# packets are protected by then) to the sink's last packet; the
-	# module's symbols come from kallsyms.
 	ctl session del 1 2>/dev/null
 	ctl session add 1 && ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA" &&
 		ctl flow add session 1 dst 10.0.0.2 dport 5004 || return 0
-	rm -f "$T/stamp" "$T/ready"
-	n2 "$bin/bench-sink" --listen 10.0.0.2 --port 5004 --expect "$npkts" \
-		--stamp "$T/stamp" --ready-file "$T/ready" --idle 3000 > /dev/null 2>&1 &
+	rm -f "$T/stamp" "$T/ready" "$T/perf.data"
+	n2 "$bin/bench-sink" --listen 10.0.0.2 --port 5004 --expect "$n" \
+		--stamp "$T/stamp" --ready-file "$T/ready" --idle 3000 > "$T/psink" 2>&1 &
 	spid=$!
 	wait_file "$T/ready" || return 0
-	"$p" record -q -a -e cpu-clock -F 2000 -o "$T/perf.data" > /dev/null 2>&1 &
-	ppid=$!
-	sleep 3	# perf is slow to start under TCG
-	n1 "$bin/bench-replay" --dst 10.0.0.2 --port 5004 --stamp "$T/stamp" \
+	n1 "$p" record -q -a -g -e cpu-clock -F 1000 -o "$T/perf.data" -- \
+		"$bin/bench-replay" --dst 10.0.0.2 --port 5004 --stamp "$T/stamp" \
 		--key "$KA" --salt "$SA" --msk-id "$MSK" --mtk-id 1 \
-		--payload-size 1200 --count "$npkts" > /dev/null 2>&1 &
-	rpid=$!
+		--payload-size "$size" --count "$n" > /dev/null 2> "$T/perf.err" || {
+		say "perf record: $(tail -n 3 "$T/perf.err")"; return 0; }
 	wait "$spid"
-	kill -INT "$ppid" 2>/dev/null
-	wait "$ppid"
-	wait "$rpid"
 	{
-		echo "# perf record -a -e cpu-clock, kernel mode, 1200-byte payload, suite 80"
-		echo "# (samples from perf start to the last packet; [k] kernel, [.] user)"
-		"$p" report -i "$T/perf.data" --sort dso,sym --percent-limit 0.5 --stdio 2>/dev/null |
+		echo "# perf record -a -g -e cpu-clock -F 1000, kernel mode, $size-byte payload, suite 80, $n packets"
+		echo "# sink: $(cat "$T/psink")"
+		echo "# samples from shortly before the first packet to the last; [k] kernel, [.] user"
+		echo "# self time by symbol:"
+		"$p" report -i "$T/perf.data" --no-children --sort dso,sym --percent-limit 0.7 \
+			-g none --stdio 2>/dev/null |
 			grep -v '^#' | sed 's/[[:space:]]*$//' | grep -v '^$' | head -n 60
-	} > "$out/perf-1200.txt"
-	say "perf profile: $out/perf-1200.txt"
+		echo "# time including callees, by symbol (top 40):"
+		"$p" report -i "$T/perf.data" --children --sort sym --percent-limit 2 \
+			-g none --stdio 2>/dev/null |
+			grep -v '^#' | sed 's/[[:space:]]*$//' | grep -v '^$' | head -n 40
+		echo "# inside mbms_rx(): samples whose call chain passes through it, by leaf symbol:"
+		"$p" script -i "$T/perf.data" -F ip,sym 2>/dev/null | awk '
+			/^[[:space:]]*$/ { if (inrx) { n++; c[leaf]++ } leaf = ""; inrx = 0; next }
+			{ if (leaf == "") leaf = $2; if ($2 == "mbms_rx") inrx = 1 }
+			END { for (k in c) printf "%7.2f%%  %6d  %s\n", 100 * c[k] / n, c[k], k
+			      printf "  (%d samples in mbms_rx)\n", n }' | sort -rn | head -n 30
+	} > "$f"
+	say "perf profile: $f ($(grep -c . "$f") lines)"
 }
 
 vm_main() {
-	local scale=0 s q
+	local scale=0 profile_only=0 s q
 	smoke=0
 	out=
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--smoke) smoke=1; shift ;;
 		--scale) scale=1; shift ;;
+		--profile-only) profile_only=1; shift ;;
 		--out) out=$2; shift 2 ;;
 		*) die "unknown option '$1'" ;;
 		esac
@@ -368,7 +418,7 @@ vm_main() {
 	record "{\"kind\":\"guest\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)\",\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"packets\":$npkts,\"iters\":$iters,\"repeats\":$repeats,\"smoke\":$smoke}"
 
 	# The floors are single-threaded: measured in the 1-vCPU guest only.
-	if [ "$(nproc)" = 1 ]; then
+	if [ "$(nproc)" = 1 ] && [ $profile_only = 0 ]; then
 		say "crypto floor, kernel (module's crypto.c, $iters packets per size)"
 		kernel_floor || die "kernel crypto floor failed"
 		say "crypto floor, OpenSSL"
@@ -376,16 +426,28 @@ vm_main() {
 	fi
 
 	local ko
-	ko=$top/build/kmod/$(uname -r)/kmod/mbms_srtp.ko
+	ko=${MBMS_KO:-$top/build/kmod/$(uname -r)/kmod/mbms_srtp.ko}
+	tparam=/sys/module/mbms_srtp/parameters/timing
 	rmmod mbms_srtp 2>/dev/null
 	insmod "$ko" || die "cannot load $ko"
+	[ -w "$tparam" ] || die "$ko has no timing parameter"
 	setup_net || die "cannot set up the namespaces"
+	if [ $profile_only = 1 ]; then
+		perf_profile 172
+		perf_profile 1200
+		return 0
+	fi
 
 	for s in $sizes; do
 		for q in $suites; do
 			run_modes "$s" "$q" 1 "$(reps_of "$s" "$q")" idle kernel relay ||
 				die "run failed at payload $s suite $q"
 		done
+	done
+	# Where the module's time goes: one more kernel-mode stream per
+	# size with the per-stage timing on (off for every stream above).
+	for s in $sizes; do
+		run_one timed "$s" 80 1 || die "timed run failed at payload $s"
 	done
 
 	if [ $scale = 1 ]; then
@@ -399,7 +461,10 @@ vm_main() {
 		run_modes 172 80 100000 "$repeats" idle kernel || die "run at 100000 flows failed"
 		run_modes 1200 80 100000 1 idle kernel || die "run at 100000 flows failed"
 	fi
-	[ $smoke = 0 ] && [ "$(nproc)" = 1 ] && perf_profile
+	if [ $smoke = 0 ] && [ "$(nproc)" = 1 ]; then
+		perf_profile 172
+		perf_profile 1200
+	fi
 
 	if [ $smoke = 1 ]; then
 		smoke_check || exit 1
@@ -419,9 +484,12 @@ smoke_check() {
 	[ "$(jq -s '[.[] | select(.kind == "dp")] | length' "$out/raw.jsonl")" = 6 ] ||
 		{ echo "not ok - bench smoke: missing datapath runs"; return 1; }
 	[ "$bad" = 0 ] || { echo "not ok - bench smoke: $bad runs lost packets or did not decrypt"; return 1; }
+	bad=$(jq -s '[ .[] | select(.kind == "timing") |
+		select(.stages_ns.n == .packets and .stages_ns.total > 0) ] | length' "$out/raw.jsonl")
+	[ "$bad" = 2 ] || { echo "not ok - bench smoke: the module's per-stage timing did not count every packet"; return 1; }
 	python3 "$top/bench/report.py" --run "$out" --out "$T/report" --flat > /dev/null ||
 		{ echo "not ok - bench smoke: report failed"; return 1; }
-	echo "ok - bench smoke: floors, kernel, idle and relay runs, report"
+	echo "ok - bench smoke: floors, kernel, idle and relay runs, stage timing, report"
 }
 
 if [ "${1:-}" = --in-vm ]; then

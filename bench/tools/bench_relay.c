@@ -19,7 +19,7 @@
 #include "mbms/common.h"
 #include "bench_util.h"
 #include "net_util.h"
-#include "stream_opts.h"
+#include "bench_stream.h"
 
 #define BATCH 64
 #define DGRAM_MAX 2048
@@ -154,66 +154,67 @@ static int relay_batch(struct relay *r)
 	return n;
 }
 
+struct relay_args {
+	const char *listen, *fwd, *ready;
+	unsigned int port, fport, idle_ms;
+	uint64_t expect;
+};
+
+static int relay_opt(int opt, const char *arg, void *ctx)
+{
+	struct relay_args *a = ctx;
+
+	switch (opt) {
+	case O_LISTEN:
+		a->listen = arg;
+		break;
+	case O_PORT:
+		a->port = opt_u64("bench-relay", "--port", arg, 65535);
+		break;
+	case O_FWD:
+		a->fwd = arg;
+		break;
+	case O_FPORT:
+		a->fport = opt_u64("bench-relay", "--forward-port", arg, 65535);
+		break;
+	case O_EXPECT:
+		a->expect = opt_u64("bench-relay", "--expect", arg, UINT64_MAX);
+		break;
+	case O_IDLE:
+		a->idle_ms = opt_u64("bench-relay", "--idle", arg, 600000);
+		break;
+	case O_READY:
+		a->ready = arg;
+		break;
+	default:
+		usage(stderr);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	const char *listen_addr = NULL, *fwd = NULL, *ready = NULL;
-	unsigned int port = 5004, fport = 0, idle_ms = 2000;
-	struct option opts[64];
+	struct relay_args a = { .port = 5004, .idle_ms = 2000 };
 	struct sockaddr_storage ss;
 	struct relay r = { 0 };
 	struct stream_cfg c;
 	struct pollfd pfd;
-	uint64_t expect = 0;
 	char err[256];
 	socklen_t sl;
-	int opt, n, rc = 1;
+	int n, rc;
 
-	stream_cfg_defaults(&c);
-	opts_merge(opts, 64, relay_opts, stream_long_opts);
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case O_LISTEN:
-			listen_addr = optarg;
-			break;
-		case O_PORT:
-			port = opt_u64("bench-relay", "--port", optarg, 65535);
-			break;
-		case O_FWD:
-			fwd = optarg;
-			break;
-		case O_FPORT:
-			fport = opt_u64("bench-relay", "--forward-port", optarg, 65535);
-			break;
-		case O_EXPECT:
-			expect = opt_u64("bench-relay", "--expect", optarg, UINT64_MAX);
-			break;
-		case O_IDLE:
-			idle_ms = opt_u64("bench-relay", "--idle", optarg, 600000);
-			break;
-		case O_READY:
-			ready = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			if (opt >= STREAM_OPT_FIRST &&
-			    stream_opt(&c, opt, optarg, err, sizeof(err)) == 0)
-				break;
-			if (opt >= STREAM_OPT_FIRST)
-				fprintf(stderr, "bench-relay: %s\n", err);
-			else
-				usage(stderr);
-			return 1;
-		}
-	}
-	stream_cfg_finish(&c);
-	if (!listen_addr || !fwd || !fport || !expect || optind != argc) {
+	rc = bench_parse_opts("bench-relay", argc, argv, relay_opts, &c,
+			      relay_opt, &a, usage);
+	if (rc >= 0)
+		return rc;
+	rc = 1;
+	if (!a.listen || !a.fwd || !a.fport || !a.expect || optind != argc) {
 		usage(stderr);
 		return 1;
 	}
-	if (net_parse_addr(listen_addr, port, &ss, &sl, err, sizeof(err)) ||
-	    net_parse_addr(fwd, fport, &r.fwd, &r.flen, err, sizeof(err))) {
+	if (net_parse_addr(a.listen, a.port, &ss, &sl, err, sizeof(err)) ||
+	    net_parse_addr(a.fwd, a.fport, &r.fwd, &r.flen, err, sizeof(err))) {
 		fprintf(stderr, "bench-relay: %s\n", err);
 		return 1;
 	}
@@ -229,25 +230,25 @@ int main(int argc, char **argv)
 	secure_zero(c.key, sizeof(c.key));
 	if (n)
 		goto out;
-	if (ready) {
-		FILE *f = fopen(ready, "w");
+	if (a.ready) {
+		FILE *f = fopen(a.ready, "w");
 
 		if (!f || fclose(f)) {
-			fprintf(stderr, "bench-relay: %s: %s\n", ready, strerror(errno));
+			fprintf(stderr, "bench-relay: %s: %s\n", a.ready, strerror(errno));
 			goto out;
 		}
 	}
 
 	pfd.fd = r.in;
 	pfd.events = POLLIN;
-	while (r.received < expect) {
-		n = poll(&pfd, 1, r.received ? (int)idle_ms : 60000);
+	while (r.received < a.expect) {
+		n = poll(&pfd, 1, r.received ? (int)a.idle_ms : 60000);
 		if (n <= 0) {
 			if (n < 0 && errno == EINTR)
 				continue;
 			break;
 		}
-		while ((n = relay_batch(&r)) > 0 && r.received < expect)
+		while ((n = relay_batch(&r)) > 0 && r.received < a.expect)
 			;
 		if (n < 0) {
 			fprintf(stderr, "bench-relay: %s\n", strerror(errno));

@@ -20,7 +20,7 @@
 #include "mbms/common.h"
 #include "bench_util.h"
 #include "net_util.h"
-#include "stream_opts.h"
+#include "bench_stream.h"
 
 #define BATCH_MAX 256
 
@@ -126,83 +126,84 @@ static uint64_t blast(int fd, const struct sockaddr_storage *dst,
 	return sent;
 }
 
+struct replay_args {
+	const char *dst, *iface, *stamp;
+	unsigned int port, batch;
+	bool plain;
+};
+
+static int replay_opt(int opt, const char *arg, void *ctx)
+{
+	struct replay_args *a = ctx;
+
+	switch (opt) {
+	case O_DST:
+		a->dst = arg;
+		break;
+	case O_PORT:
+		a->port = opt_u64("bench-replay", "--port", arg, 65535);
+		break;
+	case O_IFACE:
+		a->iface = arg;
+		break;
+	case O_STAMP:
+		a->stamp = arg;
+		break;
+	case O_BATCH:
+		a->batch = opt_u64("bench-replay", "--batch", arg, BATCH_MAX);
+		if (!a->batch)
+			a->batch = 1;
+		break;
+	case O_PLAIN:
+		a->plain = true;
+		break;
+	default:
+		usage(stderr);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	const char *dst = NULL, *iface = NULL, *stamp = NULL;
-	unsigned int port = 5004, batch = 32;
-	struct option opts[64];
+	struct replay_args a = { .port = 5004, .batch = 32 };
 	struct sockaddr_storage ss;
 	struct stream_cfg c;
 	struct cpu_snap cpu;
 	struct wire w = { 0 };
 	uint64_t t0, t1, sent, errors = 0;
-	bool plain = false;
 	char err[256];
 	socklen_t sl;
-	int opt, fd, rc = 1;
+	int fd, rc = 1;
 
-	stream_cfg_defaults(&c);
-	opts_merge(opts, 64, replay_opts, stream_long_opts);
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case O_DST:
-			dst = optarg;
-			break;
-		case O_PORT:
-			port = opt_u64("bench-replay", "--port", optarg, 65535);
-			break;
-		case O_IFACE:
-			iface = optarg;
-			break;
-		case O_STAMP:
-			stamp = optarg;
-			break;
-		case O_BATCH:
-			batch = opt_u64("bench-replay", "--batch", optarg, BATCH_MAX);
-			if (!batch)
-				batch = 1;
-			break;
-		case O_PLAIN:
-			plain = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			if (opt >= STREAM_OPT_FIRST &&
-			    stream_opt(&c, opt, optarg, err, sizeof(err)) == 0)
-				break;
-			if (opt >= STREAM_OPT_FIRST)
-				fprintf(stderr, "bench-replay: %s\n", err);
-			else
-				usage(stderr);
-			return 1;
-		}
-	}
-	stream_cfg_finish(&c);
-	if (!dst || optind != argc) {
+	rc = bench_parse_opts("bench-replay", argc, argv, replay_opts, &c,
+			      replay_opt, &a, usage);
+	if (rc >= 0)
+		return rc;
+	rc = 1;
+	if (!a.dst || optind != argc) {
 		usage(stderr);
 		return 1;
 	}
-	if (net_parse_addr(dst, port, &ss, &sl, err, sizeof(err))) {
+	if (net_parse_addr(a.dst, a.port, &ss, &sl, err, sizeof(err))) {
 		fprintf(stderr, "bench-replay: %s\n", err);
 		return 1;
 	}
-	fd = net_sender(&ss, iface, 1, err, sizeof(err));
+	fd = net_sender(&ss, a.iface, 1, err, sizeof(err));
 	if (fd < 0) {
 		fprintf(stderr, "bench-replay: %s\n", err);
 		return 1;
 	}
-	if (build(&c, plain, &w))
+	if (build(&c, a.plain, &w))
 		goto out;
 	if (cpu_snap_read(&cpu)) {
 		fprintf(stderr, "bench-replay: /proc/stat: %s\n", strerror(errno));
 		goto out;
 	}
 	t0 = now_ns();
-	if (stamp && stamp_write(stamp, t0, &cpu))
+	if (a.stamp && stamp_write(a.stamp, t0, &cpu))
 		goto out;
-	sent = blast(fd, &ss, sl, &w, batch, &errors);
+	sent = blast(fd, &ss, sl, &w, a.batch, &errors);
 	t1 = now_ns();
 	printf("{\"sent\":%llu,\"errors\":%llu,\"send_ns\":%llu}\n",
 	       (unsigned long long)sent, (unsigned long long)errors,

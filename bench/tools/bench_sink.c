@@ -89,6 +89,7 @@ int main(int argc, char **argv)
 	unsigned int port = 5004, want_len = 0, idle_ms = 2000;
 	uint64_t expect = 0, timeout_s = 120, deadline, t0;
 	struct cpu_snap c0, c1;
+	unsigned int i;
 	struct sockaddr_storage ss;
 	struct sink s = { 0 };
 	struct pollfd pfd;
@@ -182,12 +183,18 @@ int main(int argc, char **argv)
 	if (stamp_read(stamp, &t0, &c0))
 		return 1;
 	printf("{\"received\":%llu,\"bad_len\":%llu,\"bytes\":%llu,"
-	       "\"elapsed_ns\":%llu,\"busy_ns\":%llu,\"total_ns\":%llu}\n",
+	       "\"elapsed_ns\":%llu,\"busy_ns\":%llu,\"total_ns\":%llu,"
+	       "\"cpu_busy_ns\":[",
 	       (unsigned long long)s.received, (unsigned long long)s.bad_len,
 	       (unsigned long long)s.bytes,
 	       (unsigned long long)(s.t_last - t0),
 	       (unsigned long long)(c1.busy_ns - c0.busy_ns),
 	       (unsigned long long)(c1.total_ns - c0.total_ns));
+	/* per CPU, for a receiver pinned apart from the sender */
+	for (i = 0; i < c0.ncpu && i < c1.ncpu; i++)
+		printf("%s%llu", i ? "," : "",
+		       (unsigned long long)(c1.cpu_busy_ns[i] - c0.cpu_busy_ns[i]));
+	printf("]}\n");
 	close(fd);
 	return 0;
 }

@@ -10,10 +10,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* CPU time of all CPUs since boot, in nanoseconds, from /proc/stat. */
+#define CPU_SNAP_MAX	16	/* per-CPU figures kept for CPUs 0..15 */
+
+/*
+ * CPU time since boot, in nanoseconds, from /proc/stat: all CPUs, and
+ * each CPU's busy time (a pinned receiver's CPU is compared on its own).
+ */
 struct cpu_snap {
 	uint64_t busy_ns;	/* user+nice+system+irq+softirq+steal */
 	uint64_t total_ns;	/* busy + idle + iowait */
+	unsigned int ncpu;	/* entries of cpu_busy_ns */
+	uint64_t cpu_busy_ns[CPU_SNAP_MAX];
 };
 
 uint64_t now_ns(void);
@@ -21,7 +28,8 @@ uint64_t now_ns(void);
 int cpu_snap_read(struct cpu_snap *s);
 
 /*
- * The stamp file: "t0_ns busy_ns total_ns\n", written by the sender just
+ * The stamp file: "t0_ns busy_ns total_ns ncpu cpu0_busy_ns ...\n", written
+ * by the sender just
  * before its first packet.  0, or -1 (message on stderr).
  */
 int stamp_write(const char *path, uint64_t t0, const struct cpu_snap *s);

@@ -11,12 +11,13 @@ BENCH_COMMON := $(O)/libmbmscommon.a
 BENCH_TESTTOOLS := $(O)/libtesttools.a
 BENCH_LDLIBS := $(shell $(PKG_CONFIG) --libs libsrtp2 libcrypto 2>/dev/null || echo -lsrtp2 -lcrypto)
 BENCH_UTIL := $(O)/bench/bench_util.o
+BENCH_STREAM := $(O)/bench/bench_stream.o
 
 $(O)/bench/%.o: $(BENCH_SRC)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(BENCH_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(O)/bin/bench-replay: $(O)/bench/bench_replay.o $(BENCH_UTIL) $(BENCH_TESTTOOLS) $(BENCH_COMMON)
+$(O)/bin/bench-replay: $(O)/bench/bench_replay.o $(BENCH_STREAM) $(BENCH_UTIL) $(BENCH_TESTTOOLS) $(BENCH_COMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BENCH_LDLIBS)
 
@@ -24,7 +25,7 @@ $(O)/bin/bench-sink: $(O)/bench/bench_sink.o $(BENCH_UTIL) $(BENCH_TESTTOOLS) $(
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^
 
-$(O)/bin/bench-relay: $(O)/bench/bench_relay.o $(BENCH_UTIL) $(BENCH_TESTTOOLS) $(BENCH_COMMON)
+$(O)/bin/bench-relay: $(O)/bench/bench_relay.o $(BENCH_STREAM) $(BENCH_UTIL) $(BENCH_TESTTOOLS) $(BENCH_COMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BENCH_LDLIBS)
 
