@@ -12,11 +12,9 @@
  * failure after decryption re-applies the keystream so that on-fail pass
  * still hands the packet on unchanged.
  *
- * GSO skbs on a matched flow are not segmented: they only arise from UDP
- * GRO, which the operator controls per device, and decrypting the
- * segments would need them re-injected past the hooks that already ran.
- * They are counted as malformed and follow the session's on-fail rule,
- * unchanged.
+ * GSO skbs never get here: the hook splits them first and hands each
+ * segment back to the stack (gso.c), so every skb seen here carries one
+ * SRTP or SRTCP packet.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -335,7 +333,8 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 	u8 iv[AES_BLOCK_SIZE];
 	struct udphdr *uh;
 
-	if (skb_is_gso(skb))
+	/* one packet per skb: gso.c splits GSO skbs before the lookup */
+	if (WARN_ON_ONCE(skb_is_gso(skb)))
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_MALFORMED);
 	if (skb_ensure_writable(skb, skb->len))
 		return c.s->p.on_fail == MBMS_SRTP_ON_FAIL_PASS ?

@@ -229,6 +229,7 @@ static void test_parse_session(void)
 	nla_put_u64(msg, MBMS_SRTP_STATS_A_PACKETS, 100);
 	nla_put_u64(msg, MBMS_SRTP_STATS_A_AUTH, 4);
 	nla_put_u64(msg, MBMS_SRTP_STATS_A_PASSED, 1);
+	nla_put_u64(msg, MBMS_SRTP_STATS_A_GSO_SEGMENTED, 7);
 	nla_nest_end(msg, st);
 	nla_put_u32(msg, MBMS_SRTP_A_MAX + 5, 0);	/* newer kernel: ignored */
 	CHECK(mbms_msg_parse_session(nlmsg_hdr(msg), &s) == 0);
@@ -241,9 +242,11 @@ static void test_parse_session(void)
 			  MBMS_SESSION_HAS_NKEYS | MBMS_SESSION_HAS_NFLOWS |
 			  MBMS_SESSION_HAS_NSSRCS | MBMS_SESSION_HAS_STATS));
 	CHECK(s.stats.packets == 100 && s.stats.auth == 4 &&
-	      s.stats.passed == 1 && s.stats.replay == 0);
+	      s.stats.passed == 1 && s.stats.replay == 0 &&
+	      s.stats.gso_segmented == 7);
 	CHECK(s.stats.flags == (MBMS_STATS_HAS_PACKETS | MBMS_STATS_HAS_AUTH |
-				MBMS_STATS_HAS_PASSED));
+				MBMS_STATS_HAS_PASSED |
+				MBMS_STATS_HAS_GSO_SEGMENTED));
 	nlmsg_free(msg);
 
 	/* Malformed: no ID; a u32 of 2 bytes; a short counter. */
