@@ -32,6 +32,7 @@ bin=${MBMS_BIN:-$top/build/userspace/bin}
 ko=${MBMS_KO:-$top/build/kmod/$(uname -r)/kmod/mbms_srtp.ko}
 npackets=${MBMS_PACKETS:-10000}
 nlraw=$top/tests/selftests/nlraw.py
+udpcsum=$top/tests/selftests/udpcsum.py
 
 ns1=mbms-send-$$
 ns2=mbms-recv-$$
@@ -110,12 +111,13 @@ monitor_has() { grep -q "$2" "$1"; }
 keyA=(--key "$KA" --salt "$SA" --msk-id "$MSK" --mtk-id 1)
 keyB=(--key2 "$KB" --salt2 "$SB" --mtk-id2 2)
 
-# recv_start OUT ARGS...: start srtp-recv in $ns2 in the background.
+# recv_start OUT ARGS...: start srtp-recv in $ns2 (or with rns=n3, in
+# $ns3) in the background.
 recv_start() {
 	local out=$1
 	shift
 	rm -f "$T/ready"
-	n2 "$bin/srtp-recv" -j -v --ready-file "$T/ready" --timeout 120 "$@" \
+	"${rns:-n2}" "$bin/srtp-recv" -j -v --ready-file "$T/ready" --timeout 120 "$@" \
 		> "$out" 2> "$out.err" &
 	rpid=$!
 	wait_for_file "$T/ready"
@@ -669,6 +671,142 @@ stage_gso() {
 	[[ $seg -gt 0 ]] || { pretty "no GRO skb reached the hook"; return 1; }
 }
 
+# The decrypted datagrams of a FORWARDED flow carry a correct UDP checksum
+# on the wire.  mbms_rx_strip() leaves the skb CHECKSUM_PARTIAL with only
+# the pseudo-header sum in the check field; the outgoing device (or
+# skb_checksum_help() when its tx checksum offload is off, as here) must
+# turn that into the real checksum.
+#
+#   $ns1 sender ── veth1|veth2 ── $ns2 gateway (module, forwarding) ── veth3|veth4 ── $ns3 receiver
+#   10.0.0.1, fd00::1             10.0.0.2/10.0.1.1, fd00::2/fd01::1                10.0.1.2, fd01::2
+#
+# The receiving sockets must get every packet, but that count alone is not
+# enough: it catches a bad checksum only when the receiver validates it.
+# A receiver that trusts an offload flag (veth with tx offload on hands
+# the peer CHECKSUM_PARTIAL, which counts as verified; many NICs and
+# hosts behave alike) accepts anything, and a datagram whose checksum
+# should be 0 (IPv4 sender without checksum) but was filled in passes any
+# count.  So every datagram is also captured raw on veth4 (AF_PACKET,
+# before the stack looks at it) and its checksum recomputed in software.
+stage_csum_fwd() {
+	local n=300 res
+	command -v ethtool > /dev/null || { pretty "ethtool missing"; return 1; }
+	ip -n "$ns2" link add veth3 type veth peer name veth4 netns "$ns3"
+	ip -n "$ns2" addr add 10.0.1.1/24 dev veth3
+	ip -n "$ns3" addr add 10.0.1.2/24 dev veth4
+	ip -n "$ns2" addr add fd01::1/64 dev veth3 nodad
+	ip -n "$ns3" addr add fd01::2/64 dev veth4 nodad
+	ip -n "$ns2" link set veth3 up
+	ip -n "$ns3" link set veth4 up
+	ip -n "$ns1" route add 10.0.1.0/24 via 10.0.0.2
+	ip -n "$ns1" -6 route add fd01::/64 via fd00::2
+	n2 sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	# Software checksums on the way out of the gateway.
+	n2 ethtool -K veth3 tx off > /dev/null
+	pretty "veth3: $(n2 ethtool -k veth3 | grep '^tx-checksumming')"
+
+	ctl session add 1
+	ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+	ctl flow add session 1 dst 10.0.1.2 dport 5402
+	ctl flow add session 1 dst fd01::2 dport 5404
+	ctl flow add session 1 dst 10.0.1.2 dport 5406
+
+	rm -f "$T/cap.ready"
+	n3 python3 "$udpcsum" capture veth4 5402,5404,5406 $((3 * n)) "$T/cap.ready" 120 \
+		> "$T/cap" &
+	local cpid=$!
+	wait_for_file "$T/cap.ready"
+
+	local -a s=("${keyA[@]}" --count "$n" --payload-size 160 --csrc 1 --padding 3)
+	# IPv4 and IPv6 with ordinary checksums.
+	rns=n3 xfer "$T/r4" "--listen 10.0.1.2 --port 5402 --strict --timeout 30" \
+		"--dst 10.0.1.2 --port 5402" "${s[@]}" --ssrc 1
+	rns=n3 xfer "$T/r6" "--listen fd01::2 --port 5404 --strict --timeout 30" \
+		"--dst fd01::2 --port 5404" "${s[@]}" --ssrc 2
+	# IPv4 without checksum: srtp-send's packets go to a relay in $ns1
+	# over lo, which sends them on with SO_NO_CHECK.
+	rns=n3 recv_start "$T/r0" --listen 10.0.1.2 --port 5406 --strict --timeout 30 \
+		"${s[@]}" --ssrc 3
+	rm -f "$T/relay.ready"
+	n1 python3 "$udpcsum" relay 5406 10.0.1.2 5406 "$n" "$T/relay.ready" &
+	local lpid=$!
+	wait_for_file "$T/relay.ready"
+	n1 "$bin/srtp-send" -q --dst 127.0.0.1 --port 5406 "${s[@]}" --ssrc 3
+	wait "$lpid"
+	recv_wait "$T/r0" || true
+
+	wait "$cpid" || true
+	res=$(cat "$T/cap")
+	pretty "capture: $res"
+	pretty "v4: $(jq -c . "$T/r4")"
+	pretty "v6: $(jq -c . "$T/r6")"
+	pretty "v4 no checksum: $(jq -c . "$T/r0")"
+	pretty "gateway: $(ctl -j stats session 1 | jq -c '.[0] | {packets,malformed,auth_failed,replay}')"
+	expect "decrypted at the gateway" "$(counter 1 packets)" $((3 * n))
+	expect "v4 on the wire" "$(jq '."5402".v4' <<< "$res")" "$n"
+	expect "v4 bad checksums" "$(jq '."5402".bad' <<< "$res")" 0
+	expect "v4 zero checksums" "$(jq '."5402".zero' <<< "$res")" 0
+	expect "v6 on the wire" "$(jq '."5404".v6' <<< "$res")" "$n"
+	expect "v6 bad checksums" "$(jq '."5404".bad' <<< "$res")" 0
+	expect "v4 no-checksum on the wire" "$(jq '."5406".v4' <<< "$res")" "$n"
+	expect "v4 no-checksum kept 0" "$(jq '."5406".zero' <<< "$res")" "$n"
+	expect "v4 delivered" "$(r "$T/r4" match)" "$n"
+	expect "v6 delivered" "$(r "$T/r6" match)" "$n"
+	expect "v4 no-checksum delivered" "$(r "$T/r0" match)" "$n"
+}
+
+# A key with a packet limit decrypts exactly that many packets; the rest
+# count as key_expired and are dropped (on-fail drop) or handed on as
+# sent (on-fail pass).  At 7/8 of the limit the module asks for the next
+# key (KEY_NEEDED_NTF, reason key-soft-packets), once.
+stage_max_packets() {
+	local lim=64 n=100 sid policy port k
+	monitor_start "$T/mon"
+	for sid in 1 2; do
+		policy=$([[ $sid -eq 1 ]] && echo drop || echo pass)
+		port=$((5500 + 2 * sid))
+		ctl session add "$sid" on-fail "$policy"
+		ctl flow add session "$sid" dst 10.0.0.2 dport "$port"
+		ctl key add session "$sid" msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA" \
+			max-packets "$lim"
+		# srtp-recv is stopped once the module has handled all $n.
+		recv_start "$T/r" --listen 10.0.0.2 --port "$port" --timeout 60 \
+			"${keyA[@]}" --count "$n" --ssrc "$sid"
+		n1 "$bin/srtp-send" -q --dst 10.0.0.2 --port "$port" "${keyA[@]}" \
+			--count "$n" --ssrc "$sid"
+		wait_until 30 counters_sum_is "$sid" "$n" .packets .key_expired
+		recv_stop "$T/r" || true
+		ctl -j key show session "$sid" > "$T/k"
+		pretty "on-fail $policy: $(jq -c . "$T/r") key $(jq -c . "$T/k")"
+		expect "$policy: packets" "$(counter "$sid" packets)" "$lim"
+		expect "$policy: key packets" "$(jq '.[0].packets' "$T/k")" "$lim"
+		expect "$policy: key expired" "$(jq '.[0].expired' "$T/k")" true
+		expect "$policy: key_expired" "$(counter "$sid" key_expired)" $((n - lim))
+		expect "$policy: match" "$(r "$T/r" match)" "$lim"
+		expect "$policy: mismatch" "$(r "$T/r" mismatch)" 0
+		if [[ $policy == pass ]]; then
+			expect "pass: received" "$(r "$T/r" received)" "$n"
+			expect "pass: unchanged" "$(r "$T/r" encrypted)" $((n - lim))
+			expect "pass: passed" "$(counter "$sid" passed)" $((n - lim))
+		else
+			expect "drop: received" "$(r "$T/r" received)" "$lim"
+			expect "drop: passed" "$(counter "$sid" passed)" 0
+		fi
+	done
+	for sid in 1 2; do
+		wait_until 10 monitor_has "$T/mon" "\"session_id\":$sid,.*key-soft-packets"
+	done
+	kill "$mpid" 2> /dev/null || true
+	wait "$mpid" 2> /dev/null || true
+	pretty "monitor: $(grep -v '"session_id":99,' "$T/mon" | head -c 400 | tr '\n' ' ')"
+	# Exactly one per key, naming it.
+	for sid in 1 2; do
+		k=$(jq -s "[.[] | select(.session_id == $sid and .reason == \"key-soft-packets\" and
+			.msk_id == $((MSK)) and .mtk_id == 1)] | length" "$T/mon")
+		expect "session $sid key-soft-packets events" "$k" 1
+	done
+}
+
 veth1_gone() { ! n1 ip link show veth1 > /dev/null 2>&1; }
 
 # Stage 9a: the receiving namespace goes away while traffic flows and
@@ -751,7 +889,8 @@ stage_leaks() {
 # ---- runner ------------------------------------------------------------
 
 stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_malformed
-	nl_no_keys nl_netns cloned_skb gso netns_delete unload leaks)
+	nl_no_keys nl_netns cloned_skb gso csum_fwd max_packets netns_delete
+	unload leaks)
 [[ $# -gt 0 ]] && stages=("$@")
 
 # One module image for the whole run, even if the build tree changes.
