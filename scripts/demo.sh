@@ -82,7 +82,7 @@ show() {
 		$st[0] as $s |
 		([inputs | select((.event | IN("srtp-key", "stats", "exit", "start", "http-listening") | not) and
 			(.event != "mtk" or .repeat == false))] | last) as $e |
-		"\($s.sessions[0].kernel.packets // 0)\t\($s.accepted.msk)\t\($s.counters.mtk_installed)\t\($s.counters.requests_ok) ok of \($s.counters.requests_sent)",
+		"\($s.sessions[0].kernel.packets // 0)\t\($s.accepted.msk)\t\($s.counters.mtk_installed)\t\($s.counters.requests_sent) sent, \($s.counters.requests_ok) ok, \($s.counters.requests_failed) failed",
 		(([$s.mtks[] | "MTK \(.mtk_id) of MSK \(.msk_id % 65536)"] | join(", ") |
 			if . == "" then "none" else . end) + "; last: " +
 		 (if $e == null then "" else "t=\($e.t)s " +
@@ -155,6 +155,10 @@ verdict() {
 	say "${B}== result${N}"
 	say "   BM-SC sent $sent SRTP packets; the receiver got $match of them exactly the original plaintext, $mism wrong"
 	say "   mbmsd: ${ST[accepted.msk]} MSKs and ${ST[accepted.mtk]} MTKs accepted (and ${ST[accepted.mtk_resend]} MTK resends), ${ST[counters.mtk_installed]} MTKs installed, $pulls solicited pull(s) accepted, $req200 MSK request(s) answered 200"
+	say "   MSK requests: $(jq -r '"\(.counters.requests_sent) sent, \(.counters.requests_ok) ok, \(.counters.requests_failed) failed; now \(.requests[0].state), last outcome: \(.requests[0].last_outcome | if . == "" then "none" else . end)"' "$S/status.json")"
+	# each outcome as mbmsd logged it (a request sent before bmsc-sim
+	# listens fails and is retried: that is the backoff at work)
+	sed -n 's/.*\(MSK request for key group .*\)/     \1/p' "$S/mbmsd.log" | while IFS= read -r l; do say "$l"; done
 	say "   rejected: $(jq -c '.rejected | with_entries(select(.value != 0))' "$S/status.json")"
 	[[ $sent -gt 0 ]] || why+=("no stream was sent")
 	[[ $match == "$sent" ]] || why+=("$((sent - match)) packets not decrypted")
