@@ -28,6 +28,9 @@ TARGETS = {
     "kernel_vs_relay_172": 3.0,   # CPU-bound throughput, at least
     "kernel_vs_relay_1200": 2.0,  # CPU-bound throughput, at least
     "kernel_vs_floor_1200": 1.5,  # module cost / kernel floor, at most
+    # the same target on the 1-vCPU whole-guest measure: both are shown
+    # because under TCG they disagree (Documentation/performance.rst)
+    "kernel_vs_floor_1200_1cpu": 1.5,
     "flows_100k_vs_1": 1.2,       # per-packet cost, at most
 }
 
@@ -68,10 +71,13 @@ def analyse(records):
     """Group the records and compute every derived figure and ratio."""
     guests = [r for r in records if r["kind"] == "guest"]
     kfloor = {}
+    kfloor2 = {}    # measured in the 2-vCPU guest, pinned to CPU 1
     ufloor = {}
     for r in records:
         if r["kind"] == "kfloor" and r.get("cpus", 1) == 1:
             kfloor.setdefault(r["payload"], r)
+        if r["kind"] == "kfloor" and r.get("cpus", 1) == 2:
+            kfloor2.setdefault(r["payload"], r)
         if r["kind"] == "ufloor" and r.get("cpus", 1) == 1:
             ufloor.setdefault(r["payload"], r)
     # Repeats of one (cpus, flows, payload, suite, mode): keep the best
@@ -121,8 +127,14 @@ def analyse(records):
             row["module_rx_ns"] = k["rx_ns"] - i["rx_ns"]
         if row.get("module_ns", 0) > 0 and "relay_own_ns" in row:
             row["relay_own_vs_module"] = round(row["relay_own_ns"] / row["module_ns"], 2)
-        kf = kfloor.get(payload)
+        kf = kfloor.get(payload) if cpus == 1 else kfloor2.get(payload)
         uf = ufloor.get(payload)
+        if kf and cpus == 2:
+            row["kfloor_ns"] = kf["ns_per_pkt"]
+            if row.get("module_rx_ns") is not None and kf["ns_per_pkt"]:
+                row["module_rx_vs_kfloor"] = round(
+                    row["module_rx_ns"] / kf["ns_per_pkt"], 2)
+            kf = None
         if kf:
             row["kfloor_ns"] = kf["ns_per_pkt"]
             if "module_ns" in row and kf["ns_per_pkt"]:
@@ -156,9 +168,17 @@ def analyse(records):
             ratios["kernel_vs_relay_%d_wall_pps" % p] = r["kernel_vs_relay_pps"]
         if r and "relay_own_vs_module" in r:
             ratios["relay_own_vs_module_%d" % p] = r["relay_own_vs_module"]
+    # As for throughput, the target is checked on the receiving CPU of the
+    # 2-vCPU guest (module rx ns against the floor timed on that CPU);
+    # the 1-vCPU whole-guest figure, which the sender's work on the same
+    # vCPU inflates, is reported next to it.
     r = find(1, 1, 1200)
     if r and "module_vs_kfloor" in r:
-        ratios["kernel_vs_floor_1200"] = r["module_vs_kfloor"]
+        ratios["kernel_vs_floor_1200_1cpu"] = r["module_vs_kfloor"]
+    r2 = find(2, 1, 1200)
+    if r2 and "module_rx_vs_kfloor" in r2:
+        ratios["kernel_vs_floor_1200"] = r2["module_rx_vs_kfloor"]
+
     one, big = find(1, 1, 172), find(1, 100000, 172)
     if one and big and "kernel" in one and "kernel" in big:
         ratios["flows_100k_vs_1"] = round(big["kernel"]["ns"] / one["kernel"]["ns"], 2)
@@ -272,16 +292,20 @@ def markdown(res, meta):
                    "side (veth2's receive path by RPS, the module, the sink, the "
                    "relay and its loopback hop) to CPU 1. rx ns: CPU 1's busy "
                    "time per packet, the decrypting side's cost; the throughput "
-                   "targets are checked on it (relay rx ns / kernel rx ns). "
+                   "targets are checked on it (relay rx ns / kernel rx ns), and "
+                   "so is the floor target (module rx ns = kernel rx ns - idle "
+                   "rx ns, against the kernel floor timed on CPU 1 of the same "
+                   "guest). "
                    "ns: the whole guest, as in the 1-vCPU table.\n")
         out.append("| payload | suite | vCPUs | kernel pps | relay pps | kernel/relay pps | kernel ns | relay ns | module ns "
-                   "| idle rx ns | kernel rx ns | relay rx ns | relay/kernel rx ns | module rx ns |")
-        out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+                   "| idle rx ns | kernel rx ns | relay rx ns | relay/kernel rx ns | module rx ns "
+                   "| kernel floor ns | module rx / floor |")
+        out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in sorted([r for r in res["rows"] if r["flows"] == 1 and
                          any(t["payload"] == r["payload"] and t["suite"] == r["suite"]
                              for t in two)],
                         key=lambda r: (r["payload"], r["suite"], r["cpus"])):
-            out.append("| %d | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            out.append("| %d | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 r["payload"], r["suite"][-2:], r["cpus"],
                 fmt(r.get("kernel", {}).get("pps")), fmt(r.get("relay", {}).get("pps")),
                 fmt(r.get("kernel_vs_relay_pps"), 2),
@@ -289,7 +313,9 @@ def markdown(res, meta):
                 fmt(r.get("module_ns")),
                 fmt(r.get("idle", {}).get("rx_ns")), fmt(r.get("kernel", {}).get("rx_ns")),
                 fmt(r.get("relay", {}).get("rx_ns")), fmt(r.get("relay_vs_kernel_rx_ns"), 2),
-                fmt(r.get("module_rx_ns"))))
+                fmt(r.get("module_rx_ns")),
+                fmt(r.get("kfloor_ns") if r["cpus"] == 2 else None),
+                fmt(r.get("module_rx_vs_kfloor"), 2)))
     if res["timing"]:
         out.append("\n## Where the module's time goes (per-stage timing)\n")
         out.append("One extra kernel-mode stream per size with `timing=1` "
@@ -312,7 +338,8 @@ def markdown(res, meta):
     names = {
         "kernel_vs_relay_172": "kernel / relay throughput (relay / kernel receiver-CPU ns, 2 vCPUs), 172 B",
         "kernel_vs_relay_1200": "kernel / relay throughput (relay / kernel receiver-CPU ns, 2 vCPUs), 1200 B",
-        "kernel_vs_floor_1200": "module cost / kernel crypto floor, 1200 B",
+        "kernel_vs_floor_1200": "module cost / kernel crypto floor (module rx ns / floor timed on the same CPU, 2 vCPUs), 1200 B",
+        "kernel_vs_floor_1200_1cpu": "module cost / kernel crypto floor (module ns / floor, whole guest, 1 vCPU), 1200 B",
         "flows_100k_vs_1": "per-packet cost, 100,000 flows / 1 flow",
     }
     for n, t in res["targets"].items():
