@@ -36,19 +36,15 @@
 
 #include "compat.h"
 #include "gso.h"
+#include "rx.h"
 #include "session.h"
 
-/* The session's on-fail rule for a GSO skb that cannot be segmented. */
+/* A GSO skb that cannot be segmented: malformed, the usual on-fail rule. */
 static unsigned int mbms_gso_fail(struct mbms_session *s)
 {
-	mbms_stats_add(&s->stats, MBMS_SRTP_STATS_A_MALFORMED, 1);
 	net_dbg_ratelimited("session %u: GSO packet not segmentable\n",
 			    s->p.id);
-	if (s->p.on_fail == MBMS_SRTP_ON_FAIL_PASS) {
-		mbms_stats_add(&s->stats, MBMS_SRTP_STATS_A_PASSED, 1);
-		return NF_ACCEPT;
-	}
-	return NF_DROP;
+	return mbms_rx_fail(s, MBMS_SRTP_STATS_A_MALFORMED);
 }
 
 /* Link-layer header length in front of skb->data, 0 if there is none. */

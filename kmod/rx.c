@@ -297,8 +297,16 @@ static const char * const mbms_rx_reason_name[] = {
 	[MBMS_SRTP_STATS_A_KEY_EXPIRED] = "key expired",
 };
 
-/* Count a failure and apply on-fail; the packet is as received. */
-static unsigned int mbms_rx_fail(struct mbms_session *s, unsigned int reason)
+/**
+ * mbms_rx_fail() - count a failure and apply the session's on-fail rule
+ * @s: the session of the packet's flow
+ * @reason: the MBMS_SRTP_STATS_A_* counter to bump
+ *
+ * The packet must be as received: pass hands it on unchanged.
+ *
+ * Return: NF_ACCEPT (on-fail pass, also counted as passed) or NF_DROP.
+ */
+unsigned int mbms_rx_fail(struct mbms_session *s, unsigned int reason)
 {
 	mbms_stats_add(&s->stats, reason, 1);
 	net_dbg_ratelimited("session %u: %s\n", s->p.id,

@@ -7,8 +7,10 @@
 
 struct sk_buff;
 struct mbms_flow;
+struct mbms_session;
 
 unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 		     unsigned int thoff);
+unsigned int mbms_rx_fail(struct mbms_session *s, unsigned int reason);
 
 #endif /* _MBMS_RX_H */
