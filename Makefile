@@ -15,6 +15,8 @@
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
 KVER ?= $(shell $(TOP)/scripts/kernels.sh)
+# KVER may name a series ("6.12"): the newest installed kernel of it.
+override KVER := $(shell $(TOP)/scripts/kernels.sh --resolve $(KVER))
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -82,7 +84,7 @@ demo: deps all
 	@$(TOP)/scripts/demo.sh
 
 bench: deps all
-	@$(TOP)/scripts/bench.sh
+	@$(TOP)/scripts/bench.sh --kernel "$(firstword $(KVER))"
 
 # The evaluation of the seed's proposal (Documentation/evaluation.rst).
 sim: userspace
