@@ -23,14 +23,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # The throughput targets are checked on the receiving CPU of the 2-vCPU
 # guest (sender pinned to CPU 0, the receive path, sink and relay to CPU 1):
-# receiver CPU time per packet, relay / kernel.
+# receiver CPU time per packet, relay / kernel.  The floor target is
+# checked in the 1-vCPU guest: module ns = kernel - idle, whole guest,
+# against the floor timed in that guest.  Its 2-vCPU counterpart is only
+# reported: there the idle stream keeps both vCPUs busy while the kernel
+# stream leaves CPU 0 half idle, and with two vCPU threads on a 2-CPU host
+# the subtraction came out below the module's own timed mbms_rx()
+# (Documentation/performance.rst, "Which measure checks which target").
 TARGETS = {
     "kernel_vs_relay_172": 3.0,   # CPU-bound throughput, at least
     "kernel_vs_relay_1200": 2.0,  # CPU-bound throughput, at least
     "kernel_vs_floor_1200": 1.5,  # module cost / kernel floor, at most
-    # the same target on the 1-vCPU whole-guest measure: both are shown
-    # because under TCG they disagree (Documentation/performance.rst)
-    "kernel_vs_floor_1200_1cpu": 1.5,
     "flows_100k_vs_1": 1.2,       # per-packet cost, at most
 }
 
@@ -64,7 +67,36 @@ def dp_row(r):
         "received": n,
         "sent": r["replay"]["sent"],
         "bad_len": s["bad_len"],
+        "ctxt_per_pkt": round(s["ctxt"] / n, 2) if n and "ctxt" in s else None,
     }
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return round((xs[n // 2] + xs[(n - 1) // 2]) / 2, 2)
+
+
+def floor_pairs(records, kfloor_rep, payload, suite=80):
+    """Per repeat of the 1-vCPU, 1-flow stream: idle, kernel, the floor
+    timed just before them, and module / floor."""
+    by_rep = {}
+    for r in records:
+        if (r["kind"] == "dp" and r["cpus"] == 1 and r["flows"] == 1 and
+                r["payload"] == payload and r["suite"] == suite):
+            by_rep.setdefault(r.get("rep", 0), {})[r["mode"]] = dp_row(r)
+    pairs = []
+    for rep in sorted(by_rep):
+        m, kf = by_rep[rep], kfloor_rep.get((payload, rep))
+        if "idle" not in m or "kernel" not in m or not kf or not kf["ns_per_pkt"]:
+            continue
+        module = m["kernel"]["ns"] - m["idle"]["ns"]
+        pairs.append({"rep": rep, "idle_ns": m["idle"]["ns"],
+                      "kernel_ns": m["kernel"]["ns"], "module_ns": module,
+                      "kfloor_ns": kf["ns_per_pkt"],
+                      "ctxt_per_pkt": m["kernel"]["ctxt_per_pkt"],
+                      "ratio": round(module / kf["ns_per_pkt"], 2)})
+    return pairs
 
 
 def analyse(records):
@@ -73,7 +105,11 @@ def analyse(records):
     kfloor = {}
     kfloor2 = {}    # measured in the 2-vCPU guest, pinned to CPU 1
     ufloor = {}
+    kfloor_rep = {}  # (payload, repeat): timed just before that repeat
     for r in records:
+        if r["kind"] == "kfloor" and "rep" in r:
+            kfloor_rep[(r["payload"], r["rep"])] = r
+            continue
         if r["kind"] == "kfloor" and r.get("cpus", 1) == 1:
             kfloor.setdefault(r["payload"], r)
         if r["kind"] == "kfloor" and r.get("cpus", 1) == 2:
@@ -150,6 +186,18 @@ def analyse(records):
                 return r
         return None
 
+    timing = []
+    for r in records:
+        if r["kind"] != "timing" or not r["stages_ns"].get("n"):
+            continue
+        st = r["stages_ns"]
+        t = {"cpus": r["cpus"], "payload": r["payload"], "suite": r["suite"],
+             "packets": st["n"]}
+        for k, v in st.items():
+            if k != "n":
+                t[k] = round(v / st["n"])
+        timing.append(t)
+
     ratios = {}
     # Throughput on one CPU is 1 / (CPU time per packet): the guest's
     # wall clock also counts time the host took the vCPU away (see
@@ -168,16 +216,25 @@ def analyse(records):
             ratios["kernel_vs_relay_%d_wall_pps" % p] = r["kernel_vs_relay_pps"]
         if r and "relay_own_vs_module" in r:
             ratios["relay_own_vs_module_%d" % p] = r["relay_own_vs_module"]
-    # As for throughput, the target is checked on the receiving CPU of the
-    # 2-vCPU guest (module rx ns against the floor timed on that CPU);
-    # the 1-vCPU whole-guest figure, which the sender's work on the same
-    # vCPU inflates, is reported next to it.
+    # The floor target: 1-vCPU guest, whole guest (see TARGETS), each
+    # repeat's module cost (kernel - idle of that repeat) against the
+    # floor timed just before it; the median of the repeats.  Runs
+    # without paired floors fall back to the best-of-repeats row.  The
+    # module's timed mbms_rx() alone and the 2-vCPU subtraction are
+    # reported next to it.
+    pairs = floor_pairs(records, kfloor_rep, 1200)
     r = find(1, 1, 1200)
-    if r and "module_vs_kfloor" in r:
-        ratios["kernel_vs_floor_1200_1cpu"] = r["module_vs_kfloor"]
+    if pairs:
+        ratios["kernel_vs_floor_1200"] = median([p["ratio"] for p in pairs])
+    elif r and "module_vs_kfloor" in r:
+        ratios["kernel_vs_floor_1200"] = r["module_vs_kfloor"]
     r2 = find(2, 1, 1200)
     if r2 and "module_rx_vs_kfloor" in r2:
-        ratios["kernel_vs_floor_1200"] = r2["module_rx_vs_kfloor"]
+        ratios["kernel_vs_floor_1200_2cpu_rx"] = r2["module_rx_vs_kfloor"]
+    for t in timing:
+        kf = kfloor.get(t["payload"])
+        if t["cpus"] == 1 and t["payload"] == 1200 and kf and t.get("total"):
+            ratios["mbms_rx_vs_floor_1200"] = round(t["total"] / kf["ns_per_pkt"], 2)
 
     one, big = find(1, 1, 172), find(1, 100000, 172)
     if one and big and "kernel" in one and "kernel" in big:
@@ -201,19 +258,9 @@ def analyse(records):
                         "kmem_kb": r["kmem_kb"],
                         "bytes_each": round(r["kmem_kb"] * 1024 / r["count"]),
                         "install_s": round(r["install"][r["what"][:-1] + "_ns"] / 1e9, 2)})
-    timing = []
-    for r in records:
-        if r["kind"] != "timing" or not r["stages_ns"].get("n"):
-            continue
-        st = r["stages_ns"]
-        t = {"cpus": r["cpus"], "payload": r["payload"], "suite": r["suite"],
-             "packets": st["n"]}
-        for k, v in st.items():
-            if k != "n":
-                t[k] = round(v / st["n"])
-        timing.append(t)
     return {"guests": guests, "rows": rows, "ratios": ratios,
             "targets": targets, "memory": mem, "timing": timing,
+            "floor_pairs": pairs,
             "kfloor": list(kfloor.values()), "ofloor": list(ufloor.values())}
 
 
@@ -230,14 +277,20 @@ def markdown(res, meta):
     out = []
     out.append("# mbms-srtp benchmark: %s, %s\n" % (
         meta.get("kernel", g.get("kernel", "?")), meta.get("date", "?")))
-    out.append("Guest: QEMU TCG (emulated CPU, `%s`), %s packets per stream; "
+    out.append("Guest: QEMU TCG (emulated CPU, `%s`), %s packets per stream "
+               "(%s in the rows that targets are checked on); "
                "host: %s CPUs, load average %s before, %s after (other "
                "builds and VMs share the host). Absolute numbers are those "
-               "of the emulated CPU; compare ratios within this run.\n" % (
+               "of the emulated CPU; compare ratios within this run. "
+               "Sink and relay ran %s.\n" % (
                    g.get("cpu", "?"), fmt(g.get("packets")),
+                   fmt(g.get("target_packets", g.get("packets"))),
                    meta.get("host_cpus", "?"),
                    meta.get("host_load_before", "?"),
-                   meta.get("host_load_after", "?")))
+                   meta.get("host_load_after", "?"),
+                   "as ordinary tasks (MBMS_BENCH_RX_SCHED=other)"
+                   if g.get("rx_sched") == "other" else
+                   "under SCHED_BATCH (the default)"))
     out.append("## Datapath, 1 vCPU, 1 flow\n")
     out.append("pps: packets delivered to the receiving socket per second of "
                "wall time. ns: CPU time of the whole guest per packet "
@@ -292,10 +345,11 @@ def markdown(res, meta):
                    "side (veth2's receive path by RPS, the module, the sink, the "
                    "relay and its loopback hop) to CPU 1. rx ns: CPU 1's busy "
                    "time per packet, the decrypting side's cost; the throughput "
-                   "targets are checked on it (relay rx ns / kernel rx ns), and "
-                   "so is the floor target (module rx ns = kernel rx ns - idle "
-                   "rx ns, against the kernel floor timed on CPU 1 of the same "
-                   "guest). "
+                   "targets are checked on it (relay rx ns / kernel rx ns). "
+                   "module rx ns = kernel rx ns - idle rx ns, against the "
+                   "kernel floor timed on CPU 1 of the same guest, is shown "
+                   "but not used for the floor target (the idle stream keeps "
+                   "both vCPUs busy, the kernel stream does not). "
                    "ns: the whole guest, as in the 1-vCPU table.\n")
         out.append("| payload | suite | vCPUs | kernel pps | relay pps | kernel/relay pps | kernel ns | relay ns | module ns "
                    "| idle rx ns | kernel rx ns | relay rx ns | relay/kernel rx ns | module rx ns "
@@ -332,14 +386,26 @@ def markdown(res, meta):
                 t["cpus"], t["payload"], t["suite"], fmt(t["packets"]),
                 fmt(t.get("prep")), fmt(t.get("auth")), fmt(t.get("decrypt")),
                 fmt(t.get("account")), fmt(t.get("strip")), fmt(t.get("total"))))
+    if res.get("floor_pairs"):
+        out.append("\n## Crypto floor target, repeat by repeat (1 vCPU, 1200 B, suite 80)\n")
+        out.append("Each repeat's module cost (kernel ns - idle ns of that "
+                   "repeat, whole guest) against the kernel crypto floor timed "
+                   "just before the repeat in the same guest; the target is "
+                   "checked on the median.\n")
+        out.append("| repeat | idle ns | kernel ns | module ns | floor ns | module / floor | context switches per packet (kernel) |")
+        out.append("|---:|---:|---:|---:|---:|---:|---:|")
+        for p in res["floor_pairs"]:
+            out.append("| %d | %s | %s | %s | %s | %s | %s |" % (
+                p["rep"], fmt(p["idle_ns"]), fmt(p["kernel_ns"]),
+                fmt(p["module_ns"]), fmt(p["kfloor_ns"]), fmt(p["ratio"], 2),
+                fmt(p.get("ctxt_per_pkt"), 2)))
     out.append("\n## Targets\n")
     out.append("| target | limit | measured | met |")
     out.append("|---|---:|---:|---|")
     names = {
         "kernel_vs_relay_172": "kernel / relay throughput (relay / kernel receiver-CPU ns, 2 vCPUs), 172 B",
         "kernel_vs_relay_1200": "kernel / relay throughput (relay / kernel receiver-CPU ns, 2 vCPUs), 1200 B",
-        "kernel_vs_floor_1200": "module cost / kernel crypto floor (module rx ns / floor timed on the same CPU, 2 vCPUs), 1200 B",
-        "kernel_vs_floor_1200_1cpu": "module cost / kernel crypto floor (module ns / floor, whole guest, 1 vCPU), 1200 B",
+        "kernel_vs_floor_1200": "module cost / kernel crypto floor (module ns / floor, whole guest, 1 vCPU, median of the repeats), 1200 B",
         "flows_100k_vs_1": "per-packet cost, 100,000 flows / 1 flow",
     }
     for n, t in res["targets"].items():
@@ -357,6 +423,8 @@ def markdown(res, meta):
         ("relay_own_vs_module_172", "relay own cost / module cost, 172 B"),
         ("relay_own_vs_module_1200", "relay own cost / module cost, 1200 B"),
         ("flows_100k_vs_1_module_only", "module cost, 100,000 flows / 1 flow"),
+        ("mbms_rx_vs_floor_1200", "mbms_rx() alone (stage timing) / kernel crypto floor, 1 vCPU, 1200 B"),
+        ("kernel_vs_floor_1200_2cpu_rx", "module rx ns / floor timed on CPU 1, 2 vCPUs, 1200 B (not a target measure: see performance.rst)"),
     ]
     lines = ["| %s | %.2f |" % (t, res["ratios"][k]) for k, t in extra
              if k in res["ratios"]]

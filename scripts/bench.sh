@@ -21,7 +21,8 @@
 # Environment: MBMS_BENCH_PACKETS (packets per stream, default 5000),
 # MBMS_BENCH_ITERS (crypto floor packets per size, default 20000),
 # MBMS_BENCH_REPEATS (repeats of the streams that targets are checked on,
-# default 3); vm-run passes MBMS_* into the guest.
+# default 3), MBMS_BENCH_RX_SCHED (batch, the default, or other: the
+# scheduling policy of sink and relay); vm-run passes MBMS_* into the guest.
 #
 # Topology (as in tests/selftests/run.sh):
 #   $ns1: bench-replay ── veth1 10.0.0.1 ─── veth2 10.0.0.2 ── $ns2: module,
@@ -58,9 +59,8 @@ host_main() {
 	k=${k:-${KVER:-6.1}}
 	k=${k%% *}	# KVER may list the whole matrix: the first one
 	# a series prefix ("6.1") picks the newest of that series, not 6.12
-	kfull=$(ls -d /lib/modules/"$k"/build /lib/modules/"$k".*/build 2>/dev/null |
-		sed 's|/lib/modules/||; s|/build$||' | sort -V | tail -n1)
-	[ -n "$kfull" ] || die "no kernel headers for '$k' in /lib/modules"
+	kfull=$("$top/scripts/kernels.sh" --resolve "$k")
+	[ -d "/lib/modules/$kfull/build" ] || die "no kernel headers for '$k' in /lib/modules"
 	build_floor_module "$kfull" || die "cannot build the crypto-floor module for $kfull"
 	[ -r "$top/build/kmod/$kfull/kmod/mbms_srtp.ko" ] ||
 		die "no module for $kfull: run make module KVER=$kfull"
@@ -151,6 +151,19 @@ n2() { ip netns exec "$ns2" "$@"; }
 # CPU 1 (see setup_net); with 1 vCPU these are empty.
 tx_pin=()
 rx_pin=()
+# The receiving processes (sink, relay) run as SCHED_BATCH: their wakeup
+# does not preempt the sender, so they drain their sockets in batches as
+# a busy receiver does.  Without it, on one vCPU the sink preempted the
+# sender after every packet (2.5 context switches per packet), and under
+# TCG each switch between two address spaces flushes the emulator's
+# software TLB (it has no PCID): in one 6.1 guest that put 115 us per
+# packet on the idle path alone and made the module's crypto calls 40 %
+# slower than with the same packets drained in batches (see
+# Documentation/performance.rst, "Context switches under TCG").
+# MBMS_BENCH_RX_SCHED=other runs them as ordinary tasks instead, to see
+# the difference.
+rx_sched=(chrt --batch 0)
+[ "${MBMS_BENCH_RX_SCHED:-batch}" = other ] && rx_sched=()
 ctl() { n2 "$bin/mbmsctl" "$@"; }
 say() { echo "# [${SECONDS}s] $*" >&2; }
 
@@ -210,21 +223,28 @@ kmem_kb() {
 	awk '/^(Slab|VmallocUsed|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
 }
 
-kernel_floor() {	# kernel_floor [WRAPPER]: e.g. "taskset -c 1" to pin it
-	local ko
+# kernel_floor [WRAPPER [SIZES [ITERS [REP]]]]: the kernel crypto floor of
+# each payload size in SIZES (default: all of this run), e.g. WRAPPER
+# "taskset -c 1" to pin it.  REP tags the records of a floor timed next
+# to repeat REP of the streams (see run_modes).
+kernel_floor() {
+	local ko wrap=${1:-} sz=${2:-$sizes} n=${3:-$iters} rep=${4:-} tag=''
+	local p b c h s x
 	ko=$top/build/bench-kmod/$(uname -r)/mbms_bench_crypto.ko
 	[ -r "$ko" ] || { say "no $ko"; return 1; }
+	[ -n "$rep" ] && tag=",\"rep\":$rep"
 	dmesg -C
 	# shellcheck disable=SC2086 # the wrapper is a command line
-	${1:-} insmod "$ko" iters="$iters" sizes="$(echo $sizes | tr ' ' ,)" || return 1
+	$wrap insmod "$ko" iters="$n" sizes="$(echo $sz | tr ' ' ,)" || return 1
 	rmmod mbms_bench_crypto
-	dmesg | sed -n 's/.*mbms_bench_crypto: payload=\([0-9]*\) iters=\([0-9]*\) both_ns=\([0-9]*\) ctr_ns=\([0-9]*\) hmac_ns=\([0-9]*\) simd=\([01]\) hmac_split_ns=\([0-9]*\).*/\1 \2 \3 \4 \5 \6 \7/p' |
+	dmesg | sed -n 's/.*mbms_bench_crypto: payload=\([0-9]*\) iters=\([0-9]*\) both_ns=\([0-9]*\) ctr_ns=\([0-9]*\) hmac_ns=\([0-9]*\) simd=\([01]\) hmac_split_ns=\([0-9]*\).*/\1 \2 \3 \4 \5 \6 \7/p' > "$T/kfloor"
+	# shellcheck disable=SC2086
+	[ "$(wc -l < "$T/kfloor")" -eq "$(echo $sz | wc -w)" ] || return 1
 	while read -r p n b c h s x; do
 		# hmac_split: the HMAC as init/update/update/final, as the
 		# packet path did before it became one digest
-		record "{\"kind\":\"kfloor\",\"payload\":$p,\"iters\":$n,\"ns_per_pkt\":$((b / n)),\"ctr_ns\":$((c / n)),\"hmac_ns\":$((h / n)),\"hmac_split_ns\":$((x / n)),\"simd\":$s}"
-	done
-	[ "$(grep -c '"kfloor"' "$out/raw.jsonl")" -ge "$(echo $sizes | wc -w)" ]
+		record "{\"kind\":\"kfloor\",\"payload\":$p,\"iters\":$n,\"ns_per_pkt\":$((b / n)),\"ctr_ns\":$((c / n)),\"hmac_ns\":$((h / n)),\"hmac_split_ns\":$((x / n)),\"simd\":$s,\"cpus\":$(nproc)$tag}"
+	done < "$T/kfloor"
 }
 
 user_floor() {
@@ -236,14 +256,29 @@ user_floor() {
 	done < "$T/uf"
 }
 
-# run_one MODE PAYLOAD SUITE FLOWS [REP]: one stream of $npkts packets.
+# Packets in one stream of (payload, suite): the rows that targets are
+# checked on run 4 times as long, because CPU time comes from /proc/stat
+# in 10 ms ticks: 20,000 packets make that 500 ns per packet instead of
+# 2,000 ns, next to module costs of 10,000-40,000 ns.
+pkts_of() {
+	if target_row "$1" "$2"; then
+		echo $((npkts * 4))
+	else
+		echo "$npkts"
+	fi
+}
+
+# run_one MODE PAYLOAD SUITE FLOWS [REP]: one stream of pkts_of packets.
 run_one() {
 	local mode=$1 size=$2 suite=$3 flows=$4 rep=${5:-0} tag=10 plain wire want
+	local count
 	local sport=5004 sinkaddr=10.0.0.2 rpid='' st=null sink replay relay=null
 	local stream=(--key "$KA" --salt "$SA" --msk-id "$MSK" --mtk-id 1
-		--payload-size "$size" --count "$npkts" --ssrc 0x4d424d53
+		--payload-size "$size" --ssrc 0x4d424d53
 		--suite "aes-cm-128-hmac-sha1-$suite")
 
+	count=$(pkts_of "$size" "$suite")
+	stream+=(--count "$count")
 	[ "$suite" = 32 ] && tag=4
 	plain=$((12 + size))
 	wire=$((plain + 6 + tag))
@@ -260,14 +295,14 @@ run_one() {
 	esac
 	rm -f "$T/stamp" "$T/ready" "$T/rready"
 	[ "$mode" = timed ] && { echo 1 > "$tparam" || return 1; }
-	n2 "${rx_pin[@]}" "$bin/bench-sink" --listen "$sinkaddr" --port "$sport" --expect "$npkts" \
+	n2 "${rx_pin[@]}" "${rx_sched[@]}" "$bin/bench-sink" --listen "$sinkaddr" --port "$sport" --expect "$count" \
 		--len "$want" --stamp "$T/stamp" --ready-file "$T/ready" \
 		--idle 3000 > "$T/sink" 2> "$T/sink.err" &
 	local spid=$!
 	wait_file "$T/ready" || return 1
 	if [ "$mode" = relay ]; then
-		n2 "${rx_pin[@]}" "$bin/bench-relay" --listen 10.0.0.2 --port 5004 \
-			--forward 127.0.0.1 --forward-port 6004 --expect "$npkts" \
+		n2 "${rx_pin[@]}" "${rx_sched[@]}" "$bin/bench-relay" --listen 10.0.0.2 --port 5004 \
+			--forward 127.0.0.1 --forward-port 6004 --expect "$count" \
 			--idle 3000 --ready-file "$T/rready" "${stream[@]}" \
 			> "$T/relay" 2> "$T/relay.err" &
 		rpid=$!
@@ -286,12 +321,12 @@ run_one() {
 	replay=$(cat "$T/replay")
 	if [ "$mode" = timed ]; then
 		echo 0 > "$tparam"
-		record "{\"kind\":\"timing\",\"payload\":$size,\"suite\":$suite,\"flows\":$flows,\"cpus\":$(nproc),\"packets\":$npkts,\"stages_ns\":$(timing_json),\"sink\":$sink,\"stats\":$st}"
+		record "{\"kind\":\"timing\",\"payload\":$size,\"suite\":$suite,\"flows\":$flows,\"cpus\":$(nproc),\"packets\":$count,\"stages_ns\":$(timing_json),\"sink\":$sink,\"stats\":$st}"
 		say "timed payload $size suite $suite: $(timing_json)"
 		return 0
 	fi
-	record "{\"kind\":\"dp\",\"mode\":\"$mode\",\"payload\":$size,\"suite\":$suite,\"flows\":$flows,\"rep\":$rep,\"cpus\":$(nproc),\"packets\":$npkts,\"plain_len\":$plain,\"wire_len\":$wire,\"sink\":$sink,\"replay\":$replay,\"relay\":$relay,\"stats\":$st}"
-	say "$mode payload $size suite $suite flows $flows #$rep: $(echo "$sink" | jq -c '{received, bad_len, pps: (.received * 1e9 / .elapsed_ns | floor), ns: (.busy_ns / .received | floor)}')"
+	record "{\"kind\":\"dp\",\"mode\":\"$mode\",\"payload\":$size,\"suite\":$suite,\"flows\":$flows,\"rep\":$rep,\"cpus\":$(nproc),\"packets\":$count,\"plain_len\":$plain,\"wire_len\":$wire,\"sink\":$sink,\"replay\":$replay,\"relay\":$relay,\"stats\":$st}"
+	say "$mode payload $size suite $suite flows $flows #$rep: $(echo "$sink" | jq -c '{received, bad_len, pps: (.received * 1e9 / .elapsed_ns | floor), ns: (.busy_ns / .received | floor), ctxt: (.ctxt / .received * 100 | floor / 100)}')"
 }
 
 # The module's per-stage sums ("n N prep NS ... total NS") as JSON.
@@ -308,15 +343,29 @@ run_modes() {
 	local size=$1 suite=$2 flows=$3 reps=$4 r m
 	shift 4
 	for ((r = 0; r < reps; r++)); do
+		# The floor target pairs each repeat's module cost with a
+		# floor timed just before it: the host's speed drifts over a
+		# run (everything in a repeat can be 1.5x slower than in the
+		# one before), so a floor from the start of the run is not
+		# comparable with every repeat.
+		if [ "$(nproc)" = 1 ] && [ "$flows" = 1 ] && target_row "$size" "$suite"; then
+			kernel_floor "" "$size" $((iters / 4)) "$r" || return 1
+		fi
 		for m in "$@"; do
 			run_one "$m" "$size" "$suite" "$flows" "$r" || return 1
 		done
 	done
 }
 
+# target_row PAYLOAD SUITE: true for the rows that targets are checked on
+# (never in the smoke run).
+target_row() {
+	[ "$smoke" = 0 ] && [ "$2" = 80 ] && { [ "$1" = 172 ] || [ "$1" = 1200 ]; }
+}
+
 # The repeats of a (payload, suite): more where a target is checked.
 reps_of() {
-	if [ "$smoke" = 0 ] && [ "$2" = 80 ] && { [ "$1" = 172 ] || [ "$1" = 1200 ]; }; then
+	if target_row "$1" "$2"; then
 		echo "$repeats"
 	else
 		echo 1
@@ -355,7 +404,7 @@ perf_profile() {
 	ctl session add 1 && ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA" &&
 		ctl flow add session 1 dst 10.0.0.2 dport 5004 || return 0
 	rm -f "$T/stamp" "$T/ready" "$T/perf.data"
-	n2 "$bin/bench-sink" --listen 10.0.0.2 --port 5004 --expect "$n" \
+	n2 "${rx_sched[@]}" "$bin/bench-sink" --listen 10.0.0.2 --port 5004 --expect "$n" \
 		--stamp "$T/stamp" --ready-file "$T/ready" --idle 3000 > "$T/psink" 2>&1 &
 	spid=$!
 	wait_file "$T/ready" || return 0
@@ -416,7 +465,7 @@ vm_main() {
 		[ "$(nproc)" -gt 1 ] && sizes="172 1200" && suites="80"
 	fi
 	repeats=${MBMS_BENCH_REPEATS:-3}
-	record "{\"kind\":\"guest\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)\",\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"packets\":$npkts,\"iters\":$iters,\"repeats\":$repeats,\"smoke\":$smoke}"
+	record "{\"kind\":\"guest\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)\",\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"packets\":$npkts,\"target_packets\":$((smoke ? npkts : npkts * 4)),\"iters\":$iters,\"repeats\":$repeats,\"smoke\":$smoke,\"rx_sched\":\"${MBMS_BENCH_RX_SCHED:-batch}\"}"
 
 	# The floors are single-threaded.  In the 1-vCPU guest both; in the
 	# 2-vCPU guest the kernel floor again, pinned to CPU 1 where the

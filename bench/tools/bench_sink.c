@@ -194,7 +194,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < c0.ncpu && i < c1.ncpu; i++)
 		printf("%s%llu", i ? "," : "",
 		       (unsigned long long)(c1.cpu_busy_ns[i] - c0.cpu_busy_ns[i]));
-	printf("]}\n");
+	/* context switches: what a receiver woken per packet costs */
+	printf("],\"ctxt\":%llu}\n", (unsigned long long)(c1.ctxt - c0.ctxt));
 	close(fd);
 	return 0;
 }

@@ -55,7 +55,11 @@ int cpu_snap_read(struct cpu_snap *s)
 	f = fopen("/proc/stat", "r");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f) && !strncmp(line, "cpu", 3)) {
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "ctxt %" SCNu64, &s->ctxt) == 1)
+			continue;
+		if (strncmp(line, "cpu", 3))
+			continue;
 		if (line[3] == ' ') {
 			if (stat_busy(line + 4, &busy, &idle))
 				break;
@@ -95,7 +99,7 @@ int stamp_write(const char *path, uint64_t t0, const struct cpu_snap *s)
 		s->total_ns, s->ncpu);
 	for (i = 0; i < s->ncpu; i++)
 		fprintf(f, " %" PRIu64, s->cpu_busy_ns[i]);
-	fputc('\n', f);
+	fprintf(f, " %" PRIu64 "\n", s->ctxt);
 	if (fclose(f) || rename(tmp, path)) {
 		fprintf(stderr, "bench: %s: %s\n", path, strerror(errno));
 		return -1;
@@ -120,6 +124,8 @@ int stamp_read(const char *path, uint64_t *t0, struct cpu_snap *s)
 		for (i = 0; i < s->ncpu; i++)
 			if (fscanf(f, " %" SCNu64, &s->cpu_busy_ns[i]) != 1)
 				n = 0;
+	if (n == 4 && fscanf(f, " %" SCNu64, &s->ctxt) != 1)
+		n = 0;
 	fclose(f);
 	if (n != 4 || s->ncpu > CPU_SNAP_MAX) {
 		fprintf(stderr, "bench: %s: not a start stamp\n", path);

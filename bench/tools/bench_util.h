@@ -21,6 +21,7 @@ struct cpu_snap {
 	uint64_t total_ns;	/* busy + idle + iowait */
 	unsigned int ncpu;	/* entries of cpu_busy_ns */
 	uint64_t cpu_busy_ns[CPU_SNAP_MAX];
+	uint64_t ctxt;		/* context switches since boot, all CPUs */
 };
 
 uint64_t now_ns(void);
@@ -28,9 +29,8 @@ uint64_t now_ns(void);
 int cpu_snap_read(struct cpu_snap *s);
 
 /*
- * The stamp file: "t0_ns busy_ns total_ns ncpu cpu0_busy_ns ...\n", written
- * by the sender just
- * before its first packet.  0, or -1 (message on stderr).
+ * The stamp file: "t0_ns busy_ns total_ns ncpu cpu0_busy_ns ... ctxt\n",
+ * written by the sender just before its first packet.  0, or -1 (message on stderr).
  */
 int stamp_write(const char *path, uint64_t t0, const struct cpu_snap *s);
 int stamp_read(const char *path, uint64_t *t0, struct cpu_snap *s);
