@@ -6,8 +6,9 @@
 # guest, so that we can check the vng command line vm-run builds, the
 # exit status it passes through, the kernel-log check, the timeout, and
 # the KVM decision (probe boot that hangs -> TCG, forced --kvm that hangs
-# -> fails within the boot deadline).  A fake qemu-system-x86_64 fails the
-# test if vm-run ever takes the plain QEMU path here.
+# -> fails within the boot deadline).  A fake qemu-system-x86_64 records
+# its arguments and fails the test if vm-run takes the plain QEMU path
+# anywhere but --icount, which must take it.
 set -u
 
 TOP=${MBMS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -61,7 +62,7 @@ EOF
 cat > "$work/bin/qemu-system-x86_64" <<'EOF'
 #!/bin/sh
 echo "fake qemu-system-x86_64 called: vm-run took the plain QEMU path" >&2
-touch "$FAKE_VNG_LOG.qemu"
+printf '%s\n' "$@" > "$FAKE_VNG_LOG.qemu"
 exit 99
 EOF
 chmod +x "$work/bin/vng" "$work/bin/qemu-system-x86_64"
@@ -172,6 +173,22 @@ args | grep -qx -- --disable-kvm && bad "probe passed but the run used --disable
 grep -q 'using KVM' "$work/probeok.err" || bad "probe ok: no message"
 no_qemu probe
 ok "KVM probe: hang -> TCG with a message, cached; success -> KVM"
+
+# 5. --icount: plain QEMU (vng cannot pass -icount), single-threaded TCG
+# on the instruction counter, never KVM.
+vmrun icountkvm --kernel "$kver" --icount --kvm -- true
+[ "$(rc icountkvm)" = 125 ] && grep -q 'exclude each other' "$work/icountkvm.err" ||
+	bad "--icount --kvm: rc $(rc icountkvm), $(cat "$work/icountkvm.err")"
+no_qemu icountkvm
+vmrun icount --kernel "$kver" --icount --timeout 5 -- true
+[ -e "$work/vng.qemu" ] || bad "--icount did not take the plain QEMU path"
+[ "$(rc icount)" = 125 ] || bad "--icount with a QEMU that fails: want 125, got $(rc icount)"
+q=$(tr '\n' ' ' < "$work/vng.qemu" 2>/dev/null)
+case $q in
+*"-accel tcg,thread=single -icount shift=0,sleep=on "*) ;;
+*) bad "--icount: QEMU arguments lack the instruction counter: $q" ;;
+esac
+ok "--icount: plain QEMU, tcg,thread=single, -icount shift=0; not with --kvm"
 
 # No fake guest may outlive its run.
 pgrep -f "^sleep 6123$" > /dev/null && bad "a hung fake guest was left running"
