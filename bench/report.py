@@ -3,8 +3,10 @@
 """Turn the raw records of one `make bench` run into the results.
 
     report.py --run build/bench/K-DATE --out bench/results
-        reads RUN/meta and RUN/cpus{1,2}/raw.jsonl (written by
-        scripts/bench.sh) and writes OUT/K-DATE.json, .md and .png.
+        reads RUN/meta, RUN/cpus{1,2}/raw.jsonl (wall clock) and
+        RUN/icount1/raw.jsonl (instruction counter), as far as they exist
+        (written by scripts/bench.sh), and writes OUT/K-DATE.json, .md
+        and .png.
     report.py --run DIR --out DIR2 --flat
         reads DIR/raw.jsonl only (the smoke run) and writes
         DIR2/report.{json,md,png}.
@@ -30,11 +32,23 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # stream leaves CPU 0 half idle, and with two vCPU threads on a 2-CPU host
 # the subtraction came out below the module's own timed mbms_rx()
 # (Documentation/performance.rst, "Which measure checks which target").
+# When the bench also ran a guest on QEMU's instruction counter (icount1/),
+# the floor target is checked there instead: the same guest work, counted
+# in instructions, does not move with the host's speed, which the wall
+# clock of a TCG guest does, by up to 1.4x from one stream to the next
+# (performance.rst, "Wall clock and instruction counts").
 TARGETS = {
     "kernel_vs_relay_172": 3.0,   # CPU-bound throughput, at least
     "kernel_vs_relay_1200": 2.0,  # CPU-bound throughput, at least
     "kernel_vs_floor_1200": 1.5,  # module cost / kernel floor, at most
     "flows_100k_vs_1": 1.2,       # per-packet cost, at most
+}
+# The clock each target is checked on when both ran ("wall" or "icount").
+TARGET_CLOCK = {
+    "kernel_vs_relay_172": "wall",    # needs 2 vCPUs: icount guests have 1
+    "kernel_vs_relay_1200": "wall",
+    "kernel_vs_floor_1200": "icount",
+    "flows_100k_vs_1": "wall",
 }
 
 
@@ -264,6 +278,51 @@ def analyse(records):
             "kfloor": list(kfloor.values()), "ofloor": list(ufloor.values())}
 
 
+def combine_targets(res, ic):
+    """Each target on its clock (TARGET_CLOCK), or on the other clock when
+    only that one ran; both values are kept."""
+    out = {}
+    for name, limit in TARGETS.items():
+        vals = {"wall": res["ratios"].get(name) if res else None,
+                "icount": ic["ratios"].get(name) if ic else None}
+        on = TARGET_CLOCK[name]
+        if vals[on] is None:
+            on = "icount" if on == "wall" else "wall"
+        v = vals[on]
+        met = None
+        if v is not None:
+            met = v >= limit if name.startswith("kernel_vs_relay") else v <= limit
+        out[name] = {"limit": limit, "value": v, "met": met,
+                     "checked_on": on if v is not None else None,
+                     "wall": vals["wall"], "icount": vals["icount"]}
+    return out
+
+
+def per_instruction(res, ic, payload=1200):
+    """Wall-clock ns of the 1-vCPU guest per guest instruction counted in
+    the icount guest, for the same work: how much the emulator's time per
+    instruction differs between the parts of the path."""
+    def row(r):
+        if not r:
+            return {}
+        return {"idle": r.get("idle", {}).get("ns"),
+                "kernel": r.get("kernel", {}).get("ns"),
+                "module": r.get("module_ns"), "kernel floor": r.get("kfloor_ns")}
+    find = lambda a: next((r for r in a["rows"] if r["cpus"] == 1 and
+                           r["flows"] == 1 and r["payload"] == payload and
+                           r["suite"].endswith("80")), None)
+    w, i = row(find(res)), row(find(ic))
+    tw = next((t for t in res["timing"] if t["cpus"] == 1 and t["payload"] == payload), {})
+    ti = next((t for t in ic["timing"] if t["cpus"] == 1 and t["payload"] == payload), {})
+    w["mbms_rx()"], i["mbms_rx()"] = tw.get("total"), ti.get("total")
+    out = []
+    for k in ("idle", "kernel", "module", "mbms_rx()", "kernel floor"):
+        if w.get(k) and i.get(k):
+            out.append({"what": k, "wall_ns": w[k], "instructions": i[k],
+                        "ns_per_instruction": round(w[k] / i[k], 2)})
+    return out
+
+
 def fmt(v, nd=0):
     if v is None:
         return "-"
@@ -272,26 +331,9 @@ def fmt(v, nd=0):
     return "{:,}".format(round(v)) if isinstance(v, (int, float)) else str(v)
 
 
-def markdown(res, meta):
-    g = res["guests"][0] if res["guests"] else {}
-    out = []
-    out.append("# mbms-srtp benchmark: %s, %s\n" % (
-        meta.get("kernel", g.get("kernel", "?")), meta.get("date", "?")))
-    out.append("Guest: QEMU TCG (emulated CPU, `%s`), %s packets per stream "
-               "(%s in the rows that targets are checked on); "
-               "host: %s CPUs, load average %s before, %s after (other "
-               "builds and VMs share the host). Absolute numbers are those "
-               "of the emulated CPU; compare ratios within this run. "
-               "Sink and relay ran %s.\n" % (
-                   g.get("cpu", "?"), fmt(g.get("packets")),
-                   fmt(g.get("target_packets", g.get("packets"))),
-                   meta.get("host_cpus", "?"),
-                   meta.get("host_load_before", "?"),
-                   meta.get("host_load_after", "?"),
-                   "as ordinary tasks (MBMS_BENCH_RX_SCHED=other)"
-                   if g.get("rx_sched") == "other" else
-                   "under SCHED_BATCH (the default)"))
-    out.append("## Datapath, 1 vCPU, 1 flow\n")
+def body(res, out, h):
+    """The tables of one clock's results, headings at level h."""
+    out.append(h + " Datapath, 1 vCPU, 1 flow\n")
     out.append("pps: packets delivered to the receiving socket per second of "
                "wall time. ns: CPU time of the whole guest per packet "
                "(sender included). module = kernel - idle (same packets, "
@@ -322,7 +364,7 @@ def markdown(res, meta):
              (r["cpus"] == 1 and r["flows"] == 1 and r["payload"] == 172 and
               r["suite"].endswith("80"))]
     if any(r["flows"] > 1 for r in scale):
-        out.append("\n## Flows and sessions installed (1 vCPU, suite 80)\n")
+        out.append("\n" + h + " Flows and sessions installed (1 vCPU, suite 80)\n")
         out.append("| flows+sessions | payload | n | kernel pps | kernel ns | idle ns | module ns |")
         out.append("|---:|---:|---:|---:|---:|---:|---:|")
         for r in sorted(scale, key=lambda r: (r["payload"], r["flows"])):
@@ -331,7 +373,7 @@ def markdown(res, meta):
                 fmt(r.get("kernel", {}).get("pps")), fmt(r.get("kernel", {}).get("ns")),
                 fmt(r.get("idle", {}).get("ns")), fmt(r.get("module_ns"))))
     if res["memory"]:
-        out.append("\n## Kernel memory per object (Slab + vmalloc + per-CPU, 1 vCPU)\n")
+        out.append("\n" + h + " Kernel memory per object (Slab + vmalloc + per-CPU, 1 vCPU)\n")
         out.append("| object | installed | kB | bytes each | install time s |")
         out.append("|---|---:|---:|---:|---:|")
         for m in res["memory"]:
@@ -340,7 +382,7 @@ def markdown(res, meta):
                 fmt(m["bytes_each"]), m["install_s"]))
     two = [r for r in res["rows"] if r["cpus"] == 2]
     if two:
-        out.append("\n## 1 vs 2 vCPUs (1 flow)\n")
+        out.append("\n" + h + " 1 vs 2 vCPUs (1 flow)\n")
         out.append("With 2 vCPUs the sender is pinned to CPU 0 and the receiving "
                    "side (veth2's receive path by RPS, the module, the sink, the "
                    "relay and its loopback hop) to CPU 1. rx ns: CPU 1's busy "
@@ -371,7 +413,7 @@ def markdown(res, meta):
                 fmt(r.get("kfloor_ns") if r["cpus"] == 2 else None),
                 fmt(r.get("module_rx_vs_kfloor"), 2)))
     if res["timing"]:
-        out.append("\n## Where the module's time goes (per-stage timing)\n")
+        out.append("\n" + h + " Where the module's time goes (per-stage timing)\n")
         out.append("One extra kernel-mode stream per size with `timing=1` "
                    "(local_clock() around each stage of mbms_rx(); off for every "
                    "other stream). ns per decrypted packet. prep: make writable, "
@@ -387,7 +429,7 @@ def markdown(res, meta):
                 fmt(t.get("prep")), fmt(t.get("auth")), fmt(t.get("decrypt")),
                 fmt(t.get("account")), fmt(t.get("strip")), fmt(t.get("total"))))
     if res.get("floor_pairs"):
-        out.append("\n## Crypto floor target, repeat by repeat (1 vCPU, 1200 B, suite 80)\n")
+        out.append("\n" + h + " Crypto floor target, repeat by repeat (1 vCPU, 1200 B, suite 80)\n")
         out.append("Each repeat's module cost (kernel ns - idle ns of that "
                    "repeat, whole guest) against the kernel crypto floor timed "
                    "just before the repeat in the same guest; the target is "
@@ -399,39 +441,95 @@ def markdown(res, meta):
                 p["rep"], fmt(p["idle_ns"]), fmt(p["kernel_ns"]),
                 fmt(p["module_ns"]), fmt(p["kfloor_ns"]), fmt(p["ratio"], 2),
                 fmt(p.get("ctxt_per_pkt"), 2)))
+
+
+def markdown(res, meta, ic=None, targets=None):
+    first = res or ic
+    g = first["guests"][0] if first["guests"] else {}
+    out = []
+    out.append("# mbms-srtp benchmark: %s, %s\n" % (
+        meta.get("kernel", g.get("kernel", "?")), meta.get("date", "?")))
+    out.append("Guest: QEMU TCG (emulated CPU, `%s`), %s packets per stream "
+               "(%s in the rows that targets are checked on); "
+               "host: %s CPUs, load average %s before, %s after (other "
+               "builds and VMs share the host). Absolute numbers are those "
+               "of the emulated CPU; compare ratios within this run. "
+               "Sink and relay ran %s.\n" % (
+                   g.get("cpu", "?"), fmt(g.get("packets")),
+                   fmt(g.get("target_packets", g.get("packets"))),
+                   meta.get("host_cpus", "?"),
+                   meta.get("host_load_before", "?"),
+                   meta.get("host_load_after", "?"),
+                   "as ordinary tasks (MBMS_BENCH_RX_SCHED=other)"
+                   if g.get("rx_sched") == "other" else
+                   "under SCHED_BATCH (the default)"))
+    if res:
+        body(res, out, "##")
+    if ic:
+        out.append("\n## Instruction counts (QEMU -icount, 1 vCPU)\n")
+        out.append("The same 1-vCPU streams in a guest run on QEMU's instruction "
+                   "counter (`vm-run --icount`, `-icount shift=0`): every guest "
+                   "clock advances 1 ns per guest instruction, so each ns figure "
+                   "below is a count of guest instructions (and pps is packets "
+                   "per 10^9 instructions), and it does not move with the "
+                   "host's speed. The crypto floor target is checked here.\n")
+        body(ic, out, "###")
+        if res:
+            pi = per_instruction(res, ic)
+            if pi:
+                out.append("\n### Wall-clock ns per guest instruction (1 vCPU, 1200 B, suite 80)\n")
+                out.append("Wall-clock ns of the first part of this run divided by "
+                           "the instructions counted for the same work in the "
+                           "icount guest (best of the repeats in both): the "
+                           "emulator's time per instruction in each part of the "
+                           "path.\n")
+                out.append("| part | wall ns | instructions | ns per instruction |")
+                out.append("|---|---:|---:|---:|")
+                for x in pi:
+                    out.append("| %s | %s | %s | %.2f |" % (
+                        x["what"], fmt(x["wall_ns"]), fmt(x["instructions"]),
+                        x["ns_per_instruction"]))
+    targets = targets or combine_targets(res, ic)
     out.append("\n## Targets\n")
-    out.append("| target | limit | measured | met |")
-    out.append("|---|---:|---:|---|")
+    out.append("Each target is checked on one clock (the other is shown for "
+               "comparison): throughput and flows on the wall clock, the "
+               "crypto floor on instruction counts when the icount guest ran.\n")
+    out.append("| target | limit | wall clock | instructions (icount) | checked on | met |")
+    out.append("|---|---:|---:|---:|---|---|")
     names = {
         "kernel_vs_relay_172": "kernel / relay throughput (relay / kernel receiver-CPU ns, 2 vCPUs), 172 B",
         "kernel_vs_relay_1200": "kernel / relay throughput (relay / kernel receiver-CPU ns, 2 vCPUs), 1200 B",
         "kernel_vs_floor_1200": "module cost / kernel crypto floor (module ns / floor, whole guest, 1 vCPU, median of the repeats), 1200 B",
         "flows_100k_vs_1": "per-packet cost, 100,000 flows / 1 flow",
     }
-    for n, t in res["targets"].items():
+    for n, t in targets.items():
         lim = (">= %.1f" if n.startswith("kernel_vs_relay") else "<= %.1f") % t["limit"]
-        out.append("| %s | %s | %s | %s |" % (
-            names[n], lim, fmt(t["value"], 2),
+        out.append("| %s | %s | %s | %s | %s | %s |" % (
+            names[n], lim, fmt(t["wall"], 2), fmt(t["icount"], 2),
+            t["checked_on"] or "-",
             {True: "yes", False: "**no**", None: "not measured"}[t["met"]]))
     extra = [
         ("kernel_vs_relay_172_1cpu", "relay ns / kernel ns, whole guest, 1 vCPU, 172 B"),
         ("kernel_vs_relay_1200_1cpu", "relay ns / kernel ns, whole guest, 1 vCPU, 1200 B"),
-        ("kernel_vs_relay_172_2cpu_wall_pps", "kernel / relay wall-clock pps, 2 vCPUs, 172 B"),
-        ("kernel_vs_relay_1200_2cpu_wall_pps", "kernel / relay wall-clock pps, 2 vCPUs, 1200 B"),
-        ("kernel_vs_relay_172_wall_pps", "kernel / relay wall-clock pps, 1 vCPU, 172 B"),
-        ("kernel_vs_relay_1200_wall_pps", "kernel / relay wall-clock pps, 1 vCPU, 1200 B"),
+        ("kernel_vs_relay_172_2cpu_wall_pps", "kernel / relay pps, 2 vCPUs, 172 B"),
+        ("kernel_vs_relay_1200_2cpu_wall_pps", "kernel / relay pps, 2 vCPUs, 1200 B"),
+        ("kernel_vs_relay_172_wall_pps", "kernel / relay pps, 1 vCPU, 172 B"),
+        ("kernel_vs_relay_1200_wall_pps", "kernel / relay pps, 1 vCPU, 1200 B"),
         ("relay_own_vs_module_172", "relay own cost / module cost, 172 B"),
         ("relay_own_vs_module_1200", "relay own cost / module cost, 1200 B"),
         ("flows_100k_vs_1_module_only", "module cost, 100,000 flows / 1 flow"),
         ("mbms_rx_vs_floor_1200", "mbms_rx() alone (stage timing) / kernel crypto floor, 1 vCPU, 1200 B"),
         ("kernel_vs_floor_1200_2cpu_rx", "module rx ns / floor timed on CPU 1, 2 vCPUs, 1200 B (not a target measure: see performance.rst)"),
     ]
-    lines = ["| %s | %.2f |" % (t, res["ratios"][k]) for k, t in extra
-             if k in res["ratios"]]
+    lines = []
+    for clock, r in (("wall clock", res), ("instructions", ic)):
+        if r:
+            lines += ["| %s | %s | %.2f |" % (t, clock, r["ratios"][k])
+                      for k, t in extra if k in r["ratios"]]
     if lines:
         out.append("\nOther ratios of this run:\n")
-        out.append("| ratio | value |")
-        out.append("|---|---:|")
+        out.append("| ratio | clock | value |")
+        out.append("|---|---|---:|")
         out.extend(lines)
     return "\n".join(out) + "\n"
 
@@ -464,35 +562,45 @@ def main():
     ap.add_argument("--flat", action="store_true")
     a = ap.parse_args()
     meta = meta_of(a.run)
-    records = []
+    records, ic_records = [], []
     if a.flat:
         records = load(os.path.join(a.run, "raw.jsonl"))
         base = "report"
     else:
-        for c in (1, 2):
-            p = os.path.join(a.run, "cpus%d" % c, "raw.jsonl")
+        for d, c, lst in (("cpus1", 1, records), ("cpus2", 2, records),
+                          ("icount1", 1, ic_records)):
+            p = os.path.join(a.run, d, "raw.jsonl")
             if os.path.exists(p):
                 for r in load(p):
                     r.setdefault("cpus", c)
-                    records.append(r)
+                    lst.append(r)
         base = "%s-%s" % (meta.get("kernel", "unknown"), meta.get("date", "unknown"))
-    for r in records:
+    for r in records + ic_records:
         if r["kind"] in ("kfloor", "ufloor"):
             r.setdefault("cpus", 1)
-    if not any(r["kind"] == "dp" for r in records):
+    res = ic = None
+    if any(r["kind"] == "dp" for r in records):
+        res = analyse(records)
+    if any(r["kind"] == "dp" for r in ic_records):
+        ic = analyse(ic_records)
+    if not res and not ic:
         print("report: no datapath records in %s" % a.run, file=sys.stderr)
         return 1
-    res = analyse(records)
+    targets = combine_targets(res, ic)
     os.makedirs(a.out, exist_ok=True)
-    doc = {"meta": meta, "results": res,
-           "method": "see Documentation/performance.rst", "raw": records}
+    doc = {"meta": meta, "results": res, "results_icount": ic,
+           "targets": targets,
+           "method": "see Documentation/performance.rst",
+           "raw": records, "raw_icount": ic_records}
+    if res and ic:
+        doc["wall_ns_per_instruction"] = per_instruction(res, ic)
     with open(os.path.join(a.out, base + ".json"), "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
-    md = markdown(res, meta)
+    md = markdown(res, meta, ic, targets)
     with open(os.path.join(a.out, base + ".md"), "w") as f:
         f.write(md)
-    plot(res, os.path.join(a.out, base + ".png"), os.path.join(a.out, base + ".dat"))
+    plot(res or ic, os.path.join(a.out, base + ".png"), os.path.join(a.out, base + ".dat"))
     print(md)
     print("report: %s/%s.{json,md,png}" % (a.out, base))
     return 0

@@ -6,11 +6,19 @@
 # Documentation/performance.rst for the method and how to read the output.
 #
 #   scripts/bench.sh [--smoke] [--kernel K] [--no-2cpu] [--no-scale] [--profile]
+#                    [--icount|--no-icount]
 #       on the host: build the crypto-floor module for K (default: the
 #       6.1 kernel of the matrix, or $KVER), run the guest part with 1 and
-#       with 2 vCPUs, then write bench/results/<K>-<date>.{json,md,png}.
-#       --smoke: a few thousand packets, one guest, results in build/bench.
+#       with 2 vCPUs on the wall clock, then with 1 vCPU on QEMU's
+#       instruction counter (vm-run --icount: every guest clock advances
+#       1 ns per guest instruction, so its figures count instructions and
+#       do not move with the host's speed), then write
+#       bench/results/<K>-<date>.{json,md,png}.
+#       --smoke: a few thousand packets, 1 vCPU on each clock, results in
+#       build/bench.
 #       --profile: only the perf profiles (172 and 1200 bytes), 1 vCPU.
+#       --icount: only the instruction-counter guest; --no-icount: only
+#       the wall-clock guests.
 #
 #   scripts/bench.sh --in-vm [--smoke] [--scale] [--out DIR]
 #       in the guest, as root: the measurements themselves; one JSON
@@ -44,6 +52,7 @@ die() { echo "bench: $*" >&2; exit 1; }
 
 host_main() {
 	local smoke=0 two=1 scale=1 profile=0 k kfull date run out rc=0 load
+	local clocks="wall icount"
 
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -52,6 +61,8 @@ host_main() {
 		--no-2cpu) two=0; shift ;;
 		--no-scale) scale=0; shift ;;
 		--profile) profile=1; shift ;;
+		--icount) clocks=icount; shift ;;
+		--no-icount) clocks=wall; shift ;;
 		-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 		*) die "unknown option '$1' (see the header of $0)" ;;
 		esac
@@ -80,25 +91,32 @@ host_main() {
 		echo "host_load_before=$load"
 		echo "qemu=$(qemu-system-x86_64 --version | head -n1)"
 		echo "smoke=$smoke"
+		echo "clocks=$clocks"
 	} > "$run/meta"
 
 	if [ $profile = 1 ]; then
-		guest "$kfull" 1 "$run" --profile-only || die "guest run failed"
-		echo "bench: profiles in $run/cpus1/perf-*.txt"
+		guest "$kfull" 1 "$run" "${clocks%% *}" --profile-only || die "guest run failed"
+		echo "bench: profiles in $run/*1/perf-*.txt"
 		return 0
 	fi
-	if [ $smoke = 1 ]; then
-		guest "$kfull" 1 "$run" --smoke || rc=$?
-	else
+	# Wall clock first (1 vCPU, then 2), then the instruction counter
+	# (1 vCPU only: with several vCPUs on one emulator thread, a vCPU's
+	# clock also runs while another vCPU executes).
+	for clock in $clocks; do
+		[ $rc = 0 ] || break
+		if [ $smoke = 1 ]; then
+			guest "$kfull" 1 "$run" "$clock" --smoke || rc=$?
+			continue
+		fi
 		if [ $scale = 1 ]; then
-			guest "$kfull" 1 "$run" --scale || rc=$?
+			guest "$kfull" 1 "$run" "$clock" --scale || rc=$?
 		else
-			guest "$kfull" 1 "$run" || rc=$?
+			guest "$kfull" 1 "$run" "$clock" || rc=$?
 		fi
-		if [ $rc = 0 ] && [ $two = 1 ]; then
-			guest "$kfull" 2 "$run" || rc=$?
+		if [ $rc = 0 ] && [ $two = 1 ] && [ "$clock" = wall ]; then
+			guest "$kfull" 2 "$run" "$clock" || rc=$?
 		fi
-	fi
+	done
 	echo "host_load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$run/meta"
 	[ $rc = 0 ] || die "guest run failed (exit $rc); raw output in $run"
 
@@ -125,15 +143,22 @@ build_floor_module() {
 	return "${PIPESTATUS[0]}"
 }
 
-# guest KERNEL CPUS RUNDIR ARGS...: the in-VM part, raw output in RUNDIR.
+# guest KERNEL CPUS RUNDIR CLOCK ARGS...: the in-VM part, raw output in
+# RUNDIR/cpus<CPUS> (wall clock) or RUNDIR/icount<CPUS> (CLOCK icount).
 guest() {
-	local k=$1 cpus=$2 run=$3
-	shift 3
-	mkdir -p "$run/cpus$cpus"
-	echo "bench: $k, $cpus vCPU(s), host load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-	MBMS_BENCH_CPUS=$cpus "$top/scripts/vm-run" --kernel "$k" --cpus "$cpus" \
-		--mem 2048 --timeout 1500 --rw "$run/cpus$cpus" -- \
-		scripts/bench.sh --in-vm --out "$run/cpus$cpus" "$@"
+	local k=$1 cpus=$2 run=$3 clock=$4 dir opt=()
+	shift 4
+	dir=$run/cpus$cpus
+	if [ "$clock" = icount ]; then
+		dir=$run/icount$cpus
+		opt=(--icount)
+	fi
+	mkdir -p "$dir"
+	echo "bench: $k, $cpus vCPU(s), $clock clock, host load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+	MBMS_BENCH_CPUS=$cpus MBMS_BENCH_CLOCK=$clock "$top/scripts/vm-run" \
+		--kernel "$k" --cpus "$cpus" ${opt[@]+"${opt[@]}"} --mem 2048 \
+		--timeout 1500 --rw "$dir" -- \
+		scripts/bench.sh --in-vm --out "$dir" "$@"
 }
 
 # ---- guest side ------------------------------------------------------------
@@ -466,7 +491,7 @@ vm_main() {
 		[ "$(nproc)" -gt 1 ] && sizes="172 1200" && suites="80"
 	fi
 	repeats=${MBMS_BENCH_REPEATS:-3}
-	record "{\"kind\":\"guest\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)\",\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"packets\":$npkts,\"target_packets\":$((smoke ? npkts : npkts * 4)),\"iters\":$iters,\"repeats\":$repeats,\"smoke\":$smoke,\"rx_sched\":\"${MBMS_BENCH_RX_SCHED:-batch}\"}"
+	record "{\"kind\":\"guest\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)\",\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"packets\":$npkts,\"target_packets\":$((smoke ? npkts : npkts * 4)),\"iters\":$iters,\"repeats\":$repeats,\"smoke\":$smoke,\"rx_sched\":\"${MBMS_BENCH_RX_SCHED:-batch}\",\"clock\":\"${MBMS_BENCH_CLOCK:-wall}\"}"
 
 	# The floors are single-threaded.  In the 1-vCPU guest both; in the
 	# 2-vCPU guest the kernel floor again, pinned to CPU 1 where the
