@@ -52,7 +52,7 @@ die() { echo "bench: $*" >&2; exit 1; }
 
 host_main() {
 	local smoke=0 two=1 scale=1 profile=0 k kfull date run out rc=0 load
-	local clocks="wall icount"
+	local clocks="wall icount" clock
 
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -95,8 +95,13 @@ host_main() {
 	} > "$run/meta"
 
 	if [ $profile = 1 ]; then
-		guest "$kfull" 1 "$run" "${clocks%% *}" --profile-only || die "guest run failed"
-		echo "bench: profiles in $run/*1/perf-*.txt"
+		clock=${clocks%% *}
+		guest "$kfull" 1 "$run" "$clock" --profile-only || die "guest run failed"
+		if [ "$clock" = icount ]; then
+			echo "bench: profiles in $run/icount1/perf-*.txt"
+		else
+			echo "bench: profiles in $run/cpus1/perf-*.txt"
+		fi
 		return 0
 	fi
 	# Wall clock first (1 vCPU, then 2), then the instruction counter
