@@ -115,6 +115,15 @@ def floor_pairs(records, kfloor_rep, payload, suite=80):
     return pairs
 
 
+def find_row(rows, cpus, flows, payload, suite=80):
+    """The analysed row of one (vCPUs, flows, payload, suite), or None."""
+    for r in rows:
+        if (r["cpus"], r["flows"], r["payload"], r["suite"]) == \
+                (cpus, flows, payload, "aes-cm-128-hmac-sha1-%d" % suite):
+            return r
+    return None
+
+
 def analyse(records):
     """Group the records and compute every derived figure and ratio."""
     guests = [r for r in records if r["kind"] == "guest"]
@@ -196,11 +205,7 @@ def analyse(records):
         rows.append(row)
 
     def find(cpus, flows, payload, suite=80):
-        for r in rows:
-            if (r["cpus"], r["flows"], r["payload"], r["suite"]) == \
-                    (cpus, flows, payload, "aes-cm-128-hmac-sha1-%d" % suite):
-                return r
-        return None
+        return find_row(rows, cpus, flows, payload, suite)
 
     timing = []
     for r in records:
@@ -301,12 +306,10 @@ def per_instruction(res, ic, payload=1200):
         return {"idle": r.get("idle", {}).get("ns"),
                 "kernel": r.get("kernel", {}).get("ns"),
                 "module": r.get("module_ns"), "kernel floor": r.get("kfloor_ns")}
-    find = lambda a: next((r for r in a["rows"] if r["cpus"] == 1 and
-                           r["flows"] == 1 and r["payload"] == payload and
-                           r["suite"].endswith("80")), None)
     if any(g.get("smoke") for g in res["guests"] + ic["guests"]):
         return []     # 1,000-packet streams: below the tick resolution
-    w, i = row(find(res)), row(find(ic))
+    w = row(find_row(res["rows"], 1, 1, payload))
+    i = row(find_row(ic["rows"], 1, 1, payload))
     tw = next((t for t in res["timing"] if t["cpus"] == 1 and t["payload"] == payload), {})
     ti = next((t for t in ic["timing"] if t["cpus"] == 1 and t["payload"] == payload), {})
     w["mbms_rx()"], i["mbms_rx()"] = tw.get("total"), ti.get("total")
