@@ -441,7 +441,9 @@ def body(res, out, h):
                 fmt(p.get("ctxt_per_pkt"), 2)))
 
 
-def markdown(res, meta, ic=None, targets=None):
+def markdown(res, ic, meta, targets, pi):
+    """The report: res and ic are the wall-clock and instruction-counter
+    analyses (either may be None), pi the ns-per-instruction rows."""
     first = res or ic
     g = first["guests"][0] if first["guests"] else {}
     out = []
@@ -472,22 +474,19 @@ def markdown(res, meta, ic=None, targets=None):
                    "per 10^9 instructions), and it does not move with the "
                    "host's speed.\n")
         body(ic, out, "###")
-        if res:
-            pi = per_instruction(res, ic)
-            if pi:
-                out.append("\n### Wall-clock ns per guest instruction (1 vCPU, 1200 B, suite 80)\n")
-                out.append("Wall-clock ns of the first part of this run divided by "
-                           "the instructions counted for the same work in the "
-                           "icount guest (best of the repeats in both): the "
-                           "emulator's time per instruction in each part of the "
-                           "path.\n")
-                out.append("| part | wall ns | instructions | ns per instruction |")
-                out.append("|---|---:|---:|---:|")
-                for x in pi:
-                    out.append("| %s | %s | %s | %.2f |" % (
-                        x["what"], fmt(x["wall_ns"]), fmt(x["instructions"]),
-                        x["ns_per_instruction"]))
-    targets = targets or combine_targets(res, ic)
+        if pi:
+            out.append("\n### Wall-clock ns per guest instruction (1 vCPU, 1200 B, suite 80)\n")
+            out.append("Wall-clock ns of the first part of this run divided by "
+                       "the instructions counted for the same work in the "
+                       "icount guest (best of the repeats in both): the "
+                       "emulator's time per instruction in each part of the "
+                       "path.\n")
+            out.append("| part | wall ns | instructions | ns per instruction |")
+            out.append("|---|---:|---:|---:|")
+            for x in pi:
+                out.append("| %s | %s | %s | %.2f |" % (
+                    x["what"], fmt(x["wall_ns"]), fmt(x["instructions"]),
+                    x["ns_per_instruction"]))
     out.append("\n## Targets\n")
     out.append("Each target is checked on the clock named in \"checked on\"; "
                "the other clock's value is shown for comparison "
@@ -595,12 +594,13 @@ def main():
            "targets": targets,
            "method": "see Documentation/performance.rst",
            "raw": records, "raw_icount": ic_records}
-    if res and ic:
-        doc["wall_ns_per_instruction"] = per_instruction(res, ic)
+    pi = per_instruction(res, ic) if res and ic else []
+    if pi:
+        doc["wall_ns_per_instruction"] = pi
     with open(os.path.join(a.out, base + ".json"), "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
-    md = markdown(res, meta, ic, targets)
+    md = markdown(res, ic, meta, targets, pi)
     with open(os.path.join(a.out, base + ".md"), "w") as f:
         f.write(md)
     plot(res or ic, os.path.join(a.out, base + ".png"), os.path.join(a.out, base + ".dat"))
