@@ -97,11 +97,7 @@ host_main() {
 	if [ $profile = 1 ]; then
 		clock=${clocks%% *}
 		guest "$kfull" 1 "$run" "$clock" --profile-only || die "guest run failed"
-		if [ "$clock" = icount ]; then
-			echo "bench: profiles in $run/icount1/perf-*.txt"
-		else
-			echo "bench: profiles in $run/cpus1/perf-*.txt"
-		fi
+		echo "bench: profiles in $run/$(guest_dir 1 "$clock")/perf-*.txt"
 		return 0
 	fi
 	# Wall clock first (1 vCPU, then 2), then the instruction counter
@@ -148,16 +144,20 @@ build_floor_module() {
 	return "${PIPESTATUS[0]}"
 }
 
+# guest_dir CPUS CLOCK: where a guest's raw output goes in the run
+# directory, cpus<CPUS> (wall clock) or icount<CPUS> (bench/report.py
+# reads the same names).
+guest_dir() {
+	if [ "$2" = icount ]; then echo "icount$1"; else echo "cpus$1"; fi
+}
+
 # guest KERNEL CPUS RUNDIR CLOCK ARGS...: the in-VM part, raw output in
-# RUNDIR/cpus<CPUS> (wall clock) or RUNDIR/icount<CPUS> (CLOCK icount).
+# RUNDIR/$(guest_dir CPUS CLOCK).
 guest() {
 	local k=$1 cpus=$2 run=$3 clock=$4 dir opt=()
 	shift 4
-	dir=$run/cpus$cpus
-	if [ "$clock" = icount ]; then
-		dir=$run/icount$cpus
-		opt=(--icount)
-	fi
+	dir=$run/$(guest_dir "$cpus" "$clock")
+	[ "$clock" = icount ] && opt=(--icount)
 	mkdir -p "$dir"
 	echo "bench: $k, $cpus vCPU(s), $clock clock, host load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 	MBMS_BENCH_CPUS=$cpus MBMS_BENCH_CLOCK=$clock "$top/scripts/vm-run" \
