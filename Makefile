@@ -14,9 +14,13 @@
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
-KVER ?= $(shell $(TOP)/scripts/kernels.sh)
-# KVER may name a series ("6.12"): the newest installed kernel of it.
-override KVER := $(shell $(TOP)/scripts/kernels.sh --resolve $(KVER))
+# KVER may name a series ("6.12"): the newest installed kernel of it.  It
+# is resolved when a recipe uses it, not when this file is parsed: on a
+# fresh machine the headers are installed by the deps prerequisite, after
+# parsing (a first `make demo` used to fail with "no kernel headers").
+KVER_ARG := $(KVER)
+override KVER = $(shell $(TOP)/scripts/kernels.sh --resolve \
+	$(or $(KVER_ARG),$(shell $(TOP)/scripts/kernels.sh)))
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -25,22 +29,25 @@ DESTDIR ?=
 
 all: module userspace
 
+# Every target that builds needs the packages: module and userspace wait
+# for deps (order-only), so `make`, `make demo`, `make check`... work on
+# the first try.  Sub-makes (MAKELEVEL > 0) skip it: the top level ran it.
 deps:
-	@$(TOP)/scripts/deps.sh
+	@[ "$(MAKELEVEL)" != 0 ] || $(TOP)/scripts/deps.sh
 
 # Each kernel gets its own copy of the tree so that objects built for one
 # kernel never leak into another's build (6.1 Kbuild has no MO=).
-module:
+module: | deps
 	@test -n "$(KVER)" || { echo "make: no kernel headers of the test matrix installed (run scripts/deps.sh)" >&2; exit 1; }
 	@set -e; for k in $(KVER); do \
 		$(TOP)/scripts/mirror-kmod.sh "$$k" && \
 		$(MAKE) -C /lib/modules/$$k/build M=$(BUILD)/kmod/$$k W=1 modules; \
 	done
 
-userspace:
+userspace: | deps
 	$(MAKE) -C userspace
 
-check-userspace:
+check-userspace: | deps
 	$(MAKE) -C userspace check SAN=1
 
 # Every suite runs on every kernel even when one fails; the kernels run
