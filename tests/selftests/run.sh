@@ -876,12 +876,46 @@ stage_ssrc_evict() {
 	send_ssrcs 5004 100 16 "${keyA[@]}"
 	wait_until 30 counters_sum_is 1 316 .packets .ssrc_full
 	xfer "$T/r" "--listen 10.0.0.2 --strict" "--dst 10.0.0.2" \
-		"${keyA[@]}" --roc 1 --seq 100 --count 100 --ssrc 9
+		"${keyA[@]}" --roc 1 --seq 1000 --count 100 --ssrc 9
 	ctl -j stats session 1 > "$T/st"
 	pretty "recv $(jq -c . "$T/r") stats $(jq -c . "$T/st")"
 	expect "live stream after the attack: match" "$(r "$T/r" match)" 100
 	expect "auth_failed" "$(jq '.[0].auth_failed' "$T/st")" 0
 	expect "ssrc_full" "$(jq '.[0].ssrc_full' "$T/st")" 1
+}
+
+# max-packets is exact with several CPUs: two senders pinned to the two
+# vCPUs, so that each CPU decrypts one flow of the same session and key
+# at once, race for the last packets of the limit.  When the check and
+# the count were separate, a CPU could pass the check while the other
+# took the last packet, and the key decrypted more than its limit.
+# Several rounds (one session each) make the race likely; UDP GSO keeps
+# each CPU in the packet path for most of the time.
+stage_max_packets_smp() {
+	local lim=50 n=160 sid k
+	if [[ $(nproc) -lt 2 ]]; then
+		pretty "SKIP: needs 2 CPUs, has $(nproc)"
+		return 0
+	fi
+	for sid in 1 2 3 4 5 6 7 8; do
+		ctl session add "$sid"
+		ctl flow add session "$sid" dst 10.0.0.2 dport $((5600 + 2 * sid))
+		ctl flow add session "$sid" dst 10.0.0.2 dport $((5700 + 2 * sid))
+		ctl key add session "$sid" msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA" \
+			max-packets "$lim"
+		n1 taskset -c 0 "$bin/srtp-send" -q --dst 10.0.0.2 --port $((5600 + 2 * sid)) \
+			--gso 16 "${keyA[@]}" --count "$n" --ssrc 1 &
+		n1 taskset -c 1 "$bin/srtp-send" -q --dst 10.0.0.2 --port $((5700 + 2 * sid)) \
+			--gso 16 "${keyA[@]}" --count "$n" --ssrc 2 &
+		wait
+		wait_until 30 counters_sum_is "$sid" $((2 * n)) .packets .key_expired
+		k=$(ctl -j key show session "$sid" | jq '.[0].packets')
+		pretty "round $sid: decrypted $(counter "$sid" packets), key packets $k"
+	done
+	for sid in 1 2 3 4 5 6 7 8; do
+		expect "round $sid: packets" "$(counter "$sid" packets)" "$lim"
+		expect "round $sid: key packets" "$(ctl -j key show session "$sid" | jq '.[0].packets')" "$lim"
+	done
 }
 
 veth1_gone() { ! n1 ip link show veth1 > /dev/null 2>&1; }
@@ -966,7 +1000,7 @@ stage_leaks() {
 # ---- runner ------------------------------------------------------------
 
 stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_malformed
-	nl_no_keys nl_netns cloned_skb gso csum_fwd max_packets ssrc_replay ssrc_evict
+	nl_no_keys nl_netns cloned_skb gso csum_fwd max_packets max_packets_smp ssrc_replay ssrc_evict
 	netns_delete
 	unload leaks)
 [[ $# -gt 0 ]] && stages=("$@")
