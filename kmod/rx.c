@@ -320,6 +320,29 @@ unsigned int mbms_rx_fail(struct mbms_session *s, unsigned int reason)
 }
 
 /**
+ * mbms_rx_writable() - make a packet private and linear before decryption
+ * @s: its session
+ * @skb: the packet
+ * @len: bytes from skb->data that must be writable
+ * @verdict: receives the verdict when that fails
+ *
+ * Decrypting in place must not change data that a clone (a packet tap)
+ * shares, so a cloned or non-linear skb is copied: the one allocation the
+ * path may do.  Its failure (GFP_ATOMIC under memory pressure) is counted
+ * as nomem and follows on-fail like any other failure.
+ *
+ * Return: true if @len bytes are writable, false with *@verdict set.
+ */
+bool mbms_rx_writable(struct mbms_session *s, struct sk_buff *skb,
+		      unsigned int len, unsigned int *verdict)
+{
+	if (likely(!skb_ensure_writable(skb, len)))
+		return true;
+	*verdict = mbms_rx_fail(s, MBMS_SRTP_STATS_A_NOMEM);
+	return false;
+}
+
+/**
  * mbms_rx() - authenticate and decrypt one packet of a matched flow
  * @skb: the packet; skb->data at the network header
  * @flow: its flow (RCU-protected, as is the session behind it)
@@ -337,7 +360,7 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 {
 	struct mbms_rx_ctx c = { .s = flow->session, .rtcp = flow->rtcp };
 	const struct mbms_cipher *cipher;
-	unsigned int reason, ulen;
+	unsigned int reason, ulen, verdict;
 	u64 t0 = mbms_timing_start(), t = t0;
 	u8 iv[AES_BLOCK_SIZE];
 	struct udphdr *uh;
@@ -347,8 +370,8 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 	/* one packet per skb: gso.c splits GSO skbs before the lookup */
 	if (WARN_ON_ONCE(skb_is_gso(skb)))
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_MALFORMED);
-	if (skb_ensure_writable(skb, skb->len))
-		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_NOMEM);
+	if (!mbms_rx_writable(c.s, skb, skb->len, &verdict))
+		return verdict;
 
 	uh = (struct udphdr *)(skb->data + thoff);
 	ulen = ntohs(uh->len);

@@ -272,26 +272,32 @@ static int mbms_ssrc_claim(struct mbms_session *s, const struct mbms_key *key,
 		if (x->used && x->ssrc == ssrc)
 			goto record;	/* claimed meanwhile by another CPU */
 	}
-	ret = MBMS_SSRC_KEY_GONE;
-	if (test_bit(MBMS_KEY_REMOVED, &key->flags))
-		goto out;
 	for (i = 0; i < s->p.max_ssrcs && !free; i++)
 		if (!s->ssrcs[i].used)
 			free = &s->ssrcs[i];
 	ret = MBMS_SSRC_FULL;
 	if (!free)
 		goto out;
+	/*
+	 * The slot is published only once the packet is recorded, so a key
+	 * removed meanwhile (KEY_GONE) cannot leave a slot with no key bit,
+	 * which nothing would ever free.
+	 */
 	x = free;
 	spin_lock(&x->lock);
 	mbms_window_reset(&x->rtp);
 	mbms_window_reset(&x->rtcp);
 	x->keys = 0;
 	WRITE_ONCE(x->ssrc, ssrc);
-	WRITE_ONCE(x->used, true);
+	ret = mbms_ssrc_record(x, key, rtcp, index);
+	if (ret == MBMS_REPLAY_OK) {
+		WRITE_ONCE(x->used, true);
+		n = atomic_inc_return(&s->nssrcs);
+		if (n > s->ssrcs_hwm)
+			WRITE_ONCE(s->ssrcs_hwm, n);
+	}
 	spin_unlock(&x->lock);
-	n = atomic_inc_return(&s->nssrcs);
-	if (n > s->ssrcs_hwm)
-		WRITE_ONCE(s->ssrcs_hwm, n);
+	goto out;
 record:
 	spin_lock(&x->lock);
 	ret = mbms_ssrc_record(x, key, rtcp, index);
