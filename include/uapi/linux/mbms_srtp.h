@@ -213,7 +213,9 @@ enum mbms_srtp_stats_attr {
 	MBMS_SRTP_STATS_A_UNKNOWN_MKI,	/* no key for the packet's MKI */
 	MBMS_SRTP_STATS_A_AUTH,		/* authentication tag mismatch */
 	MBMS_SRTP_STATS_A_REPLAY,	/* duplicate or too old */
-	MBMS_SRTP_STATS_A_KEY_EXPIRED,	/* key past its packet or time limit */
+	MBMS_SRTP_STATS_A_KEY_EXPIRED,	/* key past its packet or time limit,
+					 * or removed during the packet
+					 */
 	MBMS_SRTP_STATS_A_PASSED,	/* failures passed unchanged (on-fail pass) */
 	MBMS_SRTP_STATS_A_PAD,
 	MBMS_SRTP_STATS_A_GSO_SEGMENTED, /* GSO skbs split into their packets */
