@@ -201,6 +201,8 @@ void mbms_key_install(struct mbms_session *s, struct mbms_key *key)
 	if (slot == MBMS_SRTP_MAX_KEYS_MAX && s->nkeys >= s->p.max_keys) {
 		slot = mbms_key_victim(s);
 		old = mbms_key_unlink(s, slot);
+		/* before @key is published at the same index */
+		mbms_ssrc_forget_key(s, old);
 	}
 	if (slot == MBMS_SRTP_MAX_KEYS_MAX)
 		for (i = 0; i < MBMS_SRTP_MAX_KEYS_MAX; i++)
@@ -210,6 +212,7 @@ void mbms_key_install(struct mbms_session *s, struct mbms_key *key)
 			}
 
 	key->install_seq = ++s->key_seq;
+	key->slot = slot;
 	s->nkeys++;
 	rcu_assign_pointer(s->keys[slot], key);
 	rcu_assign_pointer(s->newest, key);
@@ -235,6 +238,7 @@ int mbms_key_remove(struct mbms_session *s, u32 msk_id, u16 mtk_id)
 		if (k && k->msk_id == msk_id && k->mtk_id == mtk_id) {
 			mbms_key_unlink(s, i);
 			mbms_key_pick_newest(s);
+			mbms_ssrc_forget_key(s, k);
 			mbms_key_free_rcu(k);
 			return 0;
 		}
@@ -301,4 +305,60 @@ bool mbms_key_expired(const struct mbms_key *key, bool rtcp)
 	if (rtcp && atomic64_read(&key->rtcp_packets) >= MBMS_KEY_SRTCP_LIMIT)
 		return true;
 	return key->expires && time_after_eq64(get_jiffies_64(), key->expires);
+}
+
+/* Take one unit of @limit from @count unless it is used up. */
+static bool mbms_key_take(atomic64_t *count, u64 limit, u64 *n)
+{
+	s64 old = atomic64_read(count);
+
+	do {
+		if ((u64)old >= limit)
+			return false;
+	} while (!atomic64_try_cmpxchg(count, &old, old + 1));
+	*n = old + 1;
+	return true;
+}
+
+/**
+ * mbms_key_reserve() - count a packet against the key's limits, exactly
+ * @key: the key the packet authenticated under
+ * @rtcp: SRTCP (its own RFC 3711 limit applies as well)
+ * @n: receives the key's packet count including this packet
+ *
+ * mbms_key_expired() is only a cheap early check: between it and the end
+ * of the packet path other CPUs may take the last packets of the limit.
+ * Here check and increment are one atomic step, so however many CPUs
+ * race, at most max_packets packets are ever decrypted under the key.
+ * Called after authentication and before decryption; a packet dropped
+ * later gives its unit back with mbms_key_unreserve().
+ *
+ * Return: false when a limit is reached (nothing taken).
+ */
+bool mbms_key_reserve(struct mbms_key *key, bool rtcp, u64 *n)
+{
+	u64 limit = MBMS_KEY_SRTP_LIMIT, rn;
+
+	if (key->max_packets && key->max_packets < limit)
+		limit = key->max_packets;
+	if (!mbms_key_take(&key->packets, limit, n))
+		return false;
+	if (rtcp && !mbms_key_take(&key->rtcp_packets, MBMS_KEY_SRTCP_LIMIT,
+				   &rn)) {
+		atomic64_dec(&key->packets);
+		return false;
+	}
+	return true;
+}
+
+/**
+ * mbms_key_unreserve() - give back what mbms_key_reserve() took
+ * @key: the key
+ * @rtcp: as given to mbms_key_reserve()
+ */
+void mbms_key_unreserve(struct mbms_key *key, bool rtcp)
+{
+	atomic64_dec(&key->packets);
+	if (rtcp)
+		atomic64_dec(&key->rtcp_packets);
 }

@@ -24,6 +24,7 @@ enum mbms_key_flags {
 	MBMS_KEY_SOFT_PACKETS_SENT,
 	MBMS_KEY_SOFT_LIFETIME_SENT,
 	MBMS_KEY_USED,
+	MBMS_KEY_REMOVED,	/* unpublished: no packet may commit under it */
 };
 
 /**
@@ -32,6 +33,7 @@ enum mbms_key_flags {
  * @mtk_id: MTK ID
  * @mki: MSK ID || MTK ID as on the wire, big-endian
  * @roc: ROC for SSRCs first seen under this key
+ * @slot: index in the session's keys[], fixed once installed
  * @max_packets: hard packet limit, 0 = RFC 3711 limits only
  * @lifetime: seconds after install, 0 = none
  * @install_seq: install order within the session, for eviction
@@ -52,6 +54,7 @@ struct mbms_key {
 	u16 mtk_id;
 	u8 mki[MBMS_SRTP_MKI_LEN_MAX];
 	u32 roc;
+	u8 slot;
 	u64 max_packets;
 	u32 lifetime;
 	u64 install_seq;
@@ -96,5 +99,7 @@ void mbms_key_remove_all(struct mbms_session *s);
 struct mbms_key *mbms_key_lookup(const struct mbms_session *s,
 				 const u8 *mki);
 bool mbms_key_expired(const struct mbms_key *key, bool rtcp);
+bool mbms_key_reserve(struct mbms_key *key, bool rtcp, u64 *n);
+void mbms_key_unreserve(struct mbms_key *key, bool rtcp);
 
 #endif /* _MBMS_KEY_H */

@@ -52,6 +52,8 @@ static const struct nla_policy mbms_policy[MBMS_SRTP_A_MAX + 1] = {
 	[MBMS_SRTP_A_KEY_EXPIRED] = { .type = NLA_REJECT },
 	[MBMS_SRTP_A_EVENT_REASON] = { .type = NLA_REJECT },
 	[MBMS_SRTP_A_PAD] = { .type = NLA_REJECT },
+	[MBMS_SRTP_A_MAX_SSRCS] = NLA_POLICY_RANGE(NLA_U16, 1, MBMS_SRTP_MAX_SSRCS_MAX),
+	[MBMS_SRTP_A_SESSION_SSRCS_HWM] = { .type = NLA_REJECT },
 };
 
 static struct genl_family mbms_genl_family;
@@ -137,10 +139,13 @@ static int mbms_nl_fill_session(struct sk_buff *skb, struct mbms_session *s,
 	    nla_put_u16(skb, MBMS_SRTP_A_REPLAY_WINDOW, s->p.window) ||
 	    nla_put_u8(skb, MBMS_SRTP_A_MAX_KEYS, s->p.max_keys) ||
 	    nla_put_u8(skb, MBMS_SRTP_A_ON_FAIL, s->p.on_fail) ||
+	    nla_put_u16(skb, MBMS_SRTP_A_MAX_SSRCS, s->p.max_ssrcs) ||
 	    nla_put_u32(skb, MBMS_SRTP_A_SESSION_NKEYS, s->nkeys) ||
 	    nla_put_u32(skb, MBMS_SRTP_A_SESSION_NFLOWS, s->nflows) ||
 	    nla_put_u32(skb, MBMS_SRTP_A_SESSION_NSSRCS,
 			atomic_read(&s->nssrcs)) ||
+	    nla_put_u32(skb, MBMS_SRTP_A_SESSION_SSRCS_HWM,
+			READ_ONCE(s->ssrcs_hwm)) ||
 	    mbms_nl_put_stats(skb, s))
 		goto cancel;
 	genlmsg_end(skb, hdr);
@@ -176,6 +181,9 @@ static int mbms_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 				    MBMS_SRTP_MAX_KEYS_DEFAULT);
 	p.on_fail = mbms_nl_get_u8(info, MBMS_SRTP_A_ON_FAIL,
 				   MBMS_SRTP_ON_FAIL_DROP);
+	p.max_ssrcs = info->attrs[MBMS_SRTP_A_MAX_SSRCS] ?
+		      nla_get_u16(info->attrs[MBMS_SRTP_A_MAX_SSRCS]) :
+		      MBMS_SRTP_MAX_SSRCS_DEFAULT;
 
 	mutex_lock(&mn->lock);
 	err = mbms_session_create(mn, &p);

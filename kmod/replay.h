@@ -9,14 +9,6 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
-/*
- * SSRC slots preallocated per session.  An MBMS session carries a few
- * streams (audio, video, their RTCP); a slot is taken only by an SSRC
- * whose first packet authenticated, and when all are taken the least
- * recently seen one is recycled.
- */
-#define MBMS_SSRC_SLOTS		16
-
 /**
  * struct mbms_window - sliding replay window over a packet index
  * @top: highest index accepted so far
@@ -36,7 +28,9 @@ struct mbms_window {
  * @lock: serialises updates; held only around the cheap checks/updates
  * @ssrc: the SSRC, valid while @used
  * @used: slot in use; written under the session's slot lock and @lock
- * @last_seen: jiffies of the last accepted packet, for recycling
+ * @keys: bit i set when a packet authenticated under the key in the
+ *	session's keys[i]; the slot is freed when the last bit is cleared
+ *	(mbms_ssrc_forget_key()), never while a key could replay into it
  * @rtp: SRTP window; its top also gives the ROC and highest SEQ (s_l)
  * @rtcp: SRTCP window
  */
@@ -44,7 +38,7 @@ struct mbms_ssrc {
 	spinlock_t lock; /* this SSRC's windows; taken briefly per packet */
 	u32 ssrc;
 	bool used;
-	unsigned long last_seen;
+	u16 keys;
 	struct mbms_window rtp;
 	struct mbms_window rtcp;
 };

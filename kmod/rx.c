@@ -6,9 +6,11 @@
  *
  * Order of checks, cheapest and least trusting first: lengths and header
  * fields; key by MKI; key limits; replay pre-check against the SSRC state
- * (changes nothing); the tag, once, in constant time; decrypt in place;
+ * (changes nothing); the tag, once, in constant time; the packet limit,
+ * reserved atomically (exact however many CPUs race); decrypt in place;
  * RTP padding; then, and only then, the SSRC state is updated (a second
- * replay check under the SSRC lock closes the race with another CPU).  A
+ * replay check under the SSRC lock closes the race with another CPU, and
+ * a new SSRC is refused when every slot holds live state).  A
  * failure after decryption re-applies the keystream so that on-fail pass
  * still hands the packet on unchanged.
  *
@@ -259,15 +261,12 @@ static void mbms_rx_soft_events(struct mbms_session *s, struct mbms_key *k,
 				 k->msk_id, k->mtk_id);
 }
 
-static void mbms_rx_account(struct mbms_rx_ctx *c)
+/* @n: the key's packet count with this packet, from mbms_key_reserve() */
+static void mbms_rx_account(struct mbms_rx_ctx *c, u64 n)
 {
 	struct mbms_key *k = c->key;
 	u64 now = get_jiffies_64();
-	u64 n;
 
-	n = atomic64_inc_return(&k->packets);
-	if (c->rtcp)
-		atomic64_inc(&k->rtcp_packets);
 	WRITE_ONCE(k->last_used, now);
 	if (!test_bit(MBMS_KEY_USED, &k->flags))
 		set_bit(MBMS_KEY_USED, &k->flags);
@@ -295,6 +294,8 @@ static const char * const mbms_rx_reason_name[] = {
 	[MBMS_SRTP_STATS_A_AUTH] = "authentication failed",
 	[MBMS_SRTP_STATS_A_REPLAY] = "replayed or too old",
 	[MBMS_SRTP_STATS_A_KEY_EXPIRED] = "key expired",
+	[MBMS_SRTP_STATS_A_SSRC_FULL] = "no free SSRC slot",
+	[MBMS_SRTP_STATS_A_NOMEM] = "no memory for a private copy",
 };
 
 /**
@@ -319,6 +320,29 @@ unsigned int mbms_rx_fail(struct mbms_session *s, unsigned int reason)
 }
 
 /**
+ * mbms_rx_writable() - make a packet private and linear before decryption
+ * @s: its session
+ * @skb: the packet
+ * @len: bytes from skb->data that must be writable
+ * @verdict: receives the verdict when that fails
+ *
+ * Decrypting in place must not change data that a clone (a packet tap)
+ * shares, so a cloned or non-linear skb is copied: the one allocation the
+ * path may do.  Its failure (GFP_ATOMIC under memory pressure) is counted
+ * as nomem and follows on-fail like any other failure.
+ *
+ * Return: true if @len bytes are writable, false with *@verdict set.
+ */
+bool mbms_rx_writable(struct mbms_session *s, struct sk_buff *skb,
+		      unsigned int len, unsigned int *verdict)
+{
+	if (likely(!skb_ensure_writable(skb, len)))
+		return true;
+	*verdict = mbms_rx_fail(s, MBMS_SRTP_STATS_A_NOMEM);
+	return false;
+}
+
+/**
  * mbms_rx() - authenticate and decrypt one packet of a matched flow
  * @skb: the packet; skb->data at the network header
  * @flow: its flow (RCU-protected, as is the session behind it)
@@ -336,17 +360,18 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 {
 	struct mbms_rx_ctx c = { .s = flow->session, .rtcp = flow->rtcp };
 	const struct mbms_cipher *cipher;
-	unsigned int reason, ulen;
+	unsigned int reason, ulen, verdict;
 	u64 t0 = mbms_timing_start(), t = t0;
 	u8 iv[AES_BLOCK_SIZE];
 	struct udphdr *uh;
+	u64 n;
+	int ret;
 
 	/* one packet per skb: gso.c splits GSO skbs before the lookup */
 	if (WARN_ON_ONCE(skb_is_gso(skb)))
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_MALFORMED);
-	if (skb_ensure_writable(skb, skb->len))
-		return c.s->p.on_fail == MBMS_SRTP_ON_FAIL_PASS ?
-		       NF_ACCEPT : NF_DROP;
+	if (!mbms_rx_writable(c.s, skb, skb->len, &verdict))
+		return verdict;
 
 	uh = (struct udphdr *)(skb->data + thoff);
 	ulen = ntohs(uh->len);
@@ -376,21 +401,31 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 	if (!mbms_rx_auth(&c, cipher))
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_AUTH);
 	mbms_timing_mark(&t, MBMS_T_AUTH);
+	if (!mbms_key_reserve(c.key, c.rtcp, &n)) {
+		mbms_rx_soft_events(c.s, c.key, atomic64_read(&c.key->packets),
+				    get_jiffies_64());
+		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_KEY_EXPIRED);
+	}
 
 	if (c.encrypted) {
 		mbms_cipher_iv(cipher, c.ssrc, c.index, iv);
-		if (mbms_cipher_ctr(cipher, iv, c.pl + c.enc_off, c.enc_len))
+		if (mbms_cipher_ctr(cipher, iv, c.pl + c.enc_off, c.enc_len)) {
+			mbms_key_unreserve(c.key, c.rtcp);
 			return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_AUTH);
+		}
 	}
 	mbms_timing_mark(&t, MBMS_T_DECRYPT);
 	reason = MBMS_SRTP_STATS_A_MALFORMED;
 	if (!c.rtcp && !mbms_rx_padding_ok(&c))
 		goto restore;
-	reason = MBMS_SRTP_STATS_A_REPLAY;
-	if (mbms_ssrc_commit(c.s, c.ssrc, c.rtcp, c.index) != MBMS_REPLAY_OK)
+	ret = mbms_ssrc_commit(c.s, c.key, c.ssrc, c.rtcp, c.index);
+	reason = ret == MBMS_SSRC_FULL ? MBMS_SRTP_STATS_A_SSRC_FULL :
+		 ret == MBMS_SSRC_KEY_GONE ? MBMS_SRTP_STATS_A_KEY_EXPIRED :
+		 MBMS_SRTP_STATS_A_REPLAY;
+	if (ret != MBMS_REPLAY_OK)
 		goto restore;
 
-	mbms_rx_account(&c);
+	mbms_rx_account(&c, n);
 	mbms_timing_mark(&t, MBMS_T_ACCOUNT);
 	mbms_rx_strip(skb, flow->key.family, thoff, c.new_len);
 	mbms_timing_mark(&t, MBMS_T_STRIP);
@@ -398,6 +433,7 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 	return NF_ACCEPT;
 
 restore:
+	mbms_key_unreserve(c.key, c.rtcp);
 	/* CTR twice is the identity: hand on-fail pass the ciphertext */
 	if (c.encrypted && c.s->p.on_fail == MBMS_SRTP_ON_FAIL_PASS)
 		mbms_cipher_ctr(cipher, iv, c.pl + c.enc_off, c.enc_len);

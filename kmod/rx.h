@@ -5,6 +5,8 @@
 #ifndef _MBMS_RX_H
 #define _MBMS_RX_H
 
+#include <linux/types.h>
+
 struct sk_buff;
 struct mbms_flow;
 struct mbms_session;
@@ -12,5 +14,7 @@ struct mbms_session;
 unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 		     unsigned int thoff);
 unsigned int mbms_rx_fail(struct mbms_session *s, unsigned int reason);
+bool mbms_rx_writable(struct mbms_session *s, struct sk_buff *skb,
+		      unsigned int len, unsigned int *verdict);
 
 #endif /* _MBMS_RX_H */

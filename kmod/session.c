@@ -2,6 +2,17 @@
 /*
  * Session lifetime and per-SSRC slot management.
  *
+ * SSRC slots (RFC 3711 section 3.3.2: the replay list of an SSRC must be
+ * kept for as long as the key can authenticate its packets).  A slot is
+ * taken by an SSRC's first authenticated packet and remembers which of
+ * the session's keys authenticated packets in it.  It is freed only when
+ * all of those keys have been removed: a removed key can never
+ * authenticate a packet again, so nothing can be replayed into the state
+ * that is forgotten.  While every slot holds such live state, a new SSRC
+ * is refused (fail closed, counted as ssrc_full) rather than recycling a
+ * slot, which would let its recorded packets be accepted again or
+ * re-learn a stream past a ROC wrap with the wrong ROC.
+ *
  * A session is reachable from the packet path only through its flows, so
  * deleting it removes the flows and keys first and frees it after an RCU
  * grace period, from a work item because freeing transforms may sleep.
@@ -42,12 +53,12 @@ static int mbms_session_alloc_ssrcs(struct mbms_session *s)
 	void *mem;
 
 	/* slots first, then 2 bitmaps per slot, in one allocation */
-	mem = kvzalloc(MBMS_SSRC_SLOTS * sz, GFP_KERNEL);
+	mem = kvzalloc(s->p.max_ssrcs * sz, GFP_KERNEL);
 	if (!mem)
 		return -ENOMEM;
 	s->ssrcs = mem;
-	bits = (unsigned long *)(s->ssrcs + MBMS_SSRC_SLOTS);
-	for (i = 0; i < MBMS_SSRC_SLOTS; i++) {
+	bits = (unsigned long *)(s->ssrcs + s->p.max_ssrcs);
+	for (i = 0; i < s->p.max_ssrcs; i++) {
 		struct mbms_ssrc *x = &s->ssrcs[i];
 
 		spin_lock_init(&x->lock);
@@ -162,11 +173,12 @@ void mbms_session_delete_all(struct mbms_net *mn)
 	}
 }
 
+/* Lockless scan; no slot at or above the high-water mark is in use. */
 static struct mbms_ssrc *mbms_ssrc_find(struct mbms_session *s, u32 ssrc)
 {
-	unsigned int i;
+	unsigned int i, n = READ_ONCE(s->ssrcs_hwm);
 
-	for (i = 0; i < MBMS_SSRC_SLOTS; i++) {
+	for (i = 0; i < n; i++) {
 		struct mbms_ssrc *x = &s->ssrcs[i];
 
 		if (READ_ONCE(x->used) && READ_ONCE(x->ssrc) == ssrc)
@@ -223,57 +235,74 @@ out:
 	return ret;
 }
 
-static int mbms_ssrc_record(struct mbms_ssrc *x, bool rtcp, u64 index)
+/*
+ * The key is checked under the slot lock: mbms_ssrc_forget_key() marks it
+ * removed before it takes the slot locks, so either this packet is
+ * recorded before the key's bit is cleared, or it sees the mark.  No
+ * packet under a removed key can thus land in a slot that was freed.
+ */
+static int mbms_ssrc_record(struct mbms_ssrc *x, const struct mbms_key *key,
+			    bool rtcp, u64 index)
 {
 	struct mbms_window *w = rtcp ? &x->rtcp : &x->rtp;
 	int ret;
 
 	lockdep_assert_held(&x->lock);
+	if (test_bit(MBMS_KEY_REMOVED, &key->flags))
+		return MBMS_SSRC_KEY_GONE;
 	ret = mbms_window_check(w, index);
 	if (ret == MBMS_REPLAY_OK) {
 		mbms_window_update(w, index);
-		WRITE_ONCE(x->last_seen, jiffies);
+		x->keys |= BIT(key->slot);
 	}
 	return ret;
 }
 
-/* Slow path of mbms_ssrc_commit(): a new SSRC takes a slot. */
-static int mbms_ssrc_claim(struct mbms_session *s, u32 ssrc, bool rtcp,
-			   u64 index)
+/* Slow path of mbms_ssrc_commit(): a new SSRC takes the lowest free slot. */
+static int mbms_ssrc_claim(struct mbms_session *s, const struct mbms_key *key,
+			   u32 ssrc, bool rtcp, u64 index)
 {
-	struct mbms_ssrc *x, *victim = NULL;
-	unsigned int i;
+	struct mbms_ssrc *x, *free = NULL;
+	unsigned int i, n;
 	int ret;
 
 	spin_lock_bh(&s->slot_lock);
-	for (i = 0; i < MBMS_SSRC_SLOTS; i++) {
+	for (i = 0; i < s->ssrcs_hwm; i++) {
 		x = &s->ssrcs[i];
-		if (x->used && x->ssrc == ssrc) {
-			victim = x;	/* claimed meanwhile by another CPU */
-			spin_lock(&victim->lock);
-			goto record;
-		}
+		if (x->used && x->ssrc == ssrc)
+			goto record;	/* claimed meanwhile by another CPU */
 	}
-	for (i = 0; i < MBMS_SSRC_SLOTS; i++) {
-		x = &s->ssrcs[i];
-		if (!x->used) {
-			victim = x;
-			atomic_inc(&s->nssrcs);
-			break;
-		}
-		/* last_seen is racy here by design: LRU is a heuristic */
-		if (!victim || time_before(READ_ONCE(x->last_seen),
-					   READ_ONCE(victim->last_seen)))
-			victim = x;
+	for (i = 0; i < s->p.max_ssrcs && !free; i++)
+		if (!s->ssrcs[i].used)
+			free = &s->ssrcs[i];
+	ret = MBMS_SSRC_FULL;
+	if (!free)
+		goto out;
+	/*
+	 * The slot is published only once the packet is recorded, so a key
+	 * removed meanwhile (KEY_GONE) cannot leave a slot with no key bit,
+	 * which nothing would ever free.
+	 */
+	x = free;
+	spin_lock(&x->lock);
+	mbms_window_reset(&x->rtp);
+	mbms_window_reset(&x->rtcp);
+	x->keys = 0;
+	WRITE_ONCE(x->ssrc, ssrc);
+	ret = mbms_ssrc_record(x, key, rtcp, index);
+	if (ret == MBMS_REPLAY_OK) {
+		WRITE_ONCE(x->used, true);
+		n = atomic_inc_return(&s->nssrcs);
+		if (n > s->ssrcs_hwm)
+			WRITE_ONCE(s->ssrcs_hwm, n);
 	}
-	spin_lock(&victim->lock);
-	mbms_window_reset(&victim->rtp);
-	mbms_window_reset(&victim->rtcp);
-	WRITE_ONCE(victim->ssrc, ssrc);
-	WRITE_ONCE(victim->used, true);
+	spin_unlock(&x->lock);
+	goto out;
 record:
-	ret = mbms_ssrc_record(victim, rtcp, index);
-	spin_unlock(&victim->lock);
+	spin_lock(&x->lock);
+	ret = mbms_ssrc_record(x, key, rtcp, index);
+	spin_unlock(&x->lock);
+out:
 	spin_unlock_bh(&s->slot_lock);
 	return ret;
 }
@@ -281,20 +310,23 @@ record:
 /**
  * mbms_ssrc_commit() - record an authenticated packet
  * @s: the session
+ * @key: the key the packet authenticated under
  * @ssrc: the packet's SSRC
  * @rtcp: SRTCP or SRTP
  * @index: the authenticated index
  *
  * Called only after the tag verified, so forged packets can neither move
  * the windows nor take slots.  A known SSRC takes only its own slot lock;
- * a new one takes the session's slot lock to claim a slot, recycling the
- * least recently seen one when all are in use.  The replay check is
- * repeated here because another CPU may have accepted the same index
- * since mbms_ssrc_precheck().
+ * a new one takes the session's slot lock to claim a free slot, and is
+ * refused when there is none (no slot holding live state is recycled).
+ * The replay check is repeated here because another CPU may have accepted
+ * the same index since mbms_ssrc_precheck().
  *
- * Return: MBMS_REPLAY_OK (recorded), MBMS_REPLAY_DUP or MBMS_REPLAY_OLD.
+ * Return: MBMS_REPLAY_OK (recorded), MBMS_REPLAY_DUP, MBMS_REPLAY_OLD,
+ * MBMS_SSRC_FULL or MBMS_SSRC_KEY_GONE.
  */
-int mbms_ssrc_commit(struct mbms_session *s, u32 ssrc, bool rtcp, u64 index)
+int mbms_ssrc_commit(struct mbms_session *s, const struct mbms_key *key,
+		     u32 ssrc, bool rtcp, u64 index)
 {
 	struct mbms_ssrc *x = mbms_ssrc_find(s, ssrc);
 	int ret;
@@ -302,11 +334,46 @@ int mbms_ssrc_commit(struct mbms_session *s, u32 ssrc, bool rtcp, u64 index)
 	if (x) {
 		spin_lock_bh(&x->lock);
 		if (x->used && x->ssrc == ssrc) {
-			ret = mbms_ssrc_record(x, rtcp, index);
+			ret = mbms_ssrc_record(x, key, rtcp, index);
 			spin_unlock_bh(&x->lock);
 			return ret;
 		}
 		spin_unlock_bh(&x->lock);
 	}
-	return mbms_ssrc_claim(s, ssrc, rtcp, index);
+	return mbms_ssrc_claim(s, key, ssrc, rtcp, index);
+}
+
+/**
+ * mbms_ssrc_forget_key() - a key is being removed for good
+ * @s: the session; mn->lock held
+ * @key: the key, already unpublished, not yet freed
+ *
+ * Marks the key removed (packets still in flight under it are refused at
+ * commit) and clears its bit in every slot; a slot left with no key is
+ * freed, as none of its packets can authenticate any more.  Must run
+ * before another key is published at the same index.  Not for a key
+ * replaced by the same (MSK ID, MTK ID): that one keeps its slots.
+ */
+void mbms_ssrc_forget_key(struct mbms_session *s, struct mbms_key *key)
+{
+	u16 bit = BIT(key->slot);
+	struct mbms_ssrc *x;
+	unsigned int i;
+
+	lockdep_assert_held(&s->mn->lock);
+	set_bit(MBMS_KEY_REMOVED, &key->flags);
+	spin_lock_bh(&s->slot_lock);
+	for (i = 0; i < s->ssrcs_hwm; i++) {
+		x = &s->ssrcs[i];
+		spin_lock(&x->lock);
+		if (x->used && (x->keys & bit)) {
+			x->keys &= ~bit;
+			if (!x->keys) {
+				WRITE_ONCE(x->used, false);
+				atomic_dec(&s->nssrcs);
+			}
+		}
+		spin_unlock(&x->lock);
+	}
+	spin_unlock_bh(&s->slot_lock);
 }

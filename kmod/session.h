@@ -25,6 +25,7 @@ struct mbms_net;
  * @window: replay window in packets, a multiple of 64
  * @max_keys: keys held at most
  * @on_fail: enum mbms_srtp_on_fail
+ * @max_ssrcs: SSRC slots, 1..MBMS_SRTP_MAX_SSRCS_MAX
  */
 struct mbms_session_params {
 	u32 id;
@@ -33,6 +34,7 @@ struct mbms_session_params {
 	u16 window;
 	u8 max_keys;
 	u8 on_fail;
+	u16 max_ssrcs;
 };
 
 /**
@@ -47,8 +49,10 @@ struct mbms_session_params {
  * @nflows: flows bound (under mn->lock)
  * @key_seq: install counter (under mn->lock)
  * @slot_lock: serialises taking and recycling SSRC slots
- * @ssrcs: MBMS_SSRC_SLOTS preallocated SSRC states
+ * @ssrcs: @p.max_ssrcs preallocated SSRC states
  * @nssrcs: slots in use
+ * @ssrcs_hwm: most slots in use at once (written under @slot_lock); as
+ *	the lowest free slot is always taken, no slot at or above it is used
  * @stats: per-CPU counters
  * @events: pending notifications
  * @rwork: frees the session after a grace period
@@ -66,12 +70,17 @@ struct mbms_session {
 	spinlock_t slot_lock; /* claiming SSRC slots (new SSRCs only) */
 	struct mbms_ssrc *ssrcs;
 	atomic_t nssrcs;
+	unsigned int ssrcs_hwm;
 	struct mbms_stats stats;
 	struct mbms_events events;
 	struct rcu_work rwork;
 };
 
 #define MBMS_SRTCP_TAG_LEN	10
+
+/* mbms_ssrc_commit() results besides the MBMS_REPLAY_* ones */
+#define MBMS_SSRC_FULL		3	/* new SSRC, every slot holds live state */
+#define MBMS_SSRC_KEY_GONE	4	/* the key was removed meanwhile */
 
 int mbms_session_create(struct mbms_net *mn,
 			const struct mbms_session_params *p);
@@ -80,6 +89,8 @@ void mbms_session_delete_all(struct mbms_net *mn);
 struct mbms_session *mbms_session_find(struct mbms_net *mn, u32 id);
 int mbms_ssrc_precheck(struct mbms_session *s, u32 ssrc, bool rtcp, u16 seq,
 		       u32 key_roc, u64 *index);
-int mbms_ssrc_commit(struct mbms_session *s, u32 ssrc, bool rtcp, u64 index);
+int mbms_ssrc_commit(struct mbms_session *s, const struct mbms_key *key,
+		     u32 ssrc, bool rtcp, u64 index);
+void mbms_ssrc_forget_key(struct mbms_session *s, struct mbms_key *key);
 
 #endif /* _MBMS_SESSION_H */

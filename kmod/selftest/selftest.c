@@ -24,6 +24,8 @@ static const struct mbms_selftest_case mbms_selftest_cases[] = {
 	{ "roc_estimation", mbms_selftest_roc },
 	{ "replay_window", mbms_selftest_window },
 	{ "replay_window_4096", mbms_selftest_window_wide },
+	{ "key_reserve_exact", mbms_selftest_key_reserve },
+	{ "rx_nomem_counted", mbms_selftest_rx_nomem },
 };
 
 /**

@@ -17,5 +17,7 @@ bool mbms_selftest_hmac(void);
 bool mbms_selftest_roc(void);
 bool mbms_selftest_window(void);
 bool mbms_selftest_window_wide(void);
+bool mbms_selftest_key_reserve(void);
+bool mbms_selftest_rx_nomem(void);
 
 #endif /* _MBMS_SELFTEST_H */

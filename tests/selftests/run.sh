@@ -807,6 +807,119 @@ stage_max_packets() {
 	done
 }
 
+# send_ssrcs PORT FIRST N ARGS...: one genuine packet of each SSRC FIRST..
+# FIRST+N-1.  srtp-send is deterministic, so running it again with the
+# same arguments replays byte-identical packets, as an attacker who
+# recorded them would.
+send_ssrcs() {
+	local port=$1 first=$2 n=$3 i
+	shift 3
+	for ((i = first; i < first + n; i++)); do
+		n1 "$bin/srtp-send" -q --dst 10.0.0.2 --port "$port" "$@" --count 1 --ssrc "$i"
+	done
+}
+
+# SSRC table attack 1: genuine packets of 17 SSRCs (one more than the
+# 16 slots), recorded and replayed.  Every SSRC holding a slot keeps its
+# replay window for as long as its key is installed, so the 17th is
+# refused (ssrc_full) instead of recycling a slot, and no replayed packet
+# is accepted.  Once the key is removed the slots are free again: its
+# packets can never authenticate again.
+stage_ssrc_replay() {
+	ctl session add 1
+	ctl flow add session 1 dst 10.0.0.2 dport 5004
+	ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+	send_ssrcs 5004 1 17 "${keyA[@]}"
+	wait_until 30 counters_sum_is 1 17 .packets .ssrc_full
+	send_ssrcs 5004 1 17 "${keyA[@]}"	# the replay
+	wait_until 30 counters_sum_is 1 34 .packets .ssrc_full .replay
+	ctl -j stats session 1 > "$T/st"
+	ctl -j session show 1 > "$T/ss"
+	pretty "stats $(jq -c . "$T/st") session $(jq -c . "$T/ss")"
+	expect "replayed packets accepted" "$(jq '.[0].packets' "$T/st")" 16
+	expect "replay" "$(jq '.[0].replay' "$T/st")" 16
+	expect "ssrc_full" "$(jq '.[0].ssrc_full' "$T/st")" 2
+	expect "ssrcs" "$(jq '.[0].ssrc_count' "$T/ss")" 16
+	expect "high-water mark" "$(jq '.[0].ssrc_high_water' "$T/ss")" 16
+
+	# MTK rotation: key 1 removed, its SSRC state goes with it.
+	ctl key add session 1 msk-id "$MSK" mtk-id 2 key "$KB" salt "$SB"
+	ctl key del session 1 msk-id "$MSK" mtk-id 1
+	expect "ssrcs after key removal" "$(ctl -j session show 1 | jq '.[0].ssrc_count')" 0
+	send_ssrcs 5004 17 1 --key "$KB" --salt "$SB" --msk-id "$MSK" --mtk-id 2
+	send_ssrcs 5004 1 1 "${keyA[@]}"	# old key: unknown MKI now
+	wait_until 30 counter_is 1 unknown_mki 1
+	expect "new SSRC under the new key" "$(counter 1 packets)" 17
+
+	# max-ssrcs 2: the third SSRC is refused.
+	ctl session add 2 max-ssrcs 2
+	ctl flow add session 2 dst 10.0.0.2 dport 5006
+	ctl key add session 2 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+	send_ssrcs 5006 1 3 "${keyA[@]}"
+	wait_until 30 counters_sum_is 2 3 .packets .ssrc_full
+	expect "max-ssrcs 2: packets" "$(counter 2 packets)" 2
+	expect "max-ssrcs 2: ssrc_full" "$(counter 2 ssrc_full)" 1
+	expect "max-ssrcs 2: shown" "$(ctl -j session show 2 | jq '.[0].max_ssrcs')" 2
+}
+
+# SSRC table attack 2: a live stream past a ROC wrap (its SEQ rolled over
+# 65535 under a key with ROC 0, so its state holds ROC 1) must survive an
+# attacker injecting genuine packets of 16 other SSRCs recorded elsewhere
+# (another receiver of the same MTK).  Recycling its slot would re-learn
+# it with the key's ROC 0 and fail every later packet.
+stage_ssrc_evict() {
+	ctl session add 1
+	ctl flow add session 1 dst 10.0.0.2 dport 5004
+	ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+	n1 "$bin/srtp-send" -q --dst 10.0.0.2 "${keyA[@]}" --seq 65400 --count 300 --ssrc 9
+	wait_until 30 counter_is 1 packets 300
+	send_ssrcs 5004 100 16 "${keyA[@]}"
+	wait_until 30 counters_sum_is 1 316 .packets .ssrc_full
+	xfer "$T/r" "--listen 10.0.0.2 --strict" "--dst 10.0.0.2" \
+		"${keyA[@]}" --roc 1 --seq 1000 --count 100 --ssrc 9
+	ctl -j stats session 1 > "$T/st"
+	pretty "recv $(jq -c . "$T/r") stats $(jq -c . "$T/st")"
+	expect "live stream after the attack: match" "$(r "$T/r" match)" 100
+	expect "auth_failed" "$(jq '.[0].auth_failed' "$T/st")" 0
+	expect "ssrc_full" "$(jq '.[0].ssrc_full' "$T/st")" 1
+}
+
+# max-packets is exact with several CPUs: two senders pinned to the two
+# vCPUs, so that each CPU decrypts one flow of the same session and key
+# at once, race for the last packets of the limit.  When the check and
+# the count were separate, a CPU could pass the check while the other
+# took the last packet, and the key decrypted more than its limit.
+# The limit is reached only once both senders run (each sends as many
+# packets as the limit) and UDP GSO keeps each CPU in the packet path
+# most of the time; before the fix about one round in two overshot (seen:
+# 20001 of 20000), so six rounds (one session each) make it near certain.
+stage_max_packets_smp() {
+	local lim=20000 n=20000 sid k
+	if [[ $(nproc) -lt 2 ]]; then
+		pretty "SKIP: needs 2 CPUs, has $(nproc)"
+		return 0
+	fi
+	for sid in 1 2 3 4 5 6; do
+		ctl session add "$sid"
+		ctl flow add session "$sid" dst 10.0.0.2 dport $((5600 + 2 * sid))
+		ctl flow add session "$sid" dst 10.0.0.2 dport $((5700 + 2 * sid))
+		ctl key add session "$sid" msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA" \
+			max-packets "$lim"
+		n1 taskset -c 0 "$bin/srtp-send" -q --dst 10.0.0.2 --port $((5600 + 2 * sid)) \
+			--gso 16 "${keyA[@]}" --count "$n" --ssrc 1 &
+		n1 taskset -c 1 "$bin/srtp-send" -q --dst 10.0.0.2 --port $((5700 + 2 * sid)) \
+			--gso 16 "${keyA[@]}" --count "$n" --ssrc 2 &
+		wait
+		wait_until 30 counters_sum_is "$sid" $((2 * n)) .packets .key_expired
+		k=$(ctl -j key show session "$sid" | jq '.[0].packets')
+		pretty "round $sid: decrypted $(counter "$sid" packets), key packets $k"
+	done
+	for sid in 1 2 3 4 5 6; do
+		expect "round $sid: packets" "$(counter "$sid" packets)" "$lim"
+		expect "round $sid: key packets" "$(ctl -j key show session "$sid" | jq '.[0].packets')" "$lim"
+	done
+}
+
 veth1_gone() { ! n1 ip link show veth1 > /dev/null 2>&1; }
 
 # Stage 9a: the receiving namespace goes away while traffic flows and
@@ -889,7 +1002,8 @@ stage_leaks() {
 # ---- runner ------------------------------------------------------------
 
 stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_malformed
-	nl_no_keys nl_netns cloned_skb gso csum_fwd max_packets netns_delete
+	nl_no_keys nl_netns cloned_skb gso csum_fwd max_packets max_packets_smp ssrc_replay ssrc_evict
+	netns_delete
 	unload leaks)
 [[ $# -gt 0 ]] && stages=("$@")
 

@@ -79,15 +79,18 @@ static void test_session_requests(void)
 	s = (struct mbms_session){
 		.id = 0xfffffffe, .suite = 2, .mki_len = 0,
 		.replay_window = 4096, .max_keys = 16, .on_fail = 1,
+		.max_ssrcs = 256,
 		.flags = MBMS_SESSION_HAS_SUITE | MBMS_SESSION_HAS_MKI_LEN |
 			 MBMS_SESSION_HAS_REPLAY_WINDOW |
 			 MBMS_SESSION_HAS_MAX_KEYS | MBMS_SESSION_HAS_ON_FAIL |
+			 MBMS_SESSION_HAS_MAX_SSRCS |
 			 MBMS_SESSION_HAS_NKEYS,	/* read only: not sent */
 		.nkeys = 3,
 	};
 	msg = mbms_msg_new(FAMILY, MBMS_SRTP_CMD_SESSION_NEW, 0);
 	CHECK(msg && mbms_msg_put_session(msg, &s) == 0);
-	CHECK(walk(msg, MBMS_SRTP_CMD_SESSION_NEW, tb) == 6);
+	CHECK(walk(msg, MBMS_SRTP_CMD_SESSION_NEW, tb) == 7);
+	CHECK(u16_is(tb[MBMS_SRTP_A_MAX_SSRCS], 256));
 	CHECK(u32_is(tb[MBMS_SRTP_A_SESSION_ID], 0xfffffffe));
 	CHECK(u8_is(tb[MBMS_SRTP_A_SUITE], 2));
 	CHECK(u8_is(tb[MBMS_SRTP_A_MKI_LEN], 0));
@@ -225,28 +228,38 @@ static void test_parse_session(void)
 	nla_put_u32(msg, MBMS_SRTP_A_SESSION_NKEYS, 1);
 	nla_put_u32(msg, MBMS_SRTP_A_SESSION_NFLOWS, 2);
 	nla_put_u32(msg, MBMS_SRTP_A_SESSION_NSSRCS, 3);
+	nla_put_u16(msg, MBMS_SRTP_A_MAX_SSRCS, 16);
+	nla_put_u32(msg, MBMS_SRTP_A_SESSION_SSRCS_HWM, 9);
 	st = nla_nest_start(msg, MBMS_SRTP_A_STATS);
 	nla_put_u64(msg, MBMS_SRTP_STATS_A_PACKETS, 100);
 	nla_put_u64(msg, MBMS_SRTP_STATS_A_AUTH, 4);
 	nla_put_u64(msg, MBMS_SRTP_STATS_A_PASSED, 1);
 	nla_put_u64(msg, MBMS_SRTP_STATS_A_GSO_SEGMENTED, 7);
+	nla_put_u64(msg, MBMS_SRTP_STATS_A_SSRC_FULL, 8);
+	nla_put_u64(msg, MBMS_SRTP_STATS_A_NOMEM, 6);
 	nla_nest_end(msg, st);
 	nla_put_u32(msg, MBMS_SRTP_A_MAX + 5, 0);	/* newer kernel: ignored */
 	CHECK(mbms_msg_parse_session(nlmsg_hdr(msg), &s) == 0);
 	CHECK(s.id == 5 && s.suite == 1 && s.mki_len == 6);
 	CHECK(s.replay_window == 128 && s.max_keys == 2 && s.on_fail == 0);
 	CHECK(s.nkeys == 1 && s.nflows == 2 && s.nssrcs == 3);
+	CHECK(s.max_ssrcs == 16 && s.ssrcs_hwm == 9);
 	CHECK(s.flags == (MBMS_SESSION_HAS_SUITE | MBMS_SESSION_HAS_MKI_LEN |
 			  MBMS_SESSION_HAS_REPLAY_WINDOW |
 			  MBMS_SESSION_HAS_MAX_KEYS | MBMS_SESSION_HAS_ON_FAIL |
 			  MBMS_SESSION_HAS_NKEYS | MBMS_SESSION_HAS_NFLOWS |
-			  MBMS_SESSION_HAS_NSSRCS | MBMS_SESSION_HAS_STATS));
+			  MBMS_SESSION_HAS_NSSRCS | MBMS_SESSION_HAS_STATS |
+			  MBMS_SESSION_HAS_MAX_SSRCS |
+			  MBMS_SESSION_HAS_SSRCS_HWM));
 	CHECK(s.stats.packets == 100 && s.stats.auth == 4 &&
 	      s.stats.passed == 1 && s.stats.replay == 0 &&
-	      s.stats.gso_segmented == 7);
+	      s.stats.gso_segmented == 7 && s.stats.ssrc_full == 8 &&
+	      s.stats.nomem == 6);
 	CHECK(s.stats.flags == (MBMS_STATS_HAS_PACKETS | MBMS_STATS_HAS_AUTH |
 				MBMS_STATS_HAS_PASSED |
-				MBMS_STATS_HAS_GSO_SEGMENTED));
+				MBMS_STATS_HAS_GSO_SEGMENTED |
+				MBMS_STATS_HAS_SSRC_FULL |
+				MBMS_STATS_HAS_NOMEM));
 	nlmsg_free(msg);
 
 	/* Malformed: no ID; a u32 of 2 bytes; a short counter. */

@@ -97,21 +97,23 @@ static void test_session(void)
 	CHECK(parse(&c, "session add 1") == 0);
 	CHECK(c.obj == &mbmsctl_session && c.verb == VERB_ADD);
 	CHECK(c.session.id == 1 && c.session.flags == 0);
-	CHECK(parse(&c, "session add 0xffffffff suite aes-cm-128-hmac-sha1-32 mki-len 0 window 4096 max-keys 16 on-fail pass") == 0);
+	CHECK(parse(&c, "session add 0xffffffff suite aes-cm-128-hmac-sha1-32 mki-len 0 window 4096 max-keys 16 max-ssrcs 256 on-fail pass") == 0);
 	CHECK(c.session.id == 0xffffffff);
 	CHECK(c.session.suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32);
 	CHECK(c.session.mki_len == 0 && c.session.replay_window == 4096);
-	CHECK(c.session.max_keys == 16);
+	CHECK(c.session.max_keys == 16 && c.session.max_ssrcs == 256);
 	CHECK(c.session.on_fail == MBMS_SRTP_ON_FAIL_PASS);
 	CHECK(c.session.flags == (MBMS_SESSION_HAS_SUITE |
 				  MBMS_SESSION_HAS_MKI_LEN |
 				  MBMS_SESSION_HAS_REPLAY_WINDOW |
 				  MBMS_SESSION_HAS_MAX_KEYS |
+				  MBMS_SESSION_HAS_MAX_SSRCS |
 				  MBMS_SESSION_HAS_ON_FAIL));
 	/* Options in any order; the lowest values of each range. */
-	CHECK(parse(&c, "session add 2 on-fail drop window 64 max-keys 1 mki-len 6 suite aes-cm-128-hmac-sha1-80") == 0);
+	CHECK(parse(&c, "session add 2 on-fail drop window 64 max-ssrcs 1 max-keys 1 mki-len 6 suite aes-cm-128-hmac-sha1-80") == 0);
 	CHECK(c.session.on_fail == MBMS_SRTP_ON_FAIL_DROP);
 	CHECK(c.session.replay_window == 64 && c.session.max_keys == 1);
+	CHECK(c.session.max_ssrcs == 1);
 	CHECK(c.session.mki_len == 6 && c.session.suite == 1);
 	CHECK(parse(&c, "session add 0x10 window 0x80") == 0);
 	CHECK(c.session.id == 16 && c.session.replay_window == 128);
@@ -148,6 +150,10 @@ static void test_session(void)
 	BAD("session add 1 mki-len 7", "mki-len: 7 is out of range (0..6)");
 	BAD("session add 1 max-keys 0", "max-keys: 0 is out of range (1..16)");
 	BAD("session add 1 max-keys 17", "max-keys: 17 is out of range (1..16)");
+	BAD("session add 1 max-ssrcs 0", "max-ssrcs: 0 is out of range (1..256)");
+	BAD("session add 1 max-ssrcs 257", "max-ssrcs: 257 is out of range (1..256)");
+	BAD("session add 1 max-ssrcs", "session add: missing value for 'max-ssrcs'");
+	BAD("session add 1 max-ssrcs 2 max-ssrcs 3", "session add: 'max-ssrcs' given twice");
 	BAD("session add 1 suite aes",
 	    "suite: unknown suite 'aes' (aes-cm-128-hmac-sha1-80 or aes-cm-128-hmac-sha1-32)");
 	BAD("session add 1 on-fail accept",
@@ -447,15 +453,18 @@ static void test_printers(void)
 	struct mbms_session s = {
 		.id = 1, .suite = 1, .mki_len = 6, .replay_window = 128,
 		.max_keys = 2, .on_fail = 0, .nkeys = 1, .nflows = 2,
-		.nssrcs = 3,
+		.nssrcs = 3, .max_ssrcs = 16, .ssrcs_hwm = 5,
 		.flags = MBMS_SESSION_HAS_SUITE | MBMS_SESSION_HAS_MKI_LEN |
 			 MBMS_SESSION_HAS_REPLAY_WINDOW |
 			 MBMS_SESSION_HAS_MAX_KEYS | MBMS_SESSION_HAS_ON_FAIL |
 			 MBMS_SESSION_HAS_NKEYS | MBMS_SESSION_HAS_NFLOWS |
-			 MBMS_SESSION_HAS_NSSRCS | MBMS_SESSION_HAS_STATS,
+			 MBMS_SESSION_HAS_NSSRCS | MBMS_SESSION_HAS_STATS |
+			 MBMS_SESSION_HAS_MAX_SSRCS |
+			 MBMS_SESSION_HAS_SSRCS_HWM,
 		.stats = {
-			.flags = MBMS_STATS_HAS_PACKETS | MBMS_STATS_HAS_AUTH,
-			.packets = 10, .auth = 2,
+			.flags = MBMS_STATS_HAS_PACKETS | MBMS_STATS_HAS_AUTH |
+				 MBMS_STATS_HAS_SSRC_FULL,
+			.packets = 10, .auth = 2, .ssrc_full = 4,
 		},
 	};
 	struct mbms_flow f[2] = {
@@ -486,24 +495,26 @@ static void test_printers(void)
 	mbms_addr_parse("2001:db8::1", &f[1].src);
 
 	CAPTURE(buf, cli_print_sessions(out, false, &s, 1));
-	CHECK_STR(buf, "session 1 suite aes-cm-128-hmac-sha1-80 mki-len 6 window 128 max-keys 2 on-fail drop\n"
-		  "\tkeys 1 flows 2 ssrcs 3\n"
+	CHECK_STR(buf, "session 1 suite aes-cm-128-hmac-sha1-80 mki-len 6 window 128 max-keys 2 on-fail drop max-ssrcs 16\n"
+		  "\tkeys 1 flows 2 ssrcs 3 ssrcs-max-seen 5\n"
 		  "\tpackets 10\n"
-		  "\tauth 2\n");
+		  "\tauth 2\n"
+		  "\tssrc-full 4\n");
 	free(buf);
 	CAPTURE(buf, cli_print_sessions(out, true, &s, 1));
 	CHECK_STR(buf, "[{\"session_id\":1,\"suite\":\"aes-cm-128-hmac-sha1-80\",\"mki_len\":6,"
-		  "\"replay_window\":128,\"max_keys\":2,\"on_fail\":\"drop\",\"key_count\":1,"
-		  "\"flow_count\":2,\"ssrc_count\":3,\"stats\":{\"packets\":10,\"auth_failed\":2}}]\n");
+		  "\"replay_window\":128,\"max_keys\":2,\"on_fail\":\"drop\",\"max_ssrcs\":16,"
+		  "\"key_count\":1,\"flow_count\":2,\"ssrc_count\":3,\"ssrc_high_water\":5,"
+		  "\"stats\":{\"packets\":10,\"auth_failed\":2,\"ssrc_full\":4}}]\n");
 	free(buf);
 	CAPTURE(buf, cli_print_sessions(out, true, NULL, 0));
 	CHECK_STR(buf, "[]\n");
 	free(buf);
 	CAPTURE(buf, cli_print_stats(out, true, &s, 1));
-	CHECK_STR(buf, "[{\"session_id\":1,\"packets\":10,\"auth_failed\":2}]\n");
+	CHECK_STR(buf, "[{\"session_id\":1,\"packets\":10,\"auth_failed\":2,\"ssrc_full\":4}]\n");
 	free(buf);
 	CAPTURE(buf, cli_print_stats(out, false, &s, 1));
-	CHECK_STR(buf, "session 1\n\tpackets 10\n\tauth 2\n");
+	CHECK_STR(buf, "session 1\n\tpackets 10\n\tauth 2\n\tssrc-full 4\n");
 	free(buf);
 
 	CAPTURE(buf, cli_print_flows(out, false, f, 2));
@@ -582,7 +593,7 @@ static void test_report(void)
 static void test_usage_grammar(void)
 {
 	static const char *const grammar[] = {
-		"mbmsctl [-j] session add ID [suite aes-cm-128-hmac-sha1-80|aes-cm-128-hmac-sha1-32] [mki-len N] [window N] [max-keys N] [on-fail drop|pass]",
+		"mbmsctl [-j] session add ID [suite aes-cm-128-hmac-sha1-80|aes-cm-128-hmac-sha1-32] [mki-len N] [window N] [max-keys N] [max-ssrcs N] [on-fail drop|pass]",
 		"mbmsctl [-j] session del ID",
 		"mbmsctl [-j] session show [ID]",
 		"mbmsctl [-j] flow add session ID dst ADDR dport PORT [src ADDR] [rtcp]",

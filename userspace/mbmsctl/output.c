@@ -86,6 +86,8 @@ static const struct {
 	F("key-expired", "key_expired", KEY_EXPIRED, key_expired),
 	F("passed", "passed", PASSED, passed),
 	F("gso-segmented", "gso_segmented", GSO_SEGMENTED, gso_segmented),
+	F("ssrc-full", "ssrc_full", SSRC_FULL, ssrc_full),
+	F("nomem", "nomem", NOMEM, nomem),
 #undef F
 };
 
@@ -146,12 +148,16 @@ static void session_json(struct json *j, const struct mbms_session *s)
 		json_kv_u64(j, "max_keys", s->max_keys);
 	if (s->flags & MBMS_SESSION_HAS_ON_FAIL)
 		json_kv_str(j, "on_fail", mbms_on_fail_name(s->on_fail));
+	if (s->flags & MBMS_SESSION_HAS_MAX_SSRCS)
+		json_kv_u64(j, "max_ssrcs", s->max_ssrcs);
 	if (s->flags & MBMS_SESSION_HAS_NKEYS)
 		json_kv_u64(j, "key_count", s->nkeys);
 	if (s->flags & MBMS_SESSION_HAS_NFLOWS)
 		json_kv_u64(j, "flow_count", s->nflows);
 	if (s->flags & MBMS_SESSION_HAS_NSSRCS)
 		json_kv_u64(j, "ssrc_count", s->nssrcs);
+	if (s->flags & MBMS_SESSION_HAS_SSRCS_HWM)
+		json_kv_u64(j, "ssrc_high_water", s->ssrcs_hwm);
 	if (s->flags & MBMS_SESSION_HAS_STATS) {
 		json_key(j, "stats");
 		json_obj_begin(j);
@@ -174,11 +180,18 @@ static void session_text(FILE *out, const struct mbms_session *s)
 		fprintf(out, " max-keys %u", s->max_keys);
 	if (s->flags & MBMS_SESSION_HAS_ON_FAIL)
 		fprintf(out, " on-fail %s", mbms_on_fail_name(s->on_fail));
+	if (s->flags & MBMS_SESSION_HAS_MAX_SSRCS)
+		fprintf(out, " max-ssrcs %u", s->max_ssrcs);
 	fputc('\n', out);
 	if (s->flags & (MBMS_SESSION_HAS_NKEYS | MBMS_SESSION_HAS_NFLOWS |
 			MBMS_SESSION_HAS_NSSRCS))
 		fprintf(out, "\tkeys %" PRIu32 " flows %" PRIu32
-			" ssrcs %" PRIu32 "\n", s->nkeys, s->nflows, s->nssrcs);
+			" ssrcs %" PRIu32, s->nkeys, s->nflows, s->nssrcs);
+	if (s->flags & MBMS_SESSION_HAS_SSRCS_HWM)
+		fprintf(out, " ssrcs-max-seen %" PRIu32, s->ssrcs_hwm);
+	if (s->flags & (MBMS_SESSION_HAS_NKEYS | MBMS_SESSION_HAS_NFLOWS |
+			MBMS_SESSION_HAS_NSSRCS | MBMS_SESSION_HAS_SSRCS_HWM))
+		fputc('\n', out);
 	if (s->flags & MBMS_SESSION_HAS_STATS)
 		stats_text(out, &s->stats);
 }

@@ -66,6 +66,13 @@ static int parse_add_option(struct cli_args *a, struct mbms_session *s,
 		if (!v || cli_number(a, opt, v, 1, MBMS_SRTP_MAX_KEYS_MAX, &n))
 			return -1;
 		s->max_keys = (uint8_t)n;
+	} else if (!strcmp(opt, "max-ssrcs")) {
+		if (once(a, s, MBMS_SESSION_HAS_MAX_SSRCS, opt))
+			return -1;
+		v = cli_value(a, opt);
+		if (!v || cli_number(a, opt, v, 1, MBMS_SRTP_MAX_SSRCS_MAX, &n))
+			return -1;
+		s->max_ssrcs = (uint16_t)n;
 	} else if (!strcmp(opt, "on-fail")) {
 		if (once(a, s, MBMS_SESSION_HAS_ON_FAIL, opt))
 			return -1;
@@ -168,7 +175,8 @@ const struct mbmsctl_object mbmsctl_session = {
 	.help = "SRTP crypto contexts: suite, MKI length, replay window, keys",
 	.usage =
 	"  mbmsctl [-j] session add ID [suite aes-cm-128-hmac-sha1-80|aes-cm-128-hmac-sha1-32]\n"
-	"                    [mki-len N] [window N] [max-keys N] [on-fail drop|pass]\n"
+	"                    [mki-len N] [window N] [max-keys N] [max-ssrcs N]\n"
+	"                    [on-fail drop|pass]\n"
 	"  mbmsctl [-j] session del ID\n"
 	"  mbmsctl [-j] session show [ID]\n",
 };

@@ -67,6 +67,8 @@ int mbms_msg_put_session(struct nl_msg *msg, const struct mbms_session *s)
 		ret = nla_put_u8(msg, MBMS_SRTP_A_MAX_KEYS, s->max_keys);
 	if (!ret && (s->flags & MBMS_SESSION_HAS_ON_FAIL))
 		ret = nla_put_u8(msg, MBMS_SRTP_A_ON_FAIL, s->on_fail);
+	if (!ret && (s->flags & MBMS_SESSION_HAS_MAX_SSRCS))
+		ret = nla_put_u16(msg, MBMS_SRTP_A_MAX_SSRCS, s->max_ssrcs);
 	return put_err(ret);
 }
 
@@ -176,6 +178,8 @@ static const int attr_len[MBMS_SRTP_A_MAX + 1] = {
 	[MBMS_SRTP_A_KEY_EXPIRED] = 0,
 	[MBMS_SRTP_A_EVENT_REASON] = 1,
 	[MBMS_SRTP_A_PAD] = -1,
+	[MBMS_SRTP_A_MAX_SSRCS] = 2,
+	[MBMS_SRTP_A_SESSION_SSRCS_HWM] = 4,
 };
 
 /*
@@ -224,6 +228,10 @@ static const struct {
 	  offsetof(struct mbms_stats, passed) },
 	{ MBMS_SRTP_STATS_A_GSO_SEGMENTED, MBMS_STATS_HAS_GSO_SEGMENTED,
 	  offsetof(struct mbms_stats, gso_segmented) },
+	{ MBMS_SRTP_STATS_A_SSRC_FULL, MBMS_STATS_HAS_SSRC_FULL,
+	  offsetof(struct mbms_stats, ssrc_full) },
+	{ MBMS_SRTP_STATS_A_NOMEM, MBMS_STATS_HAS_NOMEM,
+	  offsetof(struct mbms_stats, nomem) },
 };
 
 static int parse_stats(struct nlattr *nest, struct mbms_stats *st)
@@ -290,6 +298,14 @@ int mbms_msg_parse_session(struct nlmsghdr *nlh, struct mbms_session *s)
 	if (tb[MBMS_SRTP_A_SESSION_NSSRCS]) {
 		s->nssrcs = nla_get_u32(tb[MBMS_SRTP_A_SESSION_NSSRCS]);
 		s->flags |= MBMS_SESSION_HAS_NSSRCS;
+	}
+	if (tb[MBMS_SRTP_A_MAX_SSRCS]) {
+		s->max_ssrcs = nla_get_u16(tb[MBMS_SRTP_A_MAX_SSRCS]);
+		s->flags |= MBMS_SESSION_HAS_MAX_SSRCS;
+	}
+	if (tb[MBMS_SRTP_A_SESSION_SSRCS_HWM]) {
+		s->ssrcs_hwm = nla_get_u32(tb[MBMS_SRTP_A_SESSION_SSRCS_HWM]);
+		s->flags |= MBMS_SESSION_HAS_SSRCS_HWM;
 	}
 	if (tb[MBMS_SRTP_A_STATS]) {
 		ret = parse_stats(tb[MBMS_SRTP_A_STATS], &s->stats);

@@ -41,6 +41,15 @@
  *                               128; rounded up to a multiple of 64
  *   MBMS_SRTP_A_MAX_KEYS        u8, 1..MBMS_SRTP_MAX_KEYS_MAX, default 2
  *   MBMS_SRTP_A_ON_FAIL         u8, enum mbms_srtp_on_fail, default DROP
+ *   MBMS_SRTP_A_MAX_SSRCS       u16, 1..MBMS_SRTP_MAX_SSRCS_MAX, default
+ *                               MBMS_SRTP_MAX_SSRCS_DEFAULT: SSRCs whose
+ *                               ROC and replay state is kept.  A slot is
+ *                               taken by an SSRC's first authenticated
+ *                               packet and freed only when every key it
+ *                               authenticated under has been removed
+ *                               (RFC 3711 section 3.3.2); while all are
+ *                               taken, packets of new SSRCs are dropped
+ *                               and counted as SSRC_FULL
  *   -EEXIST if the ID is in use.  There is no "change": delete and re-add.
  *
  * MBMS_SRTP_CMD_SESSION_DEL: delete a session, its flows and its keys.
@@ -48,10 +57,11 @@
  *
  * MBMS_SRTP_CMD_SESSION_GET: one session (doit, SESSION_ID required) or
  *   all sessions (dumpit).  Each reply carries SESSION_ID, SUITE, MKI_LEN,
- *   REPLAY_WINDOW, MAX_KEYS, ON_FAIL, plus
+ *   REPLAY_WINDOW, MAX_KEYS, ON_FAIL, MAX_SSRCS, plus
  *   MBMS_SRTP_A_SESSION_NKEYS   u32, keys installed
  *   MBMS_SRTP_A_SESSION_NFLOWS  u32, flows bound to it
  *   MBMS_SRTP_A_SESSION_NSSRCS  u32, SSRCs being tracked
+ *   MBMS_SRTP_A_SESSION_SSRCS_HWM u32, most SSRCs tracked at once
  *   MBMS_SRTP_A_STATS           nested, enum mbms_srtp_stats_attr, the
  *                               per-session counters summed over CPUs
  *
@@ -134,6 +144,8 @@
 #define MBMS_SRTP_WINDOW_DEFAULT	128
 #define MBMS_SRTP_MAX_KEYS_MAX		16
 #define MBMS_SRTP_MAX_KEYS_DEFAULT	2
+#define MBMS_SRTP_MAX_SSRCS_MAX		256
+#define MBMS_SRTP_MAX_SSRCS_DEFAULT	16
 #define MBMS_SRTP_EVENT_MIN_INTERVAL_MS	100
 
 enum mbms_srtp_cmd {
@@ -184,6 +196,8 @@ enum mbms_srtp_attr {
 	MBMS_SRTP_A_KEY_EXPIRED,	/* flag, read only */
 	MBMS_SRTP_A_EVENT_REASON,	/* u8, enum mbms_srtp_event_reason */
 	MBMS_SRTP_A_PAD,		/* padding for 64-bit attributes */
+	MBMS_SRTP_A_MAX_SSRCS,		/* u16 */
+	MBMS_SRTP_A_SESSION_SSRCS_HWM,	/* u32, read only */
 	__MBMS_SRTP_A_MAX
 };
 
@@ -199,10 +213,14 @@ enum mbms_srtp_stats_attr {
 	MBMS_SRTP_STATS_A_UNKNOWN_MKI,	/* no key for the packet's MKI */
 	MBMS_SRTP_STATS_A_AUTH,		/* authentication tag mismatch */
 	MBMS_SRTP_STATS_A_REPLAY,	/* duplicate or too old */
-	MBMS_SRTP_STATS_A_KEY_EXPIRED,	/* key past its packet or time limit */
+	MBMS_SRTP_STATS_A_KEY_EXPIRED,	/* key past its packet or time limit,
+					 * or removed during the packet
+					 */
 	MBMS_SRTP_STATS_A_PASSED,	/* failures passed unchanged (on-fail pass) */
 	MBMS_SRTP_STATS_A_PAD,
 	MBMS_SRTP_STATS_A_GSO_SEGMENTED, /* GSO skbs split into their packets */
+	MBMS_SRTP_STATS_A_SSRC_FULL,	/* authentic, new SSRC, no free slot */
+	MBMS_SRTP_STATS_A_NOMEM,	/* no memory for a private skb copy */
 	__MBMS_SRTP_STATS_A_MAX
 };
 

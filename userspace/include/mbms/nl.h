@@ -108,6 +108,8 @@ enum mbms_stats_flags {
 	MBMS_STATS_HAS_KEY_EXPIRED	= 1U << 7,
 	MBMS_STATS_HAS_PASSED		= 1U << 8,
 	MBMS_STATS_HAS_GSO_SEGMENTED	= 1U << 9,
+	MBMS_STATS_HAS_SSRC_FULL	= 1U << 10,
+	MBMS_STATS_HAS_NOMEM		= 1U << 11,
 };
 
 struct mbms_stats {
@@ -122,6 +124,8 @@ struct mbms_stats {
 	uint64_t key_expired;
 	uint64_t passed;		/* failures passed unchanged */
 	uint64_t gso_segmented;		/* GSO skbs split and reinjected */
+	uint64_t ssrc_full;		/* new SSRC refused, no free slot */
+	uint64_t nomem;			/* no memory for a private copy */
 };
 
 enum mbms_session_flags {
@@ -136,6 +140,8 @@ enum mbms_session_flags {
 	MBMS_SESSION_HAS_NFLOWS		= 1U << 6,
 	MBMS_SESSION_HAS_NSSRCS		= 1U << 7,
 	MBMS_SESSION_HAS_STATS		= 1U << 8,
+	MBMS_SESSION_HAS_MAX_SSRCS	= 1U << 9,
+	MBMS_SESSION_HAS_SSRCS_HWM	= 1U << 10,	/* read only */
 };
 
 struct mbms_session {
@@ -149,6 +155,8 @@ struct mbms_session {
 	uint32_t nkeys;			/* read only */
 	uint32_t nflows;		/* read only */
 	uint32_t nssrcs;		/* read only */
+	uint16_t max_ssrcs;		/* 1..MBMS_SRTP_MAX_SSRCS_MAX */
+	uint32_t ssrcs_hwm;		/* read only */
 	struct mbms_stats stats;	/* read only */
 };
 
