@@ -148,6 +148,12 @@ static void test_verification(void)
 	CHECK(mikey_encode_verification(&m, fx_muk, 32, buf2, sizeof(buf2), &vn,
 					&e) == 0);
 	CHECK(buf2[1] == MIKEY_DT_PSK_RESP && buf2[2] == MIKEY_PT_T);
+	/* TS 33.246 §6.4.5.2: #CS 0 and the Empty map, although the MSK
+	 * message it answers has an SRTP-ID map with one CS.
+	 */
+	CHECK(buf[8] == 1 && buf[9] == MIKEY_MAP_SRTP_ID);
+	CHECK(buf2[8] == 0 && buf2[9] == MIKEY_MAP_EMPTY);
+	CHECK(buf2[10] == MIKEY_PT_T && buf2[11] == MIKEY_TS_COUNTER);
 	CHECK(mikey_decode(buf2, vn, &m2, &e) == 0);
 	CHECK(m2.kind == MIKEY_KIND_VERIFICATION);
 	CHECK(m2.hdr.csb_id == FX_CSB && m2.t.value == 100);
