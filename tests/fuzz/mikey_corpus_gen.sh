@@ -39,4 +39,12 @@ printf '\x00\x22\x00\x10%016d\x02\x00\x01\x02\x00\x64' 0 >"$D/keydata-msk"
 # framing: payloads MBMS skips (CERT, CHASH, SIGN) after a bare HDR
 printf '\x01\x00\x07\x00\x00\x00\x00\x01\x00\x01\x08\x00\x00\x02ab\x04\x00%020d\x10\x02zz' 0 >"$D/skipped-payloads"
 printf '\x01\x00\x15\x00\x00\x00\x00\x01\x00\x01\x05\x42\x00\x03abc\x00\x02\x00\x00\x00\x05' >"$D/unknown-ext"
+# Key ID EXT (type 3): entries in reverse order with an unknown Key ID type,
+# next to a TESLA I-Key EXT (type 2), before T
+printf '\x01\x00\x15\x00\x00\x00\x00\x01\x00\x01\x15\x02\x00\x01\xaa\x05\x03\x00\x16\x02\x00\x02\x00\x02\x07\x00\x01\xee\x01\x00\x04\x00\x05\x00\x01\x00\x00\x03\x26\x20\x01\x00\x02\x00\x00\x00\x05' >"$D/keyid-any-order"
+# the hand-built vectors (tests/vectors/mikey/handbuilt.txt)
+for v in msk mtk solicited-pull verification; do
+	awk -v n=$v '$1 == "msg" && $2 == n { print $3 }' \
+		"$TOP/tests/vectors/mikey/handbuilt.txt" | xxd -r -p >"$D/handbuilt-$v"
+done
 ls "$D" | wc -l

@@ -45,11 +45,19 @@ $T encode solicited-pull --muk $MUK --csb-id 0x77777777 --counter 103 $common \
 	--idi $IDI --idr $IDR --key-group 5 >"$work/6"
 $T encode verification --muk $MUK "$work/1" >"$work/7"
 
-cat "$work"/[1-7] | python3 "$TOP/tests/interop/mikey_pcap.py" "$work/m.pcap"
+# frames 8..11: the hand-built vectors (tests/vectors/mikey/handbuilt.txt)
+i=8
+for v in msk mtk solicited-pull verification; do
+	awk -v n=$v '$1 == "msg" && $2 == n { print $3 }' \
+		"$TOP/tests/vectors/mikey/handbuilt.txt" >"$work/$i"
+	i=$((i + 1))
+done
+
+cat "$work"/[1-7] "$work"/8 "$work"/9 "$work"/10 "$work"/11 | python3 "$TOP/tests/interop/mikey_pcap.py" "$work/m.pcap"
 
 tshark -r "$work/m.pcap" -V >"$work/V.txt" 2>/dev/null
 n=$(tshark -r "$work/m.pcap" -Y mikey 2>/dev/null | wc -l)
-[[ $n -eq 7 ]] || { echo "FAIL: $n of 7 frames dissected as MIKEY"; fail=1; }
+[[ $n -eq 11 ]] || { echo "FAIL: $n of 11 frames dissected as MIKEY"; fail=1; }
 if grep -nE "Malformed|Expert Info \((Error|Warning)|\[Dissector bug" "$work/V.txt"; then
 	echo "FAIL: tshark reports malformed packets or expert errors"
 	fail=1
@@ -99,13 +107,27 @@ check 1 mikey.cs_count 1
 check 1 mikey.cs_id_map_type 0
 check 1 mikey.srtp_id.ssrc 0xdeadbeef
 check 1 mikey.srtp_id.roc 0x00000003
-for f in 2 4 5 6; do check $f mikey.cs_count 0; check $f mikey.cs_id_map_type 1; done
-# EXT (UNVERIFIED layout: Wireshark 4.0 shows type 2 as "Unknown"; the data
-# bytes are checked: MSK Key Type ID | MTK Key Type ID | Key Domain ID)
-check 1 mikey.ext.type 2
-check 1 mikey.ext.data 01000400050001262001
-check 4 mikey.ext.data 010004000500010200020001262001
-check 6 mikey.ext.data 01000400050000262001
+# the verification message has #CS 0 and the Empty map (TS 33.246 §6.4.5.2)
+for f in 2 4 5 6 7; do check $f mikey.cs_count 0; check $f mikey.cs_id_map_type 1; done
+# EXT: General Extension type 3 = Key ID (RFC 4563), entries type(8) |
+# len(16) | value: 0 Key Domain ID, 1 MSK ID, 2 MTK ID.  Wireshark 4.0's
+# dissector knows only EXT types 0 (Vendor-ID) and 1 (SDP-IDs), so it does
+# not decode Key ID entries: the raw data bytes are checked; if a tshark
+# that names type 3 is installed, its name is checked too.
+for f in 1 2 3 4 5 6; do check $f mikey.ext.type 3; done
+check 1 mikey.ext.data 00000326200101000400050001
+check 4 mikey.ext.data 000003262001010004000500010200020001
+check 6 mikey.ext.data 00000326200101000400050000
+if tshark -G values 2>/dev/null | grep -qP '^V\tmikey\.ext\.type\t3\t'; then
+	name=$(tshark -G values 2>/dev/null | awk -F'\t' '$2 == "mikey.ext.type" && $3 == 3 { print $4 }')
+	[[ $name == *"Key ID"* ]] || { echo "FAIL: tshark names EXT type 3 '$name'"; fail=1; }
+else
+	echo "mikey_tshark: note: this tshark does not decode Key ID (EXT type 3); raw bytes checked"
+fi
+check 8 mikey.ext.data 00000326200101000400050001
+check 9 mikey.ext.data 000003262001010004000500010200020001
+check 10 mikey.ext.type 3
+check 11 mikey.cs_id_map_type 1
 # T
 for f in 1 4 6 7; do check $f mikey.t.ts_type 2; done
 # RAND
@@ -158,4 +180,4 @@ if [[ $fail -ne 0 ]]; then
 	echo "mikey_tshark: FAILED"
 	exit 1
 fi
-echo "mikey_tshark: 7 messages dissected by $(tshark -v 2>/dev/null | head -1 | cut -d' ' -f1-2), all fields as built"
+echo "mikey_tshark: 11 messages (4 hand-built) dissected by $(tshark -v 2>/dev/null | head -1 | cut -d' ' -f1-2), all fields as built"

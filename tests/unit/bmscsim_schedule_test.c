@@ -284,7 +284,24 @@ static void test_errors(void)
 	c.duration_ms = SCHED_MAX_DURATION_MS;
 	c.mtk_period_ms = 1000;
 	c.mtk_repeat_ms = 0;
-	expect_err(c, "65535");
+	expect_err(c, "65534");
+	/* TS 33.246 §6.3.3.1 / §6.4.5.1: MTK ID 0xffff (the maximum) is never
+	 * used, so one MSK covers at most 65534 MTKs.
+	 */
+	c = base();
+	c.mtk_period_ms = 1000;
+	c.mtk_repeat_ms = 0;
+	c.duration_ms = c.start_ms + 65535ull * 1000;
+	expect_err(c, "65534");
+	c.duration_ms = c.start_ms + 65534ull * 1000;
+	{
+		static struct sched s;
+		char err[256];
+
+		CHECK(sched_build(&c, &s, err, sizeof(err)) == 0);
+		CHECK(sched_last_mtk_id(&s, 0) == 0xfffe);
+		sched_free(&s);
+	}
 	/* Bounded event count. */
 	c = base();
 	c.duration_ms = 3600 * 1000;
@@ -397,6 +414,11 @@ static void test_options(void)
 	      cli.o.sched.rollover_ms[1] == 25000 &&
 	      cli.o.sched.rollover_delivery == MSK_DELIVER_NONE);
 	CHECK(cli.o.tag_len == 4);
+	/* SEQu (= --mtk-id-max) never the maximum 0xffff (§6.4.5.1). */
+	CHECK(parse_argv(&cli, "--stream 239.1.1.1:5004") == 0);
+	CHECK(cli.o.mtk_id_max == 0xfffe);
+	CHECK(parse_argv(&cli, "--mtk-id-max 65535") == -1);
+	CHECK(parse_argv(&cli, "--mtk-id-max 65534") == 0);
 	/* Rejected command lines (each prints why on stderr). */
 	CHECK(parse_argv(&cli, "--key-group 0") == -1);
 	CHECK(parse_argv(&cli, "--key-number 0") == -1);
@@ -406,7 +428,8 @@ static void test_options(void)
 	CHECK(parse_argv(&cli, "--pps 0") == -1);
 	CHECK(parse_argv(&cli, "--payload-len 1401") == -1);
 	CHECK(parse_argv(&cli, "--key-domain 00f1") == -1);
-	CHECK(parse_argv(&cli, "--fault mtk-outside@3 --stream 1.2.3.4:5") == -1);
+	/* the default SEQu 0xfffe leaves room above it for the fault */
+	CHECK(parse_argv(&cli, "--fault mtk-outside@3 --stream 1.2.3.4:5") == 0);
 	CHECK(parse_argv(&cli, "--fault mtk-outside@3 --stream 1.2.3.4:5 "
 			 "--mtk-id-max 100") == 0);
 	CHECK(parse_argv(&cli, "--fault http-503@1-2") == -1);

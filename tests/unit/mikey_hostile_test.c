@@ -188,9 +188,10 @@ static void test_length_fields(void)
 	length_field(msk_msg, msk_len, at + 2, 2, "IDr len");
 	at = find(msk_msg, msk_len, MIKEY_PT_EXT, 0);
 	length_field(msk_msg, msk_len, at + 2, 2, "EXT len");
-	length_field(msk_msg, msk_len, at + 5, 2, "EXT MSK key ID len");
+	length_field(msk_msg, msk_len, at + 5, 2, "EXT Key Domain ID len");
+	length_field(msk_msg, msk_len, at + 11, 2, "EXT MSK ID len");
 	at = find(mtk_msg, mtk_len, MIKEY_PT_EXT, 0);
-	length_field(mtk_msg, mtk_len, at + 12, 2, "EXT MTK key ID len");
+	length_field(mtk_msg, mtk_len, at + 18, 2, "EXT MTK ID len");
 	at = find(msk_msg, msk_len, MIKEY_PT_SP, 0);
 	length_field(msk_msg, msk_len, at + 3, 2, "SP param len");
 	length_field(msk_msg, msk_len, at + 6, 1, "SP first TLV len");
@@ -420,8 +421,8 @@ static void test_profile(void)
 	/* solicited pull carrying key data: MSK message with Key Number 0 */
 	memcpy(c, msk_msg, msk_len);
 	at = find(c, msk_len, MIKEY_PT_EXT, 0);
-	c[at + 9] = 0;
-	c[at + 10] = 0;
+	c[at + 15] = 0;		/* EXT data: KD entry (6), MSK entry (7) */
+	c[at + 16] = 0;
 	CHECK(dec(c, msk_len) == MIKEY_E_PULL_KEY);
 	/* V bit in MTK and solicited-pull messages */
 	memcpy(c, mtk_msg, mtk_len);
@@ -432,8 +433,8 @@ static void test_profile(void)
 	CHECK(dec(c, pull_len) == MIKEY_E_PROFILE);
 	/* Key Group 0 is reserved */
 	memcpy(c, msk_msg, msk_len);
-	c[at + 7] = 0;
-	c[at + 8] = 0;
+	c[at + 13] = 0;
+	c[at + 14] = 0;
 	CHECK(dec(c, msk_len) == MIKEY_E_PROFILE);
 	/* HDR fields */
 	memcpy(c, msk_msg, msk_len);
@@ -619,27 +620,134 @@ static void test_unknown_ext(void)
 	CHECK(mikey_verify_decrypt(&m, fx_muk, 32, NULL, 0, &e) == MIKEY_E_MAC);
 }
 
-static void test_ext_layout(void)
+/*
+ * The Key ID EXT (General Extension type 3, RFC 4563; IANA Key ID types
+ * 0 Key Domain ID, 1 MSK ID, 2 MTK ID; entries type(8) | len(16) | value)
+ * written out by hand around an MTK message: HDR, EXT, T, KEMAC.  Only the
+ * decoder is exercised, so the KEMAC content is filler.
+ */
+static size_t keyid_msg(uint8_t *c, const uint8_t *ext, size_t ext_len,
+			uint8_t ext_type)
+{
+	static const uint8_t hdr[] = {
+		0x01, 0x00, 0x15, 0x00, 0x5a, 0x5a, 0x00, 0x01, 0x00, 0x01,
+	};
+	static const uint8_t t[] = { 0x01, 0x02, 0x00, 0x00, 0x00, 0x07 };
+	size_t n = 0;
+
+	memcpy(c, hdr, sizeof(hdr));
+	n = sizeof(hdr);
+	c[n++] = MIKEY_PT_T;		/* EXT: next payload */
+	c[n++] = ext_type;
+	c[n++] = (uint8_t)(ext_len >> 8);
+	c[n++] = (uint8_t)ext_len;
+	memcpy(c + n, ext, ext_len);
+	n += ext_len;
+	memcpy(c + n, t, sizeof(t));
+	n += sizeof(t);
+	c[n++] = MIKEY_PT_LAST;		/* KEMAC */
+	c[n++] = MIKEY_ENCR_AES_CM_128;
+	c[n++] = 0;
+	c[n++] = 36;
+	memset(c + n, 0x5c, 36);
+	n += 36;
+	c[n++] = MIKEY_MAC_HMAC_SHA1_160;
+	memset(c + n, 0x3a, 20);
+	return n + 20;
+}
+
+#define KD_ENTRY 0x00, 0x00, 0x03, 0x26, 0x20, 0x01
+#define MSK_ENTRY 0x01, 0x00, 0x04, 0x00, 0x05, 0x00, 0x01
+#define MTK_ENTRY 0x02, 0x00, 0x02, 0x00, 0x02
+
+static int keyid_dec(const uint8_t *ext, size_t len, uint8_t type)
 {
 	uint8_t c[BUFSZ];
-	size_t x = find(mtk_msg, mtk_len, MIKEY_PT_EXT, 0);
 
-	/* unknown Key Type ID */
-	memcpy(c, mtk_msg, mtk_len);
-	c[x + 4] = 9;
-	CHECK(dec(c, mtk_len) == MIKEY_E_EXT);
-	/* MTK ID before MSK ID */
-	memcpy(c, mtk_msg, mtk_len);
-	c[x + 4] = MIKEY_KEYID_MTK;
-	CHECK(dec(c, mtk_len) == MIKEY_E_EXT);
-	/* two MSK IDs */
-	memcpy(c, mtk_msg, mtk_len);
-	c[x + 11] = MIKEY_KEYID_MSK;
-	CHECK(dec(c, mtk_len) == MIKEY_E_EXT);
-	/* EXT too short for the Key Domain ID */
-	memcpy(c, mtk_msg, mtk_len);
-	c[x + 3] = 2;
-	CHECK(dec(c, mtk_len) != 0);
+	return dec(c, keyid_msg(c, ext, len, type));
+}
+
+static void test_keyid_ext(void)
+{
+	static const uint8_t good[] = { KD_ENTRY, MSK_ENTRY, MTK_ENTRY };
+	static const uint8_t rev[] = { MTK_ENTRY, MSK_ENTRY, KD_ENTRY };
+	static const uint8_t unk[] = { KD_ENTRY, 0x07, 0x00, 0x02, 0xee, 0xee,
+				       MSK_ENTRY, MTK_ENTRY };
+	static const uint8_t no_kd[] = { MSK_ENTRY, MTK_ENTRY };
+	static const uint8_t dup_kd[] = { KD_ENTRY, KD_ENTRY, MSK_ENTRY,
+					  MTK_ENTRY };
+	static const uint8_t dup_msk[] = { KD_ENTRY, MSK_ENTRY, MSK_ENTRY,
+					   MTK_ENTRY };
+	static const uint8_t dup_mtk[] = { KD_ENTRY, MSK_ENTRY, MTK_ENTRY,
+					   MTK_ENTRY };
+	static const uint8_t kd_len2[] = { 0x00, 0x00, 0x02, 0x26, 0x20,
+					   MSK_ENTRY, MTK_ENTRY };
+	static const uint8_t msk_len5[] = { KD_ENTRY, 0x01, 0x00, 0x05, 0x00,
+					    0x05, 0x00, 0x01, 0x00, MTK_ENTRY };
+	static const uint8_t overflow[] = { KD_ENTRY, MSK_ENTRY, 0x02, 0xff,
+					    0xff, 0x00, 0x02 };
+	static const uint8_t trunc_hdr[] = { KD_ENTRY, MSK_ENTRY, MTK_ENTRY,
+					     0x07, 0x00 };
+	uint8_t c[BUFSZ];
+	size_t n;
+
+	/* The layout of PROTOCOL.md, as a conformant BM-SC sends it. */
+	CHECK(keyid_dec(good, sizeof(good), 3) == 0);
+	CHECK(m.kind == MIKEY_KIND_MTK);
+	CHECK(m.ext.present && !memcmp(m.ext.key_domain, fx_domain, 3));
+	CHECK(m.ext.has_msk_id && m.ext.msk_id == 0x00050001);
+	CHECK(m.ext.has_mtk_id && m.ext.mtk_id == 2);
+	CHECK(m.n_ext_raw == 0);
+	/* any order */
+	CHECK(keyid_dec(rev, sizeof(rev), 3) == 0);
+	CHECK(m.ext.msk_id == 0x00050001 && m.ext.mtk_id == 2);
+	/* unknown Key ID type: skipped */
+	CHECK(keyid_dec(unk, sizeof(unk), 3) == 0);
+	CHECK(m.ext.mtk_id == 2);
+	/* missing Key Domain ID, duplicates, wrong lengths, overflow */
+	CHECK(keyid_dec(no_kd, sizeof(no_kd), 3) == MIKEY_E_EXT);
+	CHECK(strstr(e.msg, "Key Domain ID") != NULL);
+	CHECK(keyid_dec(dup_kd, sizeof(dup_kd), 3) == MIKEY_E_EXT);
+	CHECK(keyid_dec(dup_msk, sizeof(dup_msk), 3) == MIKEY_E_EXT);
+	CHECK(keyid_dec(dup_mtk, sizeof(dup_mtk), 3) == MIKEY_E_EXT);
+	CHECK(keyid_dec(kd_len2, sizeof(kd_len2), 3) == MIKEY_E_EXT);
+	CHECK(keyid_dec(msk_len5, sizeof(msk_len5), 3) == MIKEY_E_EXT);
+	CHECK(keyid_dec(overflow, sizeof(overflow), 3) == MIKEY_E_EXT);
+	CHECK(strstr(e.msg, "65535") != NULL);
+	CHECK(keyid_dec(trunc_hdr, sizeof(trunc_hdr), 3) == MIKEY_E_EXT);
+	/* truncated at every byte inside the EXT data: inside an entry the
+	 * EXT parser refuses it; at an entry boundary (6: no MSK ID, 13: no
+	 * MTK ID, so an MSK-type message without RAND/IDs) the profile does.
+	 */
+	for (n = 0; n < sizeof(good); n++) {
+		if (n == 6 || n == 13)
+			CHECK(keyid_dec(good, n, 3) != 0);
+		else
+			CHECK(keyid_dec(good, n, 3) == MIKEY_E_EXT);
+	}
+	/* The old (wrong) type 2 is TESLA I-Key: kept opaque, so the message
+	 * has no Key ID EXT at all.
+	 */
+	CHECK(keyid_dec(good, sizeof(good), 2) == MIKEY_E_EXT);
+	CHECK(m.n_ext_raw == 1 && m.ext_raw[0].type == 2);
+	/* TESLA I-Key (2), CSB_ID (4), OMA BCAST (5) next to Key ID: skipped */
+	n = keyid_msg(c, good, sizeof(good), 3);
+	{
+		uint8_t d[BUFSZ];
+		static const uint8_t others[] = {
+			MIKEY_PT_EXT, 2, 0, 1, 0xaa,
+			MIKEY_PT_EXT, 4, 0, 4, 1, 2, 3, 4,
+			MIKEY_PT_EXT, 5, 0, 0,
+		};
+
+		memcpy(d, c, 10);
+		d[2] = MIKEY_PT_EXT;
+		memcpy(d + 10, others, sizeof(others));
+		memcpy(d + 10 + sizeof(others), c + 10, n - 10);
+		CHECK(dec(d, n + sizeof(others)) == 0);
+		CHECK(m.n_ext_raw == 3 && m.ext_raw[1].type == 4);
+		CHECK(m.ext.mtk_id == 2);
+	}
 }
 
 int main(void)
@@ -665,7 +773,7 @@ int main(void)
 	test_profile();
 	test_framing();
 	test_unknown_ext();
-	test_ext_layout();
+	test_keyid_ext();
 	mikey_msg_clear(&m);
 	return test_summary("mikey_hostile_test");
 }

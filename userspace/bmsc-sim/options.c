@@ -25,7 +25,7 @@ static const char usage_text[] =
 "  --key-domain HEX          Key Domain ID, 3 bytes MCC||MNC [00f110]\n"
 "  --key-group N             Key Group [1]\n"
 "  --key-number N            Key Number of the first MSK [1]\n"
-"  --mtk-id-max N            SEQu of each MSK (highest MTK ID) [65535]\n"
+"  --mtk-id-max N            SEQu of each MSK (highest MTK ID) [65534]\n"
 "  --seed HEX|@FILE          32-byte secret: reproducible MSKs and MTKs\n"
 "  --verify                  set the V bit in MSK pushes, check the replies\n"
 "UEs (--gba-file / --gba-cmd apply to the --ue before them):\n"
@@ -257,7 +257,7 @@ static void defaults(struct cli *cli)
 	o->key_domain[2] = 0x10;
 	o->key_group = 1;
 	o->first_key_number = 1;
-	o->mtk_id_max = 0xffff;
+	o->mtk_id_max = SCHED_MTK_ID_MAX;
 	o->retry_after_s = 5;
 	o->ttl = 8;
 	o->ssrc = 0x4d424d53;
@@ -339,7 +339,7 @@ static int key_opt(struct cli *cli, int c, const char *arg, char *err,
 		o->first_key_number = (uint16_t)v;
 		return 0;
 	case OPT_MTK_ID_MAX:
-		if (num(arg, 1, 0xffff, &v, err, errlen))
+		if (num(arg, 1, SCHED_MTK_ID_MAX, &v, err, errlen))
 			return -1;
 		o->mtk_id_max = (uint32_t)v;
 		return 0;
@@ -561,10 +561,6 @@ static int check(struct cli *cli, char *err, size_t errlen)
 	for (i = 0; i < o->sched.n_faults; i++) {
 		enum fault_kind k = o->sched.faults[i].kind;
 
-		if (k == FAULT_MTK_OUTSIDE && o->mtk_id_max == 0xffff) {
-			snprintf(err, errlen, "fault mtk-outside needs --mtk-id-max below 65535");
-			return -1;
-		}
 		if ((k == FAULT_HTTP_503 || k == FAULT_HTTP_DROP ||
 		     k == FAULT_HTTP_REFUSE) && !o->have_http) {
 			snprintf(err, errlen, "fault %s needs --http", fault_name(k));

@@ -79,7 +79,7 @@ void sched_mtk_ids(const struct sched *s, uint64_t k, uint16_t *msk,
 	size_t m = msk_of_mtk(s, k);
 
 	*msk = (uint16_t)m;
-	/* Checked by sched_build(): at most 65535 MTKs per MSK. */
+	/* Checked by sched_build(): at most SCHED_MTK_ID_MAX MTKs per MSK. */
 	*mtk_id = (uint16_t)(k - s->first_mtk[m] + 1);
 }
 
@@ -235,10 +235,11 @@ static int place_rollovers(struct sched *s, char *err, size_t errlen)
 	for (i = 0; i < s->n_msks; i++) {
 		uint64_t end = i + 1 < s->n_msks ? s->first_mtk[i + 1] : s->n_mtks;
 
-		if (end - s->first_mtk[i] > 0xffff) {
+		if (end - s->first_mtk[i] > SCHED_MTK_ID_MAX) {
 			snprintf(err, errlen,
-				 "MSK %zu would need %llu MTK IDs (at most 65535): lengthen the MTK period or add a rollover",
-				 i, (unsigned long long)(end - s->first_mtk[i]));
+				 "MSK %zu would need %llu MTK IDs (at most %u, the maximum 0xffff is never used): lengthen the MTK period or add a rollover",
+				 i, (unsigned long long)(end - s->first_mtk[i]),
+				 SCHED_MTK_ID_MAX);
 			return -1;
 		}
 	}

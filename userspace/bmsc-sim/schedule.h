@@ -126,6 +126,12 @@ void sched_mtk_ids(const struct sched *s, uint64_t k, uint16_t *msk,
 bool sched_key_at(const struct sched *s, uint64_t t_ms, uint16_t *msk,
 		  uint16_t *mtk_id);
 
+/*
+ * The highest MTK ID (and SEQu) the BM-SC may use: TS 33.246 §6.3.3.1 and
+ * §6.4.5.1 forbid the maximum value, 0xffff for the 2-byte MTK ID.
+ */
+#define SCHED_MTK_ID_MAX	0xfffe
+
 /* The highest MTK ID used under MSK @msk (its SEQu must cover it). */
 uint16_t sched_last_mtk_id(const struct sched *s, uint16_t msk);
 

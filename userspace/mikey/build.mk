@@ -17,6 +17,7 @@ $(O)/tests/mikey_%_test: $(O)/tests/unit/mikey_%_test.o $(MIKEY_LIB) $(COMMON_LI
 	$(CC) $(LDFLAGS) -o $@ $^ $(MIKEY_LDLIBS)
 
 TEST_SCRIPTS += $(TOP)/tests/unit/mikey_prf_check.py
+TEST_SCRIPTS += $(TOP)/tests/vectors/mikey/handbuilt.py
 
 # libFuzzer: decoder + verify/decrypt path (clang, ASan, UBSan).
 FUZZ_CC ?= clang

@@ -428,12 +428,13 @@ int mikey_encode_verification(const struct mikey_msg *init,
 				  "a verification message answers a decoded MSK message");
 	if (check_key(muk, muk_len, "MUK", err))
 		return MIKEY_E_KEY;
-	/* HDR || T || IDr || V; same CSB ID and CS map as the MSK message. */
+	/* HDR || T || IDr || V, same CSB ID; #CS 0 and the Empty map
+	 * (TS 33.246 §6.4.5.2), whatever map the MSK message had.
+	 */
 	b.data_type = MIKEY_DT_PSK_RESP;
 	b.csb_id = init->hdr.csb_id;
-	b.n_cs = init->hdr.n_cs;
-	b.map_type = init->hdr.map_type;
-	b.srtp = init->hdr.srtp;
+	b.n_cs = 0;
+	b.map_type = MIKEY_MAP_EMPTY;
 	put_hdr(&w, &b);
 	put_t(&w, (uint32_t)init->t.value);
 	if (!w.overflow) {

@@ -63,7 +63,7 @@ int mikey_hmac(const char *digest, const uint8_t *key, size_t key_len,
  */
 const char *mikey_payload_name(uint8_t type);
 
-/* ---- ext.c: the MBMS Key ID EXT (UNVERIFIED layout, one table) ---------- */
+/* ---- ext.c: the Key ID EXT (RFC 4563; one table) ---------------------- */
 int mikey_ext_parse_mbms(const uint8_t *data, size_t len, size_t base_off,
 			 struct mikey_mbms_ext *ext, struct mikey_error *err);
 /* Write the EXT payload data (not the 4-byte EXT header); returns bytes

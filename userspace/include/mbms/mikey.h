@@ -154,17 +154,20 @@ enum mikey_srtp_param {
 };
 
 /*
- * MBMS Key ID General Extension (TS 33.246 §6.4.4, RFC 4563).
- * UNVERIFIED layout: EXT type 2 = Key ID; sub-payloads key type(8) |
- * key ID len(16) | key ID, then the 3-byte Key Domain ID.  The whole layout
- * is in one table, mikey_mbms_ext_layout in userspace/mikey/ext.c; these
- * values are what that table holds.
+ * General Extension types (IANA MIKEY registry) and the Key ID types of
+ * type 3 (RFC 4563) that TS 33.246 §6.4.4 uses.  The EXT data is a
+ * sequence of entries Key ID type(8) | Key ID length(16) | Key ID (that
+ * entry header is UNVERIFIED); the whole layout is one table,
+ * mikey_keyid_layout in userspace/mikey/ext.c.
  */
 #define MIKEY_EXT_VENDOR_ID	0
 #define MIKEY_EXT_SDP_IDS	1
-#define MIKEY_EXT_KEY_ID	2
-enum mikey_mbms_key_type { MIKEY_KEYID_MUK = 0, MIKEY_KEYID_MSK = 1,
-			   MIKEY_KEYID_MTK = 2 };
+#define MIKEY_EXT_TESLA_IKEY	2	/* RFC 4442 */
+#define MIKEY_EXT_KEY_ID	3	/* RFC 4563 */
+#define MIKEY_EXT_CSB_ID	4
+#define MIKEY_EXT_OMA_BCAST	5	/* RFC 5410 */
+enum mikey_keyid_type { MIKEY_KEYID_KEY_DOMAIN = 0, MIKEY_KEYID_MSK = 1,
+			MIKEY_KEYID_MTK = 2 };
 
 /* ---- errors ------------------------------------------------------------- */
 
@@ -263,13 +266,12 @@ struct mikey_id {
 
 /* The MBMS Key ID EXT, decoded (see MIKEY_EXT_KEY_ID). */
 struct mikey_mbms_ext {
-	bool present;
+	bool present;		/* with a Key Domain ID entry */
 	uint8_t key_domain[MIKEY_KEY_DOMAIN_LEN];
 	bool has_msk_id;
 	uint32_t msk_id;	/* Key Group (hi 16) || Key Number (lo 16) */
 	bool has_mtk_id;
 	uint16_t mtk_id;
-	bool has_muk_id;	/* a MUK Key ID sub-payload was present */
 };
 
 /* An EXT payload of a type this library does not interpret: kept opaque. */
@@ -643,7 +645,8 @@ int mikey_encode_solicited_pull(const struct mikey_pull_spec *s,
 
 /*
  * Verification message answering the decoded MSK message @init (which
- * should have the V bit): HDR (data type 1, same CSB ID and CS map) || T
+ * should have the V bit): HDR (data type 1, same CSB ID, #CS 0, Empty map:
+ * TS 33.246 §6.4.5.2) || T
  * (@init's counter) || IDr (@init's IDr) || V (HMAC-SHA-1 with the auth
  * key derived from @muk, @init's CSB ID and RAND; coverage as in
  * mikey_verify_verification()).
