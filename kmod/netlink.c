@@ -80,6 +80,13 @@ static struct mbms_net *mbms_info_net(struct genl_info *info)
 	__present;							\
 })
 
+/*
+ * Refusal at a per-netns limit: names the module parameter, so that the
+ * administrator knows which one to raise.
+ */
+#define MBMS_LIMIT_MSG(param)						\
+	"limit " param " of this network namespace reached (/sys/module/mbms_srtp/parameters/" param ")"
+
 /* Look up the session named by SESSION_ID; sets extack on failure. */
 static struct mbms_session *mbms_nl_session(struct mbms_net *mn,
 					    struct genl_info *info)
@@ -184,6 +191,8 @@ static int mbms_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[MBMS_SRTP_A_SESSION_ID],
 				    "SESSION_ID already in use");
+	if (err == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_MSG("max_sessions"));
 	return err;
 }
 
@@ -326,6 +335,8 @@ static int mbms_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack,
 			       "a flow with this FLOW_DST, FLOW_DPORT and FLOW_SRC exists");
+	if (err == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_MSG("max_flows"));
 out:
 	mutex_unlock(&mn->lock);
 	return err;
@@ -436,6 +447,12 @@ static int mbms_nl_key_new(struct sk_buff *skb, struct genl_info *info)
 	s = mbms_nl_session(mn, info);
 	if (IS_ERR(s)) {
 		err = PTR_ERR(s);
+		goto out;
+	}
+	if (mbms_key_adds(s, p.msk_id, p.mtk_id) &&
+	    mn->nkeys >= READ_ONCE(mbms_max_keys)) {
+		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_MSG("max_keys"));
+		err = -ENOSPC;
 		goto out;
 	}
 	key = mbms_key_create(&p);
