@@ -7,7 +7,10 @@
  *
  * 6.1 has no split ops, so one family-wide policy serves every command
  * and read-only attributes are NLA_REJECT.  Handlers run under the netns
- * lock; every command needs CAP_NET_ADMIN in the netns's user namespace.
+ * lock.  Every command needs CAP_NET_ADMIN in the initial user namespace
+ * (GENL_ADMIN_PERM), not merely in the netns's own: a user namespace
+ * would hand the family, its parsers and unlimited per-netns state to any
+ * local user (Documentation/design.rst, "User namespace access").
  */
 #include <linux/rcupdate.h>
 #include <net/genetlink.h>
@@ -575,48 +578,48 @@ static const struct genl_small_ops mbms_genl_ops[] = {
 	{
 		.cmd = MBMS_SRTP_CMD_SESSION_NEW,
 		.doit = mbms_nl_session_new,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_SESSION_DEL,
 		.doit = mbms_nl_session_del,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_SESSION_GET,
 		.doit = mbms_nl_session_get,
 		.dumpit = mbms_nl_session_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_FLOW_NEW,
 		.doit = mbms_nl_flow_new,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_FLOW_DEL,
 		.doit = mbms_nl_flow_del,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_FLOW_GET,
 		.dumpit = mbms_nl_flow_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_KEY_NEW,
 		.doit = mbms_nl_key_new,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_KEY_DEL,
 		.doit = mbms_nl_key_del,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_KEY_GET,
 		.dumpit = mbms_nl_key_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 

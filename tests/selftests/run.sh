@@ -681,6 +681,25 @@ stage_limits() {
 	ctl key add session 3 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
 }
 
+# User namespaces may not use the family (GENL_ADMIN_PERM): an
+# unprivileged user who makes a user and network namespace of its own,
+# and so holds CAP_NET_ADMIN over that netns, is still refused.
+stage_userns() {
+	local -a nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	local rc=0
+	[[ ! -e /proc/sys/kernel/unprivileged_userns_clone ]] ||
+		sysctl -qw kernel.unprivileged_userns_clone=1
+	# The user can make the namespaces, so a refusal is ours.
+	n2 "${nobody[@]}" unshare -Urn true
+	for cmd in "session add 1" "session show"; do
+		rc=0
+		# shellcheck disable=SC2086
+		n2 "${nobody[@]}" unshare -Urn "$bin/mbmsctl" $cmd > "$T/out" 2>&1 || rc=$?
+		pretty "nobody, unshare -Urn: mbmsctl $cmd -> rc $rc: $(cat "$T/out")"
+		[[ $rc -eq 2 ]] && grep -q "not permitted" "$T/out"
+	done
+}
+
 # Non-linear/cloned skbs: an AF_PACKET socket on the receiving device
 # holds a reference to every skb, so IP gets a clone sharing the data.
 # The module must decrypt a private copy: the capture keeps ciphertext.
@@ -962,7 +981,7 @@ stage_leaks() {
 # ---- runner ------------------------------------------------------------
 
 stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_malformed
-	nl_no_keys nl_netns memcg limits cloned_skb gso csum_fwd max_packets netns_delete
+	nl_no_keys nl_netns memcg limits userns cloned_skb gso csum_fwd max_packets netns_delete
 	unload leaks)
 [[ $# -gt 0 ]] && stages=("$@")
 
