@@ -84,11 +84,15 @@ static struct mbms_net *mbms_info_net(struct genl_info *info)
 })
 
 /*
- * Refusal at a per-netns limit: names the module parameter, so that the
+ * Refusals at a per-netns limit name the module parameter, so that the
  * administrator knows which one to raise.
  */
-#define MBMS_LIMIT_MSG(param)						\
-	"limit " param " of this network namespace reached (/sys/module/mbms_srtp/parameters/" param ")"
+#define MBMS_LIMIT_SESSIONS_MSG \
+	"limit max_sessions of this network namespace reached (module parameter)"
+#define MBMS_LIMIT_FLOWS_MSG \
+	"limit max_flows of this network namespace reached (module parameter)"
+#define MBMS_LIMIT_KEYS_MSG \
+	"limit max_keys of this network namespace reached (module parameter)"
 
 /* Look up the session named by SESSION_ID; sets extack on failure. */
 static struct mbms_session *mbms_nl_session(struct mbms_net *mn,
@@ -195,7 +199,7 @@ static int mbms_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 				    info->attrs[MBMS_SRTP_A_SESSION_ID],
 				    "SESSION_ID already in use");
 	if (err == -ENOSPC)
-		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_MSG("max_sessions"));
+		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_SESSIONS_MSG);
 	return err;
 }
 
@@ -339,7 +343,7 @@ static int mbms_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack,
 			       "a flow with this FLOW_DST, FLOW_DPORT and FLOW_SRC exists");
 	if (err == -ENOSPC)
-		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_MSG("max_flows"));
+		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_FLOWS_MSG);
 out:
 	mutex_unlock(&mn->lock);
 	return err;
@@ -454,7 +458,7 @@ static int mbms_nl_key_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (mbms_key_adds(s, p.msk_id, p.mtk_id) &&
 	    mn->nkeys >= READ_ONCE(mbms_max_keys)) {
-		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_MSG("max_keys"));
+		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_KEYS_MSG);
 		err = -ENOSPC;
 		goto out;
 	}

@@ -13,8 +13,9 @@
  * own is refused with EPERM.  Sessions, flows and keys are limited per
  * network namespace (module parameters max_sessions, max_flows,
  * max_keys; a refusal is ENOSPC with an extack message naming the limit)
- * and their memory is charged to the caller's memory cgroup.  All state is per network namespace: a namespace sees and
- * changes only its own sessions, flows and keys.
+ * and their memory is charged to the caller's memory cgroup.  All state
+ * is per network namespace: a namespace sees and changes only its own
+ * sessions, flows and keys.
  *
  * Objects
  * -------
