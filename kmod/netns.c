@@ -27,8 +27,8 @@ unsigned int mbms_net_id __read_mostly;
  * leave room above the largest configuration we measure (make bench:
  * 100,000 sessions, each with one flow and one key; a real MBMS gateway
  * serves a few hundred user services) while capping one namespace at
- * about 130,000 sessions x ~3 kB and 260,000 keys x ~5 kB: roughly
- * 1.7 GB in all.  Flows default to two per session (RTP and RTCP), keys
+ * about 130,000 sessions x ~3 kB, 260,000 flows x ~0.2 kB and 260,000
+ * keys x ~0.4 kB: roughly 0.5 GB in all.  Flows default to two per session (RTP and RTCP), keys
  * to two (the current MTK and the next one).  Writable at run time (0644);
  * lowering a limit refuses new objects and keeps existing ones.
  */
