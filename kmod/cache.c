@@ -13,6 +13,11 @@
  * has no SLAB_NO_MERGE) and makes a leak report name the function that
  * allocated the object.  Its cost, a stack trace per allocation and free,
  * is paid on the control path only: the packet path allocates nothing.
+ *
+ * SLAB_ACCOUNT charges every object to the memory cgroup of the task that
+ * asked for it over netlink (as GFP_KERNEL_ACCOUNT does for the other
+ * allocations made on a caller's behalf), so that an unprivileged
+ * container cannot pin kernel memory beyond its memory.max.
  */
 #include <linux/slab.h>
 
@@ -20,6 +25,8 @@
 #include "flow.h"
 #include "key.h"
 #include "session.h"
+
+#define MBMS_CACHE_FLAGS	(SLAB_STORE_USER | SLAB_ACCOUNT)
 
 struct kmem_cache *mbms_session_cache;
 struct kmem_cache *mbms_flow_cache;
@@ -32,9 +39,9 @@ struct kmem_cache *mbms_key_cache;
  */
 int mbms_caches_create(void)
 {
-	mbms_session_cache = KMEM_CACHE(mbms_session, SLAB_STORE_USER);
-	mbms_flow_cache = KMEM_CACHE(mbms_flow, SLAB_STORE_USER);
-	mbms_key_cache = KMEM_CACHE(mbms_key, SLAB_STORE_USER);
+	mbms_session_cache = KMEM_CACHE(mbms_session, MBMS_CACHE_FLAGS);
+	mbms_flow_cache = KMEM_CACHE(mbms_flow, MBMS_CACHE_FLAGS);
+	mbms_key_cache = KMEM_CACHE(mbms_key, MBMS_CACHE_FLAGS);
 	if (mbms_session_cache && mbms_flow_cache && mbms_key_cache)
 		return 0;
 	mbms_caches_destroy();

@@ -53,7 +53,8 @@ void mbms_flow_table_destroy(struct mbms_net *mn)
  * @s: the session
  * @rtcp: the flow carries SRTCP
  *
- * Return: 0, -EEXIST if that exact match exists, or -ENOMEM.
+ * Return: 0, -EEXIST if that exact match exists, -ENOSPC at
+ * mbms_max_flows, or -ENOMEM.
  */
 int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 		  struct mbms_session *s, bool rtcp)
@@ -62,7 +63,9 @@ int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 	int err;
 
 	lockdep_assert_held(&mn->lock);
-	f = kmem_cache_zalloc(mbms_flow_cache, GFP_KERNEL);
+	if (atomic_read(&mn->nflows) >= READ_ONCE(mbms_max_flows))
+		return -ENOSPC;
+	f = kmem_cache_zalloc(mbms_flow_cache, GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
 	f->key = *key;

@@ -72,7 +72,7 @@ struct mbms_key *mbms_key_create(const struct mbms_key_params *p)
 	u64 now = get_jiffies_64();
 	int err;
 
-	key = kmem_cache_zalloc(mbms_key_cache, GFP_KERNEL);
+	key = kmem_cache_zalloc(mbms_key_cache, GFP_KERNEL_ACCOUNT);
 	if (!key)
 		return ERR_PTR(-ENOMEM);
 	key->msk_id = p->msk_id;
@@ -125,6 +125,7 @@ static struct mbms_key *mbms_key_unlink(struct mbms_session *s,
 
 	RCU_INIT_POINTER(s->keys[i], NULL);
 	s->nkeys--;
+	s->mn->nkeys--;
 	return old;
 }
 
@@ -176,6 +177,31 @@ static unsigned int mbms_key_victim(struct mbms_session *s)
 }
 
 /**
+ * mbms_key_adds() - would installing this key add one to the count?
+ * @s: the session; mn->lock held
+ * @msk_id: MSK ID of the new key
+ * @mtk_id: MTK ID of the new key
+ *
+ * Not when it replaces a key of the same IDs, nor when the session is at
+ * its max-keys and so evicts one: rotating keys never hits mbms_max_keys.
+ *
+ * Return: true if the session would hold one key more.
+ */
+bool mbms_key_adds(struct mbms_session *s, u32 msk_id, u16 mtk_id)
+{
+	struct mbms_key *k;
+	unsigned int i;
+
+	lockdep_assert_held(&s->mn->lock);
+	for (i = 0; i < MBMS_SRTP_MAX_KEYS_MAX; i++) {
+		k = mbms_key_at(s, i);
+		if (k && k->msk_id == msk_id && k->mtk_id == mtk_id)
+			return false;
+	}
+	return s->nkeys < s->p.max_keys;
+}
+
+/**
  * mbms_key_install() - install a key, replacing or evicting as needed
  * @s: the session; mn->lock held
  * @key: from mbms_key_create(); owned by the session afterwards
@@ -214,6 +240,7 @@ void mbms_key_install(struct mbms_session *s, struct mbms_key *key)
 	key->install_seq = ++s->key_seq;
 	key->slot = slot;
 	s->nkeys++;
+	s->mn->nkeys++;
 	rcu_assign_pointer(s->keys[slot], key);
 	rcu_assign_pointer(s->newest, key);
 	mbms_key_free_rcu(old);

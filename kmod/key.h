@@ -93,6 +93,7 @@ struct mbms_key_params {
 
 struct mbms_key *mbms_key_create(const struct mbms_key_params *p);
 void mbms_key_destroy(struct mbms_key *key);
+bool mbms_key_adds(struct mbms_session *s, u32 msk_id, u16 mtk_id);
 void mbms_key_install(struct mbms_session *s, struct mbms_key *key);
 int mbms_key_remove(struct mbms_session *s, u32 msk_id, u16 mtk_id);
 void mbms_key_remove_all(struct mbms_session *s);

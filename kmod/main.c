@@ -26,16 +26,18 @@ static int __init mbms_init(void)
 {
 	int err;
 
-	mbms_crypto_init();
+	err = mbms_crypto_init();
+	if (err)
+		return err;
 	if (selftest) {
 		err = mbms_selftest_run();
 		if (err)
-			return err;
+			goto err_crypto;
 	}
 
 	err = mbms_caches_create();
 	if (err)
-		return err;
+		goto err_crypto;
 	mbms_wq = alloc_workqueue("mbms_srtp", WQ_UNBOUND, 0);
 	if (!mbms_wq) {
 		err = -ENOMEM;
@@ -57,6 +59,8 @@ err_wq:
 	destroy_workqueue(mbms_wq);
 err_caches:
 	mbms_caches_destroy();
+err_crypto:
+	mbms_crypto_exit();
 	return err;
 }
 
@@ -69,6 +73,7 @@ static void __exit mbms_exit(void)
 	destroy_workqueue(mbms_wq);
 	/* last: a leaked session, flow or key makes this WARN */
 	mbms_caches_destroy();
+	mbms_crypto_exit();
 }
 
 module_init(mbms_init);

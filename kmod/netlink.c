@@ -7,7 +7,10 @@
  *
  * 6.1 has no split ops, so one family-wide policy serves every command
  * and read-only attributes are NLA_REJECT.  Handlers run under the netns
- * lock; every command needs CAP_NET_ADMIN in the netns's user namespace.
+ * lock.  Every command needs CAP_NET_ADMIN in the initial user namespace
+ * (GENL_ADMIN_PERM), not merely in the netns's own: a user namespace
+ * would hand the family, its parsers and unlimited per-netns state to any
+ * local user (Documentation/design.rst, "User namespace access").
  */
 #include <linux/rcupdate.h>
 #include <net/genetlink.h>
@@ -81,6 +84,17 @@ static struct mbms_net *mbms_info_net(struct genl_info *info)
 	}								\
 	__present;							\
 })
+
+/*
+ * Refusals at a per-netns limit name the module parameter, so that the
+ * administrator knows which one to raise.
+ */
+#define MBMS_LIMIT_SESSIONS_MSG \
+	"limit max_sessions of this network namespace reached (module parameter)"
+#define MBMS_LIMIT_FLOWS_MSG \
+	"limit max_flows of this network namespace reached (module parameter)"
+#define MBMS_LIMIT_KEYS_MSG \
+	"limit max_keys of this network namespace reached (module parameter)"
 
 /* Look up the session named by SESSION_ID; sets extack on failure. */
 static struct mbms_session *mbms_nl_session(struct mbms_net *mn,
@@ -192,6 +206,8 @@ static int mbms_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[MBMS_SRTP_A_SESSION_ID],
 				    "SESSION_ID already in use");
+	if (err == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_SESSIONS_MSG);
 	return err;
 }
 
@@ -334,6 +350,8 @@ static int mbms_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack,
 			       "a flow with this FLOW_DST, FLOW_DPORT and FLOW_SRC exists");
+	if (err == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_FLOWS_MSG);
 out:
 	mutex_unlock(&mn->lock);
 	return err;
@@ -444,6 +462,12 @@ static int mbms_nl_key_new(struct sk_buff *skb, struct genl_info *info)
 	s = mbms_nl_session(mn, info);
 	if (IS_ERR(s)) {
 		err = PTR_ERR(s);
+		goto out;
+	}
+	if (mbms_key_adds(s, p.msk_id, p.mtk_id) &&
+	    mn->nkeys >= READ_ONCE(mbms_max_keys)) {
+		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_KEYS_MSG);
+		err = -ENOSPC;
 		goto out;
 	}
 	key = mbms_key_create(&p);
@@ -566,48 +590,48 @@ static const struct genl_small_ops mbms_genl_ops[] = {
 	{
 		.cmd = MBMS_SRTP_CMD_SESSION_NEW,
 		.doit = mbms_nl_session_new,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_SESSION_DEL,
 		.doit = mbms_nl_session_del,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_SESSION_GET,
 		.doit = mbms_nl_session_get,
 		.dumpit = mbms_nl_session_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_FLOW_NEW,
 		.doit = mbms_nl_flow_new,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_FLOW_DEL,
 		.doit = mbms_nl_flow_del,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_FLOW_GET,
 		.dumpit = mbms_nl_flow_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_KEY_NEW,
 		.doit = mbms_nl_key_new,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_KEY_DEL,
 		.doit = mbms_nl_key_del,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MBMS_SRTP_CMD_KEY_GET,
 		.dumpit = mbms_nl_key_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 

@@ -8,6 +8,7 @@
  * grace period; module exit waits for those with rcu_barrier() and by
  * destroying mbms_wq.
  */
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 #include "events.h"
@@ -18,6 +19,31 @@
 
 unsigned int mbms_net_id __read_mostly;
 
+/*
+ * Per-netns limits.  Memory is charged to the caller's memory cgroup
+ * (GFP_KERNEL_ACCOUNT), but root in the initial cgroup has no limit, the
+ * flow rhashtable's buckets are not charged, and every object costs
+ * packet-path work (a larger flow table, a longer key walk).  The defaults
+ * leave room above the largest configuration we measure (make bench:
+ * 100,000 sessions, each with one flow and one key; a real MBMS gateway
+ * serves a few hundred user services) while capping one namespace at
+ * about 130,000 sessions x ~3 kB, 260,000 flows x ~0.2 kB and 260,000
+ * keys x ~0.4 kB: roughly 0.5 GB in all.  Flows default to two per session (RTP and RTCP), keys
+ * to two (the current MTK and the next one).  Writable at run time (0644);
+ * lowering a limit refuses new objects and keeps existing ones.
+ */
+unsigned int mbms_max_sessions __read_mostly = 131072;
+module_param_named(max_sessions, mbms_max_sessions, uint, 0644);
+MODULE_PARM_DESC(max_sessions, "sessions per network namespace at most");
+
+unsigned int mbms_max_flows __read_mostly = 262144;
+module_param_named(max_flows, mbms_max_flows, uint, 0644);
+MODULE_PARM_DESC(max_flows, "flows per network namespace at most");
+
+unsigned int mbms_max_keys __read_mostly = 262144;
+module_param_named(max_keys, mbms_max_keys, uint, 0644);
+MODULE_PARM_DESC(max_keys, "keys per network namespace at most");
+
 static int __net_init mbms_net_init(struct net *net)
 {
 	struct mbms_net *mn = mbms_net(net);
@@ -25,7 +51,7 @@ static int __net_init mbms_net_init(struct net *net)
 
 	mn->net = net;
 	mutex_init(&mn->lock);
-	xa_init(&mn->sessions);
+	xa_init_flags(&mn->sessions, XA_FLAGS_ACCOUNT);
 	INIT_WORK(&mn->event_work, mbms_events_work);
 	err = mbms_flow_table_init(mn);
 	if (err)

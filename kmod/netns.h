@@ -21,6 +21,8 @@
  * @flows: flow key -> struct mbms_flow, looked up under RCU per packet
  * @flow_list: the same flows in insertion order, for dumps (under @lock)
  * @nflows: number of flows; 0 lets the hooks return at once
+ * @nsessions: number of sessions (under @lock), against mbms_max_sessions
+ * @nkeys: number of keys of all sessions (under @lock), against mbms_max_keys
  * @event_work: sends pending KEY_NEEDED notifications
  * @hook_ops: the IPv4 and IPv6 PRE_ROUTING hooks of this namespace
  */
@@ -31,11 +33,16 @@ struct mbms_net {
 	struct rhashtable flows;
 	struct list_head flow_list;
 	atomic_t nflows;
+	unsigned int nsessions;
+	unsigned int nkeys;
 	struct work_struct event_work;
 	struct nf_hook_ops hook_ops[2];
 };
 
 extern unsigned int mbms_net_id;
+extern unsigned int mbms_max_sessions;
+extern unsigned int mbms_max_flows;
+extern unsigned int mbms_max_keys;
 extern struct workqueue_struct *mbms_wq;
 
 static inline struct mbms_net *mbms_net(const struct net *net)

@@ -53,7 +53,7 @@ static int mbms_session_alloc_ssrcs(struct mbms_session *s)
 	void *mem;
 
 	/* slots first, then 2 bitmaps per slot, in one allocation */
-	mem = kvzalloc(s->p.max_ssrcs * sz, GFP_KERNEL);
+	mem = kvzalloc(s->p.max_ssrcs * sz, GFP_KERNEL_ACCOUNT);
 	if (!mem)
 		return -ENOMEM;
 	s->ssrcs = mem;
@@ -77,7 +77,8 @@ static int mbms_session_alloc_ssrcs(struct mbms_session *s)
  * @mn: the namespace state, lock held
  * @p: parameters, validated by the netlink policy, defaults applied
  *
- * Return: 0, -EEXIST if the ID is in use, or -ENOMEM.
+ * Return: 0, -EEXIST if the ID is in use, -ENOSPC at mbms_max_sessions,
+ * or -ENOMEM.
  */
 int mbms_session_create(struct mbms_net *mn,
 			const struct mbms_session_params *p)
@@ -86,7 +87,9 @@ int mbms_session_create(struct mbms_net *mn,
 	int err;
 
 	lockdep_assert_held(&mn->lock);
-	s = kmem_cache_zalloc(mbms_session_cache, GFP_KERNEL);
+	if (mn->nsessions >= READ_ONCE(mbms_max_sessions))
+		return -ENOSPC;
+	s = kmem_cache_zalloc(mbms_session_cache, GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
 	s->p = *p;
@@ -105,11 +108,12 @@ int mbms_session_create(struct mbms_net *mn,
 	err = mbms_session_alloc_ssrcs(s);
 	if (err)
 		goto err_free;
-	err = xa_insert(&mn->sessions, p->id, s, GFP_KERNEL);
+	err = xa_insert(&mn->sessions, p->id, s, GFP_KERNEL_ACCOUNT);
 	if (err == -EBUSY)
 		err = -EEXIST;
 	if (err)
 		goto err_free;
+	mn->nsessions++;
 	return 0;
 
 err_free:
@@ -137,6 +141,7 @@ static void mbms_session_destroy(struct mbms_net *mn, struct mbms_session *s)
 	WARN_ON_ONCE(s->nflows);
 	mbms_key_remove_all(s);
 	xa_erase(&mn->sessions, s->p.id);
+	mn->nsessions--;
 	queue_rcu_work(mbms_wq, &s->rwork);
 }
 

@@ -16,7 +16,7 @@ int mbms_stats_init(struct mbms_stats *st)
 {
 	int cpu;
 
-	st->pcpu = alloc_percpu(struct mbms_stats_pcpu);
+	st->pcpu = alloc_percpu_gfp(struct mbms_stats_pcpu, GFP_KERNEL_ACCOUNT);
 	if (!st->pcpu)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)

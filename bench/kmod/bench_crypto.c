@@ -154,7 +154,9 @@ static int __init bench_init(void)
 
 	if (!rounds || !iters)
 		return -EINVAL;
-	mbms_crypto_init();
+	err = mbms_crypto_init();
+	if (err)
+		return err;
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	buf = kzalloc(BENCH_RTP_HDR + BENCH_MAX_SIZE + 4, GFP_KERNEL);	/* + ROC */
 	err = -ENOMEM;
@@ -184,7 +186,7 @@ static int __init bench_init(void)
 		}
 		pr_info("payload=%u iters=%u both_ns=%lld ctr_ns=%lld hmac_ns=%lld simd=%d hmac_split_ns=%lld\n",
 			sizes[k], iters, both, ctr, hmac,
-			c->ctr_simd && crypto_simd_usable(), split);
+			mbms_cipher_has_simd() && crypto_simd_usable(), split);
 		if (cold) {
 			s64 t = bench_cold(c, sizes[k], iters);
 
@@ -198,6 +200,7 @@ static int __init bench_init(void)
 	}
 	mbms_cipher_free(c);
 out:
+	mbms_crypto_exit();
 	kfree(c);
 	kfree(buf);
 	return err;

@@ -608,6 +608,98 @@ stage_nl_netns() {
 	expect "ns2 still decrypts" "$(r "$T/r" match)" 50
 }
 
+# The memory cgroup of the caller pays for what it makes the module
+# allocate: mbmsctl in a cgroup with memory.max 8 MB adds sessions with
+# the largest replay window (about 33 kB of kernel memory each) until
+# the cgroup is full; then the memcg OOM killer ends the loop or
+# mbmsctl gets ENOMEM.  Unaccounted, all of them would fit.
+stage_memcg() {
+	local cg=/sys/fs/cgroup/mbms-memcg-$$ want=800 made
+	[[ -e /sys/fs/cgroup/cgroup.controllers ]] ||
+		mount -t cgroup2 cgroup2 /sys/fs/cgroup
+	grep -qw memory /sys/fs/cgroup/cgroup.controllers
+	echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+	mkdir "$cg"
+	echo 8M > "$cg/memory.max"
+	# shellcheck disable=SC2016
+	n2 bash -c 'echo $$ > "$1/cgroup.procs"
+		for ((i = 1; i <= $2; i++)); do
+			"$3" session add "$i" window 4096 2> "$4" || exit 0
+		done' _ "$cg" "$want" "$bin/mbmsctl" "$T/err" || true
+	made=$(ctl -j session show | jq length)
+	pretty "sessions made in an 8 MB cgroup: $made of $want; last error: $(cat "$T/err")"
+	pretty "memory.events: $(tr '\n' ' ' < "$cg/memory.events")"
+	awk '$1 == "max" { print $2 }' "$cg/memory.events" > "$T/max"
+	rmdir "$cg"
+	[[ $made -gt 0 && $made -lt $want ]]
+	# the cgroup's own limit stopped it (memory.events counts hits)
+	[[ $(< "$T/max") -gt 0 ]]
+}
+
+# Per-netns limits (module parameters max_sessions, max_flows, max_keys):
+# a refusal names the limit, mbmsctl exits 2 with the kernel's message,
+# rotating keys within a session does not count twice, and each
+# namespace has its own count.
+stage_limits() {
+	local p=/sys/module/mbms_srtp/parameters rc s f k
+	s=$(< $p/max_sessions) f=$(< $p/max_flows) k=$(< $p/max_keys)
+	# shellcheck disable=SC2064
+	trap "set +e; kill_jobs; echo $s > $p/max_sessions; echo $f > $p/max_flows; echo $k > $p/max_keys" EXIT
+	echo 2 > $p/max_sessions
+	echo 2 > $p/max_flows
+	echo 3 > $p/max_keys
+	refused() {	# refused LIMIT CMD...: exit 2 and a message naming LIMIT
+		local limit=$1 rc=0
+		shift
+		"$@" 2> "$T/err" || rc=$?
+		pretty "$* -> rc $rc: $(cat "$T/err")"
+		[[ $rc -eq 2 ]] && grep -q "$limit" "$T/err"
+	}
+	ctl session add 1
+	ctl session add 2
+	refused max_sessions ctl session add 3
+	ctl flow add session 1 dst 10.0.0.2 dport 5004
+	ctl flow add session 2 dst 10.0.0.2 dport 5006
+	refused max_flows ctl flow add session 1 dst 10.0.0.2 dport 5008
+	ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+	ctl key add session 1 msk-id "$MSK" mtk-id 2 key "$KB" salt "$SB"
+	ctl key add session 2 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+	refused max_keys ctl key add session 2 msk-id "$MSK" mtk-id 2 key "$KB" salt "$SB"
+	# Session 1 holds max-keys (2): a new key evicts the oldest, no growth.
+	ctl key add session 1 msk-id "$MSK" mtk-id 3 key "$KB" salt "$SB"
+	expect "keys" "$(ctl -j key show | jq length)" 3
+	# Another namespace counts its own objects.
+	n3 "$bin/mbmsctl" session add 1
+	n3 "$bin/mbmsctl" session add 2
+	n3 "$bin/mbmsctl" flow add session 1 dst 10.0.0.2 dport 5004
+	n3 "$bin/mbmsctl" key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+	refused max_sessions n3 "$bin/mbmsctl" session add 3
+	# Deleting gives the room back.
+	ctl session del 2
+	ctl session add 3
+	ctl flow add session 3 dst 10.0.0.2 dport 5008
+	ctl key add session 3 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+}
+
+# User namespaces may not use the family (GENL_ADMIN_PERM): an
+# unprivileged user who makes a user and network namespace of its own,
+# and so holds CAP_NET_ADMIN over that netns, is still refused.
+stage_userns() {
+	local -a nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	local rc=0
+	[[ ! -e /proc/sys/kernel/unprivileged_userns_clone ]] ||
+		sysctl -qw kernel.unprivileged_userns_clone=1
+	# The user can make the namespaces, so a refusal is ours.
+	n2 "${nobody[@]}" unshare -Urn true
+	for cmd in "session add 1" "session show"; do
+		rc=0
+		# shellcheck disable=SC2086
+		n2 "${nobody[@]}" unshare -Urn "$bin/mbmsctl" $cmd > "$T/out" 2>&1 || rc=$?
+		pretty "nobody, unshare -Urn: mbmsctl $cmd -> rc $rc: $(cat "$T/out")"
+		[[ $rc -eq 2 ]] && grep -q "not permitted" "$T/out"
+	done
+}
+
 # Non-linear/cloned skbs: an AF_PACKET socket on the receiving device
 # holds a reference to every skb, so IP gets a clone sharing the data.
 # The module must decrypt a private copy: the capture keeps ciphertext.
@@ -1002,8 +1094,8 @@ stage_leaks() {
 # ---- runner ------------------------------------------------------------
 
 stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_malformed
-	nl_no_keys nl_netns cloned_skb gso csum_fwd max_packets max_packets_smp ssrc_replay ssrc_evict
-	netns_delete
+	nl_no_keys nl_netns memcg limits userns cloned_skb gso csum_fwd max_packets
+	max_packets_smp ssrc_replay ssrc_evict netns_delete
 	unload leaks)
 [[ $# -gt 0 ]] && stages=("$@")
 

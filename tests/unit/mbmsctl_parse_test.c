@@ -577,7 +577,7 @@ static void test_report(void)
 	free(buf);
 	e = (struct mbms_nl_err){ .code = -EPERM, .from_kernel = true };
 	CAPTURE(buf, cli_report_err(out, &e, -1));
-	CHECK_STR(buf, "mbmsctl: kernel refused: Operation not permitted [CAP_NET_ADMIN is required]\n");
+	CHECK_STR(buf, "mbmsctl: kernel refused: Operation not permitted [CAP_NET_ADMIN in the initial user namespace is required]\n");
 	free(buf);
 	e = (struct mbms_nl_err){ .code = -ENOENT };
 	strcpy(e.msg, "generic netlink family 'mbms_srtp' not found");

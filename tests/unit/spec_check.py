@@ -388,11 +388,16 @@ def _check(spec, htext, ctext):
         if ("dump" in o) != ("dumpit" in c):
             err(f"{cname}: spec dump={'dump' in o}, "
                 f"netlink.c dumpit={'dumpit' in c}")
-        wantperm = "uns-admin-perm" in (o.get("flags") or [])
-        if wantperm != ("GENL_UNS_ADMIN_PERM" in c.get("flags", "")):
-            err(f"{cname}: uns-admin-perm flag differs")
-        if not wantperm:
-            err(f"{cname}: every command must be uns-admin-perm")
+        # admin-perm (GENL_ADMIN_PERM): CAP_NET_ADMIN in the initial user
+        # namespace; user namespaces are refused (design.rst, "User
+        # namespace access").
+        flags = o.get("flags") or []
+        wantperm = "admin-perm" in flags
+        if wantperm != bool(re.search(r"\bGENL_ADMIN_PERM\b",
+                                      c.get("flags", ""))):
+            err(f"{cname}: admin-perm flag differs")
+        if not wantperm or "uns-admin-perm" in flags:
+            err(f"{cname}: every command must be admin-perm")
     for cname in cops:
         if cname not in want:
             err(f"{cname}: in netlink.c ops, missing from spec")
@@ -439,8 +444,10 @@ MUTATIONS = [
      "[MBMS_SRTP_A_KEY_ROC] = { .type = NLA_U16 }"),
     ("c", "[MBMS_SRTP_A_KEY_PACKETS] = { .type = NLA_REJECT }",
      "[MBMS_SRTP_A_KEY_PACKETS] = { .type = NLA_U64 }"),
-    ("c", ".dumpit = mbms_nl_flow_dump,\n\t\t.flags = GENL_UNS_ADMIN_PERM",
+    ("c", ".dumpit = mbms_nl_flow_dump,\n\t\t.flags = GENL_ADMIN_PERM",
      ".dumpit = mbms_nl_flow_dump,\n\t\t.flags = 0"),
+    ("c", ".dumpit = mbms_nl_flow_dump,\n\t\t.flags = GENL_ADMIN_PERM",
+     ".dumpit = mbms_nl_flow_dump,\n\t\t.flags = GENL_UNS_ADMIN_PERM"),
     ("h", "MBMS_SRTP_A_MSK_ID,\t\t/* u32 */\n\tMBMS_SRTP_A_MTK_ID,",
      "MBMS_SRTP_A_MTK_ID,\t\t/* u32 */\n\tMBMS_SRTP_A_MSK_ID,"),
     ("h", "#define MBMS_SRTP_WINDOW_MAX\t\t4096",

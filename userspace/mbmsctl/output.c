@@ -57,7 +57,7 @@ int cli_report_err(FILE *out, const struct mbms_nl_err *e, int ret)
 		fputs(strerror(-code), out);
 	}
 	if (code == -EPERM)
-		fputs(" [CAP_NET_ADMIN is required]", out);
+		fputs(" [CAP_NET_ADMIN in the initial user namespace is required]", out);
 	fputc('\n', out);
 	return MBMSCTL_EXIT_KERNEL;
 }

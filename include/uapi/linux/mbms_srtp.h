@@ -8,10 +8,14 @@
  * describes the same family in the kernel's netlink-spec format and a test
  * checks that the two agree.
  *
- * Every command requires CAP_NET_ADMIN in the user namespace that owns the
- * network namespace of the requesting socket (GENL_UNS_ADMIN_PERM), dumps
- * included.  All state is per network namespace: a namespace sees and
- * changes only its own sessions, flows and keys.
+ * Every command requires CAP_NET_ADMIN in the initial user namespace
+ * (GENL_ADMIN_PERM), dumps included: a process in a user namespace of its
+ * own is refused with EPERM.  Sessions, flows and keys are limited per
+ * network namespace (module parameters max_sessions, max_flows,
+ * max_keys; a refusal is ENOSPC with an extack message naming the limit)
+ * and their memory is charged to the caller's memory cgroup.  All state
+ * is per network namespace: a namespace sees and changes only its own
+ * sessions, flows and keys.
  *
  * Objects
  * -------
