@@ -16,6 +16,7 @@
 #include "mbms/common.h"
 #include <poll.h>
 
+#include "mbms/digest.h"
 #include "../../userspace/mbmsd/http.h"
 #include "../../userspace/mbmsd/worker.h"
 #include "test.h"
@@ -99,6 +100,19 @@ static void test_parse(void)
 		   "<MSKID>");
 	expect_bad(RESP("<Response><MSK><keyDomainID><b>Ji8B</b></keyDomainID><MSKID>AQIAAA==</MSKID></MSK><ResponseCode>200</ResponseCode></Response>"),
 		   "<keyDomainID>");
+	/* TS 26.346 §11.8.2: "200 OK", the status code leads. */
+	{
+		static const char ok[] = RESP(ONE("200 OK"));
+		static const char busy[] = RESP(ONE("\n 503 Service Unavailable \n"));
+
+		CHECK(xml_parse_msk_response(ok, strlen(ok), r, &n, err, sizeof(err)) == 0);
+		CHECK(n == 1 && r[0].code == 200);
+		CHECK(xml_parse_msk_response(busy, strlen(busy), r, &n, err, sizeof(err)) == 0);
+		CHECK(n == 1 && r[0].code == 503);
+	}
+	expect_bad(RESP(ONE("OK 200")), "<ResponseCode>");
+	expect_bad(RESP(ONE("2000 OK")), "<ResponseCode>");
+	expect_bad(RESP(ONE("200OK")), "<ResponseCode>");
 	expect_bad(RESP(ONE("20")), "<ResponseCode> at line 1");
 	expect_bad(RESP(ONE("600")), "<ResponseCode>");
 	expect_bad(RESP(ONE("099")), "<ResponseCode>");
@@ -159,10 +173,19 @@ static void test_map(void)
 
 /* ---- an in-process BM-SC ------------------------------------------------ */
 
-enum mode { M_OK, M_401, M_503, M_BIG, M_BADXML, M_404 };
+/*
+ * M_OK..M_404 use libmicrohttpd's own Digest (qop auth), an independent
+ * server implementation.  M_AUTHINT and later speak Digest by hand, with
+ * qop auth-int only, as TS 33.246 Annex H asks, and answer with
+ * Authentication-Info (good, or a forged rspauth); M_REALM challenges
+ * with another realm than the configured BM-SC's; M_200OK answers the
+ * TS 26.346 §11.8.2 form "200 OK".
+ */
+enum mode { M_OK, M_401, M_503, M_BIG, M_BADXML, M_404, M_AUTHINT,
+	    M_AUTHINT_BADRSP, M_AUTHINT_NOINFO, M_REALM, M_200OK };
 static enum mode mode;
 static char seen_ua[128], seen_ct[128], seen_body[4096], seen_req[64];
-static int seen_auth_ok;
+static int seen_auth_ok, seen_authz;
 #define REALM "3GPP-bootstrapping@bmsc.test"
 
 struct upload {
@@ -182,6 +205,58 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned int code,
 	if (retry_after)
 		MHD_add_response_header(r, "Retry-After", retry_after);
 	ret = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* qop auth-int by hand (libmicrohttpd 0.9.75 has none). */
+static enum MHD_Result authint(struct MHD_Connection *c, struct upload *u)
+{
+	static const char body200[] = RESP(ONE("200"));
+	static const char body200ok[] = RESP(ONE("200 OK"));
+	const char *rbody = mode == M_200OK ? body200ok : body200;
+	const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						    "Authorization");
+	char bh[DIGEST_HEX_LEN + 1], want[DIGEST_HEX_LEN + 1], info[1024];
+	struct digest_fields f;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	char err[128];
+
+	if (!a || digest_parse(a, true, &f, err, sizeof(err)) ||
+	    strcmp(f.qop, "auth-int") || strcmp(f.realm, REALM) ||
+	    strcmp(f.nonce, "n0nce") || strcmp(f.username, "btid1@bsf.test") ||
+	    strcmp(f.opaque, "op")) {
+		r = MHD_create_response_from_buffer(0, (void *)"",
+						    MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(r, "WWW-Authenticate",
+			mode == M_REALM ?
+			"Digest realm=\"3GPP-bootstrapping@evil.test\", nonce=\"n0nce\", qop=\"auth-int\", opaque=\"op\", algorithm=MD5" :
+			"Digest realm=\"" REALM "\", nonce=\"n0nce\", qop=\"auth-int\", opaque=\"op\", algorithm=MD5");
+		ret = MHD_queue_response(c, 401, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	digest_body_hash(u->buf, u->len, bh);
+	if (digest_compute(f.username, REALM, "cGFzc3dvcmQ=", "POST", f.uri,
+			   f.nonce, f.nc, f.cnonce, "auth-int", bh, want) ||
+	    !digest_equal(want, f.response))
+		return reply(c, 403, "", NULL);
+	seen_auth_ok++;
+	digest_body_hash(rbody, strlen(rbody), bh);
+	digest_compute(f.username, REALM, "cGFzc3dvcmQ=", "", f.uri, f.nonce,
+		       f.nc, f.cnonce, "auth-int", bh, want);
+	if (mode == M_AUTHINT_BADRSP)
+		want[0] = want[0] == '0' ? '1' : '0';
+	snprintf(info, sizeof(info),
+		 "rspauth=\"%s\", qop=auth-int, nc=%s, cnonce=\"%s\"", want,
+		 f.nc, f.cnonce);
+	r = MHD_create_response_from_buffer(strlen(rbody), (void *)rbody,
+					    MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(r, "Content-Type", XML_CT_MSK_RESPONSE);
+	if (mode != M_AUTHINT_NOINFO)
+		MHD_add_response_header(r, "Authentication-Info", info);
+	ret = MHD_queue_response(c, 200, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -232,6 +307,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	default:
 		break;
 	}
+	if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"))
+		seen_authz++;
+	if (mode >= M_AUTHINT)
+		return authint(c, u);
 	user = MHD_digest_auth_get_username(c);
 	pw = mode == M_401 ? "not-the-password" : "cGFzc3dvcmQ=";
 	ok = user && !strcmp(user, "btid1@bsf.test") &&
@@ -316,6 +395,7 @@ static void test_http(void)
 	snprintf(rq.base_uri, sizeof(rq.base_uri), "http://127.0.0.1:%u", port);
 	strcpy(rq.btid, "btid1@bsf.test");
 	strcpy(rq.password, "cGFzc3dvcmQ=");
+	strcpy(rq.realm, REALM);
 	rq.msks[0] = (struct xml_msk){ { 0x26, 0x2f, 0x01 }, 0x01020000 };
 	rq.nmsks = 1;
 	rq.timeout_s = REQ_TIMEOUT_S;
@@ -396,6 +476,43 @@ static void test_http(void)
 		CHECK(strstr(res.out.detail, "GBA bootstrap failed") != NULL);
 		CHECK(seen_auth_ok == auth_before);	/* nothing sent */
 		worker_stop(w);
+	}
+
+	/* qop auth-int with mutual authentication (TS 33.246 Annex H). */
+	mode = M_AUTHINT;
+	{
+		int auth_before = seen_auth_ok;
+
+		http_msk_request(&rq, &out);
+		CHECK(seen_auth_ok == auth_before + 1);
+	}
+	CHECK(out.status == 200 && out.result == POL_RES_OK);
+	CHECK(strstr(out.detail, "qop auth-int") != NULL);
+	CHECK(strstr(out.detail, "mutually authenticated") != NULL);
+	/* The TS 26.346 §11.8.2 form of the response code. */
+	mode = M_200OK;
+	http_msk_request(&rq, &out);
+	CHECK(out.status == 200 && out.result == POL_RES_OK);
+	CHECK(out.nresp == 1 && out.resp[0].code == 200);
+	/* A forged rspauth: the answer did not come from the BM-SC. */
+	mode = M_AUTHINT_BADRSP;
+	http_msk_request(&rq, &out);
+	CHECK(out.result == POL_RES_FAILED);
+	CHECK(strstr(out.detail, "rspauth") != NULL);
+	/* No Authentication-Info: accepted (the BM-SC may not send it). */
+	mode = M_AUTHINT_NOINFO;
+	http_msk_request(&rq, &out);
+	CHECK(out.result == POL_RES_OK);
+	/* A challenge for another realm: the password is never used. */
+	mode = M_REALM;
+	{
+		int authz_before = seen_authz;
+
+		http_msk_request(&rq, &out);
+		CHECK(out.result == POL_RES_FAILED);
+		CHECK(strstr(out.detail, "realm") != NULL);
+		CHECK(strstr(out.detail, "evil.test") != NULL);
+		CHECK(seen_authz == authz_before);
 	}
 
 	mode = M_BIG;

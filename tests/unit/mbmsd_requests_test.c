@@ -319,6 +319,9 @@ static void test_jobs(void)
 	CHECK(next.task == WORKER_HTTP && next.group == 0);
 	CHECK_STR(next.req.btid, BTID);
 	CHECK_STR(next.req.password, password);
+	/* the only realm the password may answer (TS 33.220 §5.3) */
+	CHECK(!strncmp(next.req.realm, "3GPP-bootstrapping@", 19) &&
+	      !strcmp(next.req.realm + 19, d->cfg.bmsc_fqdn));
 	CHECK(next.req.nmsks == 1 &&
 	      next.req.msks[0].msk_id == (uint32_t)KG << 16);
 	CHECK(d->groups[0].req.state == POL_REQ_IN_FLIGHT);

@@ -23,7 +23,7 @@ $(O)/tests/mbmsd_policy_test: $(O)/tests/unit/mbmsd_policy_test.o $(MBMSD_POLICY
 # The daemon's pieces other than policy, for mbmsd and its tests.
 include $(SRC)/netlink/vars.mk
 MBMSD_OBJS := $(addprefix $(O)/mbmsd/,config.o store.o gba.o xml.o http.o worker.o \
-	kernel.o state.o rx.o requests.o status.o loop.o)
+	kernel.o state.o rx.o requests.o status.o loop.o) $(DIGEST_OBJS)
 MBMSD_LIB := $(O)/libmbmsd.a
 MBMSD_LIBS := $(shell $(PKG_CONFIG) --libs inih libcrypto libcurl libxml-2.0) $(NL_LIBS) -lpthread
 CFLAGS_mbmsd := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libcurl)

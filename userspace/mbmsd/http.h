@@ -28,6 +28,8 @@ struct http_request {
 	char base_uri[MBMSD_URI_MAX];	/* bmsc_uri, no trailing slash */
 	char btid[GBA_BTID_MAX + 1];
 	char password[GBA_PASSWORD_LEN + 1];	/* base64(MRK); secret */
+	/* the only Digest realm we answer: 3GPP-bootstrapping@<bmsc_fqdn> */
+	char realm[MBMSD_FQDN_MAX + 32];
 	struct xml_msk msks[XML_MAX_MSKS];
 	size_t nmsks;
 	long timeout_s;			/* 0 = HTTP_TIMEOUT_S */

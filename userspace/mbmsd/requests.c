@@ -34,6 +34,9 @@ int requests_make_job(struct mbmsd *d, const struct pol_request *rq,
 	job->task = WORKER_HTTP;
 	snprintf(job->req.base_uri, sizeof(job->req.base_uri), "%s",
 		 d->cfg.bmsc_uri);
+	/* TS 33.220 §5.3 / TS 24.109 §5.2: the NAF's Digest realm. */
+	snprintf(job->req.realm, sizeof(job->req.realm),
+		 "3GPP-bootstrapping@%s", d->cfg.bmsc_fqdn);
 	/* Key Number 0: "the current MSK" of the group (§6.3.2.2.4). */
 	memcpy(job->req.msks[0].key_domain, g->key_domain, POL_KEY_DOMAIN_LEN);
 	job->req.msks[0].msk_id = (uint32_t)g->key_group << 16 |

@@ -199,36 +199,34 @@ static int parse_msk(xmlNodePtr m, struct xml_msk *out, char *err,
 	return 0;
 }
 
+/*
+ * <ResponseCode>: an HTTP status code, alone or leading a reason phrase
+ * (TS 26.346 §11.8.2's example is "200 OK"): three digits, then the end
+ * or white space.
+ */
 static int parse_code(xmlNodePtr c, unsigned int *code, char *err,
 		      size_t errlen)
 {
 	xmlChar *t = leaf_text(c);
-	char why[96];
-	uint64_t v = 0;
 	const char *s = (const char *)t;
-
-	char num[4] = "";
-	size_t n = 0;
+	unsigned int v = 0;
+	int i;
 
 	while (s && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'))
 		s++;
-	if (s)
-		n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' ||
-		     s[n - 1] == '\r'))
-		n--;
-	if (n == 3)
-		memcpy(num, s, 3);
-	if (!t || n != 3 || parse_u64(num, 599, &v, why, sizeof(why)) ||
-	    v < 100) {
+	for (i = 0; s && i < 3 && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (unsigned int)(s[i] - '0');
+	if (!s || i != 3 || (s[3] && s[3] != ' ' && s[3] != '\t' &&
+			     s[3] != '\n' && s[3] != '\r') ||
+	    v < 100 || v > 599) {
 		snprintf(err, errlen,
-			 "<ResponseCode> at line %d: expected an HTTP status code",
+			 "<ResponseCode> at line %d: expected an HTTP status code (\"200\" or \"200 OK\")",
 			 c->line);
 		xmlFree(t);
 		return -1;
 	}
 	xmlFree(t);
-	*code = (unsigned int)v;
+	*code = v;
 	return 0;
 }
 
