@@ -172,7 +172,7 @@ static void test_response(void)
 			    strcmp((const char *)c->name, "ResponseCode"))
 				continue;
 			t = xmlNodeGetContent(c);
-			CHECK_STR((const char *)t, responses ? "404" : "200");
+			CHECK_STR((const char *)t, responses ? "404 Not Found" : "200 OK");
 			xmlFree(t);
 		}
 		responses++;

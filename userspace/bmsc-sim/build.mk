@@ -4,10 +4,10 @@
 # libmikey's variables come from its vars.mk, the common archive by path.
 include $(SRC)/mikey/vars.mk
 BMSCSIM_SRCS := main.c options.c schedule.c scenario.c ue.c mskreq.c \
-	http.c mikey_send.c srtp_stream.c keygen.c events.c
+	http.c auth.c mikey_send.c srtp_stream.c keygen.c events.c
 BMSCSIM_OBJS := $(addprefix $(O)/bmsc-sim/,$(BMSCSIM_SRCS:.c=.o))
 BMSCSIM_PKGS := libmicrohttpd libsrtp2 libxml-2.0 libcrypto
-BMSCSIM_LIBS := $(MIKEY_LIB) $(O)/libmbmscommon.a
+BMSCSIM_LIBS := $(MIKEY_LIB) $(O)/libmbmsdigest.a $(O)/libmbmscommon.a
 BMSCSIM_LDLIBS := $(shell $(PKG_CONFIG) --libs $(BMSCSIM_PKGS)) $(MIKEY_LDLIBS)
 # The stream's plaintext comes from the traffic tools' generator, so that
 # srtp-recv checks bmsc-sim's packets byte for byte.

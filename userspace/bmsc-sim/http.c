@@ -23,12 +23,12 @@
 
 #include "mskreq.h"
 #include "sim.h"
+#include "auth.h"
 
 #define HTTP_PATH		"/keymanagement"
 #define HTTP_MAX_CONNECTIONS	64
 #define HTTP_CONN_TIMEOUT_S	10
 #define HTTP_NONCE_TIMEOUT_S	300
-#define HTTP_NONCE_NC_SIZE	1024
 #define HTTP_EPOLL_TAG		3
 
 struct http_server {
@@ -51,6 +51,8 @@ struct http_req {
 	bool too_big;
 	struct ue *ue;
 	uint32_t owed;			/* MSK indexes to push on completion */
+	struct auth_ok auth;		/* the verified Digest credentials */
+	const char *password;		/* base64(MRK) they were checked with */
 };
 
 struct verdict {
@@ -140,9 +142,11 @@ static enum MHD_Result queue_simple(struct MHD_Connection *c,
 	return ret;
 }
 
+/* A 401 with our Digest challenge: qop auth-int (TS 33.246 Annex H). */
 static enum MHD_Result queue_challenge(struct sim *s, struct MHD_Connection *c,
 				       bool stale)
 {
+	char nonce[AUTH_NONCE_LEN + 1], hdr[DIGEST_HEADER_MAX];
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
@@ -150,9 +154,38 @@ static enum MHD_Result queue_challenge(struct sim *s, struct MHD_Connection *c,
 					       MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return MHD_NO;
-	ret = MHD_queue_auth_fail_response2(c, s->http->realm, s->http->opaque,
-					    resp, stale ? MHD_YES : MHD_NO,
-					    MHD_DIGEST_ALG_MD5);
+	auth_nonce_make(s->http->nonce_seed, time(NULL), nonce);
+	auth_challenge(hdr, sizeof(hdr), s->http->realm, s->http->opaque, nonce,
+		       s->o.digest_qop, stale);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, hdr);
+	ret = MHD_queue_response(c, 401, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/*
+ * A 200 to an authenticated request, with Authentication-Info (RFC 2617
+ * §3.2.3): its rspauth proves to the UE that the answer comes from the
+ * BM-SC, over the body too with auth-int.
+ */
+static enum MHD_Result queue_authed(struct sim *s, struct MHD_Connection *c,
+				    const struct http_req *r, const char *body,
+				    size_t len, const char *ctype)
+{
+	char info[DIGEST_HEADER_MAX];
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(len, (void *)body,
+					       MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	if (ctype)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	if (!auth_info(&r->auth, s->http->realm, r->password, body, len, info,
+		       sizeof(info)))
+		MHD_add_response_header(resp, "Authentication-Info", info);
+	ret = MHD_queue_response(c, 200, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
@@ -261,7 +294,7 @@ static enum MHD_Result answer_msk_request(struct sim *s,
 	v->status = 200;
 	v->reason = r->owed ? "MSK request served, MIKEY push follows" :
 			      "MSK request for unknown MSKs";
-	ret = queue_simple(c, 200, xml, len, MSKRESP_CONTENT_TYPE, NULL);
+	ret = queue_authed(s, c, r, xml, len, MSKRESP_CONTENT_TYPE);
 	free(xml);
 	return ret;
 }
@@ -280,11 +313,12 @@ static enum MHD_Result answer(struct sim *s, struct MHD_Connection *c,
 			      struct http_req *r, struct verdict *v)
 {
 	/* Static: the verdict points at it until report(). */
-	static char btid[GBA_MAX_BTID + 1];
-	char *user;
-	int slot, ok;
+	static char btid[GBA_MAX_BTID + 1], reason[128];
+	char uri[DIGEST_FIELD_MAX + 64];
+	const char *stale, *authz, *why;
+	enum auth_verdict ok;
 	struct ue *ue;
-	const char *stale;
+	int slot;
 
 	if (!path_ok(url)) {
 		v->status = 404;
@@ -306,20 +340,18 @@ static enum MHD_Result answer(struct sim *s, struct MHD_Connection *c,
 		v->type = NULL;
 		return queue_simple(c, 400, "", 0, NULL, NULL);
 	}
-	user = MHD_digest_auth_get_username(c);
-	if (!user) {
+	authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+					    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (!auth_username(authz, btid, sizeof(btid))) {
 		v->status = 401;
 		v->reason = "no Digest credentials: challenge sent";
 		return queue_challenge(s, c, false);
 	}
-	if (!gba_btid_ok(user)) {
-		MHD_free(user);
+	if (!gba_btid_ok(btid)) {
 		v->status = 401;
 		v->reason = "malformed B-TID in the Digest username: challenge sent";
 		return queue_challenge(s, c, false);
 	}
-	snprintf(btid, sizeof(btid), "%s", user);
-	MHD_free(user);
 	v->btid = btid;
 	ue = key_for_btid(s, c, btid, &slot);
 	if (!ue) {
@@ -327,16 +359,19 @@ static enum MHD_Result answer(struct sim *s, struct MHD_Connection *c,
 		v->reason = "unknown B-TID: challenge sent";
 		return queue_challenge(s, c, false);
 	}
-	ok = MHD_digest_auth_check2(c, s->http->realm, btid,
-				    ue->keys[slot].mrk_b64, HTTP_NONCE_TIMEOUT_S,
-				    MHD_DIGEST_ALG_MD5);
-	if (ok != MHD_YES) {
+	snprintf(uri, sizeof(uri), "%s?requesttype=%s", url, v->type);
+	ok = auth_check(authz, s->http->nonce_seed, time(NULL),
+			HTTP_NONCE_TIMEOUT_S, s->http->realm, uri,
+			ue->keys[slot].mrk_b64, r->body, r->len, s->o.digest_qop,
+			&r->auth, &why);
+	if (ok != AUTH_OK) {
+		snprintf(reason, sizeof(reason), "%s: challenge sent%s", why,
+			 ok == AUTH_STALE ? " (stale=true)" : "");
 		v->status = 401;
-		v->reason = ok == MHD_INVALID_NONCE ?
-			"stale or invalid nonce: challenge sent (stale=true)" :
-			"wrong Digest response: challenge sent";
-		return queue_challenge(s, c, ok == MHD_INVALID_NONCE);
+		v->reason = reason;
+		return queue_challenge(s, c, ok == AUTH_STALE);
 	}
+	r->password = ue->keys[slot].mrk_b64;
 	ue->keys[slot].proven = true;
 	stale = stale_reason(ue, slot);
 	if (stale) {
@@ -353,7 +388,7 @@ static enum MHD_Result answer(struct sim *s, struct MHD_Connection *c,
 	if (strcmp(v->type, "msk-request")) {
 		v->status = 200;
 		v->reason = "accepted";
-		return queue_simple(c, 200, "", 0, NULL, NULL);
+		return queue_authed(s, c, r, "", 0, NULL);
 	}
 	return answer_msk_request(s, c, r, v);
 }
@@ -453,10 +488,6 @@ static int start_daemon(struct sim *s, char *err, size_t errlen)
 				MHD_OPTION_CONNECTION_TIMEOUT,
 				(unsigned int)HTTP_CONN_TIMEOUT_S,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				MHD_OPTION_DIGEST_AUTH_RANDOM,
-				sizeof(h->nonce_seed), h->nonce_seed,
-				MHD_OPTION_NONCE_NC_SIZE,
-				(unsigned int)HTTP_NONCE_NC_SIZE,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_END);
 	if (!h->d) {

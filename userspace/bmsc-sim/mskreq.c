@@ -191,14 +191,17 @@ int mskresp_build(const struct mskreq *req, const unsigned int *codes,
 		const struct mskreq_item *it = &req->item[i];
 		uint8_t id[4] = { it->msk_id >> 24, it->msk_id >> 16,
 				  it->msk_id >> 8, it->msk_id };
-		char kd[8], mid[12], code[8];
+		char kd[8], mid[12], code[40];
 		xmlNode *r, *m;
 
 		if (b64_encode(it->key_domain, sizeof(it->key_domain), kd,
 			       sizeof(kd)) ||
 		    b64_encode(id, sizeof(id), mid, sizeof(mid)))
 			goto out;
-		snprintf(code, sizeof(code), "%u", codes[i]);
+		/* TS 26.346 §11.8.2's form: status code and reason, "200 OK" */
+		snprintf(code, sizeof(code), "%u %s", codes[i],
+			 codes[i] == 200 ? "OK" : codes[i] == 404 ? "Not Found" :
+			 codes[i] == 503 ? "Service Unavailable" : "Error");
 		r = xmlNewChild(root, ns, BAD_CAST "Response", NULL);
 		m = r ? xmlNewChild(r, ns, BAD_CAST "MSK", NULL) : NULL;
 		if (!m || !xmlNewChild(m, ns, BAD_CAST "keyDomainID", BAD_CAST kd) ||

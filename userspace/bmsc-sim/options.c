@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "auth.h"
 #include "rtp_pattern.h"
 
 static const char usage_text[] =
@@ -52,6 +53,8 @@ static const char usage_text[] =
 "                            pull-expired, srtp-unknown-msk (xN packets),\n"
 "                            http-refuse, http-drop, http-503 (T to T2)\n"
 "  --retry-after S           Retry-After of 503 answers [5]\n"
+"  --digest-qop auth-int|any Digest qop the BM-SC accepts: auth-int only\n"
+"                            (TS 33.246 Annex H), or also auth [auth-int]\n"
 "Network:\n"
 "  --stream ADDR:PORT        SRTP destination (multicast or unicast)\n"
 "  --mtk-dest ADDR[:PORT]    MTK messages [stream address, port 2269]\n"
@@ -66,7 +69,7 @@ static const char usage_text[] =
 enum {
 	OPT_FQDN = 256, OPT_KEY_DOMAIN, OPT_KEY_GROUP, OPT_KEY_NUMBER,
 	OPT_MTK_ID_MAX, OPT_SEED, OPT_VERIFY, OPT_UE, OPT_GBA_FILE,
-	OPT_GBA_CMD, OPT_BSF_LOOKUP, OPT_DEMAND_REBOOTSTRAP, OPT_DURATION,
+	OPT_GBA_CMD, OPT_BSF_LOOKUP, OPT_DEMAND_REBOOTSTRAP, OPT_DIGEST_QOP, OPT_DURATION,
 	OPT_START, OPT_MTK_PERIOD, OPT_MTK_DELTA, OPT_MTK_REPEAT,
 	OPT_MSK_ROLLOVER, OPT_MSK_DELIVERY, OPT_MSK_LEAD, OPT_PULL, OPT_FAULT,
 	OPT_RETRY_AFTER, OPT_STREAM, OPT_MTK_DEST, OPT_MCAST_IF, OPT_TTL,
@@ -91,6 +94,7 @@ static const struct option long_opts[] = {
 	{ "gba-cmd", required_argument, NULL, OPT_GBA_CMD },
 	{ "bsf-lookup", required_argument, NULL, OPT_BSF_LOOKUP },
 	{ "demand-rebootstrap", no_argument, NULL, OPT_DEMAND_REBOOTSTRAP },
+	{ "digest-qop", required_argument, NULL, OPT_DIGEST_QOP },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "start", required_argument, NULL, OPT_START },
 	{ "mtk-period", required_argument, NULL, OPT_MTK_PERIOD },
@@ -374,6 +378,17 @@ static int key_opt(struct cli *cli, int c, const char *arg, char *err,
 		return 0;
 	case OPT_DEMAND_REBOOTSTRAP:
 		o->demand_rebootstrap = true;
+		return 0;
+	case OPT_DIGEST_QOP:
+		if (!strcmp(arg, "auth-int")) {
+			o->digest_qop = AUTH_QOP_AUTH_INT;
+		} else if (!strcmp(arg, "any")) {
+			o->digest_qop = AUTH_QOP_ANY;
+		} else {
+			snprintf(err, errlen,
+				 "--digest-qop: '%s' is not auth-int or any", arg);
+			return -1;
+		}
 		return 0;
 	}
 	return -2;

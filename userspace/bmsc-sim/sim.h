@@ -39,6 +39,7 @@ struct sim_opts {
 	uint32_t mtk_id_max;		/* SEQu of every MSK */
 	bool verify;			/* V bit in MSK pushes */
 	bool demand_rebootstrap;
+	int digest_qop;			/* enum auth_qop: auth-int only, or any */
 	bool have_seed;
 	uint8_t seed[32];
 	struct sched_cfg sched;

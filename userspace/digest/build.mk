@@ -14,7 +14,7 @@ $(O)/tests/digest_test: $(O)/tests/unit/digest_test.o $(DIGEST_LIB) $(COMMON_LIB
 
 FUZZERS += $(O)/fuzz/digest_parse_fuzz
 $(O)/fuzz/digest_parse_fuzz: $(TOP)/tests/fuzz/digest_parse_fuzz.c $(SRC)/digest/digest.c \
-		$(SRC)/include/mbms/digest.h $(SRC)/common/secret.c
+		$(SRC)/include/mbms/digest.h $(SRC)/common/secret.c $(SRC)/common/hex.c
 	@mkdir -p $(dir $@)
 	$(MBMSD_FUZZ_CC) $(MBMSD_FUZZ_FLAGS) -o $@ $< $(SRC)/digest/digest.c \
-		$(SRC)/common/secret.c $(shell $(PKG_CONFIG) --libs libcrypto)
+		$(SRC)/common/secret.c $(SRC)/common/hex.c $(shell $(PKG_CONFIG) --libs libcrypto)
