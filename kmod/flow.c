@@ -10,6 +10,8 @@
  * session) rather than a walk of every flow of the namespace.
  */
 #include <linux/slab.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "cache.h"
 #include "flow.h"
@@ -22,6 +24,37 @@ static const struct rhashtable_params mbms_flow_params = {
 	.key_len = sizeof(struct mbms_flow_key),
 	.automatic_shrinking = true,
 };
+
+/*
+ * IP reassembly before our hook, while the namespace has flows: without
+ * it fragments pass the hook and are reassembled after it, so a forged
+ * plaintext datagram sent in fragments would be delivered unauthenticated
+ * (Documentation/design.rst, Threat model).  Both families, since a flow
+ * of either may be added later; the defrag modules count their users per
+ * namespace, so conntrack's own use is unaffected.
+ */
+static int mbms_defrag_enable(struct net *net)
+{
+	int err;
+
+	err = nf_defrag_ipv4_enable(net);
+	if (err)
+		return err;
+#if IS_ENABLED(CONFIG_IPV6)
+	err = nf_defrag_ipv6_enable(net);
+	if (err)
+		nf_defrag_ipv4_disable(net);
+#endif
+	return err;
+}
+
+static void mbms_defrag_disable(struct net *net)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	nf_defrag_ipv6_disable(net);
+#endif
+	nf_defrag_ipv4_disable(net);
+}
 
 /**
  * mbms_flow_table_init() - set up the flow table of a namespace
@@ -71,9 +104,18 @@ int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 	f->key = *key;
 	f->session = s;
 	f->rtcp = rtcp;
+	if (!atomic_read(&mn->nflows)) {
+		err = mbms_defrag_enable(mn->net);
+		if (err) {
+			kmem_cache_free(mbms_flow_cache, f);
+			return err;
+		}
+	}
 	err = rhashtable_lookup_insert_fast(&mn->flows, &f->node,
 					    mbms_flow_params);
 	if (err) {
+		if (!atomic_read(&mn->nflows))
+			mbms_defrag_disable(mn->net);
 		kmem_cache_free(mbms_flow_cache, f);
 		return err;
 	}
@@ -102,7 +144,8 @@ static void mbms_flow_unlink(struct mbms_net *mn, struct mbms_flow *f)
 	list_del(&f->list);
 	list_del(&f->session_list);
 	f->session->nflows--;
-	atomic_dec(&mn->nflows);
+	if (atomic_dec_and_test(&mn->nflows))
+		mbms_defrag_disable(mn->net);
 	/* call_rcu(), not kfree_rcu(): rcu_barrier() at exit waits for it */
 	call_rcu(&f->rcu, mbms_flow_free_rcu);
 }

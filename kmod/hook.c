@@ -2,11 +2,16 @@
 /*
  * PRE_ROUTING hooks: find the flow of a UDP packet and hand it to rx.c.
  *
- * Priority: right after connection tracking's defragmentation, so that
- * when nf_defrag is loaded we see reassembled datagrams, and before
- * conntrack, raw and mangle see the packet, so that they see plaintext.
- * IP fragments that reach us (no defrag loaded) are left untouched and
- * counted nowhere: an SRTP packet cannot be authenticated piecewise.
+ * Priority: right after defragmentation, and before conntrack, raw and
+ * mangle see the packet, so that they see plaintext.  A namespace with
+ * flows has nf_defrag enabled (flow.c), so a datagram that arrived in IP
+ * fragments reaches us whole and is authenticated like any other: an
+ * SRTP packet cannot be authenticated piecewise, and fragments left alone
+ * would be reassembled after us and delivered unauthenticated.  A
+ * fragment that still reaches us (reassembly lets a few through: a first
+ * fragment without all headers, a jumbogram) is refused if its UDP header
+ * names a flow; a later fragment names none, and without its first one
+ * it can never be delivered.
  * GSO skbs (UDP GRO, UDP_SEGMENT over veth) of a matched flow are split
  * and their segments reinjected, see gso.c.
  */
@@ -23,6 +28,8 @@
 #include "hook.h"
 #include "netns.h"
 #include "rx.h"
+#include "session.h"
+#include "stats.h"
 
 static unsigned int mbms_hook_v4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
@@ -37,7 +44,8 @@ static unsigned int mbms_hook_v4(void *priv, struct sk_buff *skb,
 	if (!atomic_read(&mn->nflows))
 		return NF_ACCEPT;
 	iph = ip_hdr(skb);
-	if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+	/* a later fragment has no UDP header: see the comment at the top */
+	if (iph->protocol != IPPROTO_UDP || (iph->frag_off & htons(IP_OFFSET)))
 		return NF_ACCEPT;
 	thoff = skb_network_offset(skb) + ip_hdrlen(skb);
 	if (!pskb_may_pull(skb, thoff + sizeof(*uh)))
@@ -53,6 +61,11 @@ static unsigned int mbms_hook_v4(void *priv, struct sk_buff *skb,
 	flow = mbms_flow_lookup(mn, &key);
 	if (!flow)
 		return NF_ACCEPT;
+	if (unlikely(ip_is_fragment(iph)))
+		return mbms_rx_fail(flow->session, MBMS_SRTP_STATS_A_FRAGMENT);
+	if (unlikely(IPCB(skb)->frag_max_size))
+		mbms_stats_add(&flow->session->stats,
+			       MBMS_SRTP_STATS_A_FRAG_REASSEMBLED, 1);
 	if (unlikely(skb_is_gso(skb)))
 		return mbms_gso_reinject(skb, flow->session, htons(ETH_P_IP));
 	return mbms_rx(skb, flow, thoff);
@@ -71,8 +84,9 @@ static unsigned int mbms_hook_v6(void *priv, struct sk_buff *skb,
 
 	if (!atomic_read(&mn->nflows))
 		return NF_ACCEPT;
+	/* a later fragment has no UDP header: -ENOENT */
 	if (ipv6_find_hdr(skb, &thoff, IPPROTO_UDP, NULL, &hflags) !=
-	    IPPROTO_UDP || (hflags & IP6_FH_F_FRAG))
+	    IPPROTO_UDP)
 		return NF_ACCEPT;
 	if (!pskb_may_pull(skb, thoff + sizeof(*uh)))
 		return NF_ACCEPT;
@@ -87,6 +101,12 @@ static unsigned int mbms_hook_v6(void *priv, struct sk_buff *skb,
 	flow = mbms_flow_lookup(mn, &key);
 	if (!flow)
 		return NF_ACCEPT;
+	/* atomic fragments too: defrag strips their header (RFC 6946) */
+	if (unlikely(hflags & IP6_FH_F_FRAG))
+		return mbms_rx_fail(flow->session, MBMS_SRTP_STATS_A_FRAGMENT);
+	if (unlikely(IP6CB(skb)->frag_max_size))
+		mbms_stats_add(&flow->session->stats,
+			       MBMS_SRTP_STATS_A_FRAG_REASSEMBLED, 1);
 	if (unlikely(skb_is_gso(skb)))
 		return mbms_gso_reinject(skb, flow->session, htons(ETH_P_IPV6));
 	return mbms_rx(skb, flow, thoff);

@@ -296,6 +296,7 @@ static const char * const mbms_rx_reason_name[] = {
 	[MBMS_SRTP_STATS_A_KEY_EXPIRED] = "key expired",
 	[MBMS_SRTP_STATS_A_SSRC_FULL] = "no free SSRC slot",
 	[MBMS_SRTP_STATS_A_NOMEM] = "no memory for a private copy",
+	[MBMS_SRTP_STATS_A_FRAGMENT] = "unreassembled IP fragment",
 };
 
 /**

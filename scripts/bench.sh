@@ -516,7 +516,7 @@ vm_main() {
 	ko=${MBMS_KO:-$top/build/kmod/$(uname -r)/kmod/mbms_srtp.ko}
 	tparam=/sys/module/mbms_srtp/parameters/timing
 	rmmod mbms_srtp 2>/dev/null
-	insmod "$ko" || die "cannot load $ko"
+	modprobe -a nf_defrag_ipv4 nf_defrag_ipv6 && insmod "$ko" || die "cannot load $ko"
 	[ -w "$tparam" ] || die "$ko has no timing parameter"
 	setup_net || die "cannot set up the namespaces"
 	if [ $profile_only = 1 ]; then

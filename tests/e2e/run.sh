@@ -174,7 +174,8 @@ cleanup_net() {
 load_module() {
 	local w=mbms-e2e-warm-$$
 	[[ -e /sys/module/mbms_srtp ]] && return 0
-	insmod "$ko" || return 1
+	# insmod does not load its dependencies, the IP defragmenters
+	modprobe -a nf_defrag_ipv4 nf_defrag_ipv6 && insmod "$ko" || return 1
 	ip netns add "$w"
 	ip netns exec "$w" "$bin/mbmsctl" session add 1 > /dev/null &&
 		ip netns exec "$w" "$bin/mbmsctl" key add session 1 msk-id 0x00010001 \

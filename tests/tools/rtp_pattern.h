@@ -14,7 +14,7 @@
 #define RTP_HDR_LEN		12
 #define RTP_MAX_CSRC		15
 #define RTP_MAX_EXT_WORDS	255
-#define RTP_MAX_PAYLOAD		1400
+#define RTP_MAX_PAYLOAD		8192	/* > MTU: fragmented datagrams */
 #define RTP_EXT_PROFILE		0xBEDE	/* RFC 8285 one-byte header form */
 #define RTP_PT			96
 #define RTCP_PT_SR		200

@@ -61,7 +61,7 @@ const char stream_opts_help[] =
 "  --ssrc N             (default 0x4d424d53)\n"
 "  --seq N              first sequence number (default 1)\n"
 "  --roc N              ROC of the first packet (default 0)\n"
-"  --payload-size N     payload bytes, 0..1400 (default 160)\n"
+"  --payload-size N     payload bytes, 0..8192 (default 160)\n"
 "  --csrc N             CSRC count, 0..15 (default 0)\n"
 "  --ext N              header extension of N 32-bit words (default none)\n"
 "  --padding N          N padding bytes, 1..255 (default none)\n"

@@ -88,6 +88,8 @@ static const struct {
 	F("gso-segmented", "gso_segmented", GSO_SEGMENTED, gso_segmented),
 	F("ssrc-full", "ssrc_full", SSRC_FULL, ssrc_full),
 	F("nomem", "nomem", NOMEM, nomem),
+	F("frag-reassembled", "frag_reassembled", FRAG_REASSEMBLED, frag_reassembled),
+	F("fragment", "fragment", FRAGMENT, fragment),
 #undef F
 };
 

@@ -230,6 +230,10 @@ static const struct {
 	  offsetof(struct mbms_stats, gso_segmented) },
 	{ MBMS_SRTP_STATS_A_SSRC_FULL, MBMS_STATS_HAS_SSRC_FULL,
 	  offsetof(struct mbms_stats, ssrc_full) },
+	{ MBMS_SRTP_STATS_A_FRAG_REASSEMBLED, MBMS_STATS_HAS_FRAG_REASSEMBLED,
+	  offsetof(struct mbms_stats, frag_reassembled) },
+	{ MBMS_SRTP_STATS_A_FRAGMENT, MBMS_STATS_HAS_FRAGMENT,
+	  offsetof(struct mbms_stats, fragment) },
 	{ MBMS_SRTP_STATS_A_NOMEM, MBMS_STATS_HAS_NOMEM,
 	  offsetof(struct mbms_stats, nomem) },
 };

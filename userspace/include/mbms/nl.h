@@ -110,6 +110,8 @@ enum mbms_stats_flags {
 	MBMS_STATS_HAS_GSO_SEGMENTED	= 1U << 9,
 	MBMS_STATS_HAS_SSRC_FULL	= 1U << 10,
 	MBMS_STATS_HAS_NOMEM		= 1U << 11,
+	MBMS_STATS_HAS_FRAG_REASSEMBLED	= 1U << 12,
+	MBMS_STATS_HAS_FRAGMENT		= 1U << 13,
 };
 
 struct mbms_stats {
@@ -125,6 +127,8 @@ struct mbms_stats {
 	uint64_t passed;		/* failures passed unchanged */
 	uint64_t gso_segmented;		/* GSO skbs split and reinjected */
 	uint64_t ssrc_full;		/* new SSRC refused, no free slot */
+	uint64_t frag_reassembled;	/* arrived fragmented, reassembled */
+	uint64_t fragment;		/* unreassembled fragment refused */
 	uint64_t nomem;			/* no memory for a private copy */
 };
 
