@@ -36,13 +36,17 @@ static inline struct nlattr **mbms_compat_dump_attrs(struct netlink_callback *cb
 }
 
 /*
- * Since 6.7 a multicast group can require CAP_NET_ADMIN to subscribe; the
- * events group names key IDs, so ask for it where the kernel can enforce it.
+ * The events group names key IDs and which keys are missing: only
+ * CAP_NET_ADMIN may subscribe.  The flag came in 6.7 and is backported to
+ * stable kernels (Debian's 6.1 has it), so test for the feature, not the
+ * version: a version test left the group open to everyone on 6.1.  A
+ * kernel without it cannot enforce this, so refuse to build there rather
+ * than expose the group.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#ifdef GENL_MCAST_CAP_NET_ADMIN
 #define MBMS_COMPAT_MCGRP_FLAGS .flags = GENL_MCAST_CAP_NET_ADMIN,
 #else
-#define MBMS_COMPAT_MCGRP_FLAGS
+#error "this kernel lacks GENL_MCAST_CAP_NET_ADMIN: the events group would be open to every user"
 #endif
 
 #endif /* _MBMS_COMPAT_H */

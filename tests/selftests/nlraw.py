@@ -13,6 +13,8 @@ and attribute names come from the uapi header, so they cannot drift.
       1 on a local error.
   nlraw.py dump CMD                             a dump; prints every reply
       message as one hex line (to grep for bytes that must never appear).
+  nlraw.py join GROUP                           join the family's multicast
+      GROUP (by name); prints "joined" (exit 0) or "errno N" (exit 2).
   nlraw.py batch                                requests from stdin, one
       "CMD [ATTR=TYPE:VALUE]..." per line (one process: python starts
       slowly under TCG); prints "ERRNO<tab>ATTR<tab>EXTACK" per request,
@@ -32,6 +34,8 @@ NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+CTRL_ATTR_MCAST_GROUPS, CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 7, 1, 2
+NETLINK_ADD_MEMBERSHIP = 1
 NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS = 1, 2
 
 HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -114,6 +118,11 @@ class Genl:
                                   os.strerror(-err)))
                 continue
             attrs = parse_attrs(payload[4:])
+            self.groups = {}
+            for grp in parse_attrs(attrs.get(CTRL_ATTR_MCAST_GROUPS, b"")).values():
+                g = parse_attrs(grp)
+                self.groups[g[CTRL_ATTR_MCAST_GRP_NAME].rstrip(b"\0").decode()] = \
+                    struct.unpack("=I", g[CTRL_ATTR_MCAST_GRP_ID][:4])[0]
             return struct.unpack("=H", attrs[CTRL_ATTR_FAMILY_ID][:2])[0]
         raise OSError("no reply for family %s" % name)
 
@@ -178,6 +187,17 @@ def main(argv):
             if line.split():
                 err, msg, attr = request(g, fam, line.split())
                 print("%d\t%s\t%s" % (err, attr or "-", msg))
+        return 0
+    if len(argv) == 3 and argv[1] == "join":
+        g = Genl()
+        g.family("mbms_srtp")
+        try:
+            g.sk.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+                              g.groups[argv[2]])
+        except OSError as e:
+            print("errno %d" % e.errno)
+            return 2
+        print("joined")
         return 0
     if len(argv) < 3 or argv[1] not in ("request", "dump"):
         sys.stderr.write(__doc__)

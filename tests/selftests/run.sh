@@ -503,6 +503,19 @@ stage_nl_perm() {
 	expect "sessions after refused adds" "$(ctl -j session show | jq length)" 1
 }
 
+# The events group names key IDs and which keys are missing: only
+# CAP_NET_ADMIN may listen.  Debian's 6.1 has GENL_MCAST_CAP_NET_ADMIN
+# backported, but compat.h tested the kernel version (>= 6.7), so on 6.1
+# anyone could join.
+stage_nl_events_perm() {
+	local out
+	out=$(n2 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		python3 "$nlraw" join events 2>&1) || true	# exit 2: refused
+	expect "join the events group as nobody" "$out" "errno 1"
+	out=$(n2 python3 "$nlraw" join events 2>&1)
+	expect "join the events group as root" "$out" "joined"
+}
+
 # Stage 8b: malformed requests are refused with an extack message.
 stage_nl_malformed() {
 	local -a bad=(
@@ -1165,8 +1178,8 @@ stage_frag_pass() {
 
 # ---- runner ------------------------------------------------------------
 
-stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_malformed
-	nl_no_keys nl_netns memcg limits userns cloned_skb gso csum_fwd max_packets
+stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_events_perm
+	nl_malformed nl_no_keys nl_netns memcg limits userns cloned_skb gso csum_fwd max_packets
 	max_packets_smp ssrc_replay ssrc_evict frag_forged frag_genuine frag_pass
 	netns_delete
 	unload leaks)
