@@ -648,7 +648,7 @@ static struct genl_family mbms_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = mbms_genl_ops,
 	.n_small_ops = ARRAY_SIZE(mbms_genl_ops),
-	.resv_start_op = MBMS_SRTP_CMD_KEY_NEEDED_NTF + 1,
+	/* .resv_start_op 0: reserved header fields validated for every command */
 	.mcgrps = mbms_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(mbms_genl_mcgrps),
 };

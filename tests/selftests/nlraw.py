@@ -87,7 +87,10 @@ class Genl:
         self.seq = 1
 
     def send(self, ntype, flags, cmd, version, attrs):
-        payload = struct.pack("=BBH", cmd, version, 0) + attrs
+        # NLRAW_RESERVED: a non-zero genlmsghdr.reserved, which the kernel
+        # must refuse (the family validates it for every command)
+        payload = struct.pack("=BBH", cmd, version,
+                              int(os.environ.get("NLRAW_RESERVED", "0"))) + attrs
         msg = struct.pack("=IHHII", 16 + len(payload), ntype, flags,
                           self.seq, 0) + payload
         self.last = msg

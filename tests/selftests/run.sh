@@ -516,6 +516,22 @@ stage_nl_events_perm() {
 	expect "join the events group as root" "$out" "joined"
 }
 
+# A request whose genlmsghdr.reserved is not zero is refused: a new family
+# validates it for every command (resv_start_op 0); it used to be opted
+# out, so garbage there was accepted and the field could never be used.
+stage_nl_reserved() {
+	local out
+	out=$(NLRAW_RESERVED=1 n2 python3 "$nlraw" request SESSION_NEW \
+		SESSION_ID=u32:7) || true	# exit 2: refused
+	pretty "reserved 1: $out"
+	[[ $out == *"errno 22"* ]]
+	expect "session made by the refused request" \
+		"$(ctl -j session show | jq '[.[] | select(.session_id == 7)] | length')" 0
+	out=$(n2 python3 "$nlraw" request SESSION_NEW SESSION_ID=u32:7) || true
+	expect "session made by a well-formed request" \
+		"$(ctl -j session show | jq '[.[] | select(.session_id == 7)] | length')" 1
+}
+
 # Stage 8b: malformed requests are refused with an extack message.
 stage_nl_malformed() {
 	local -a bad=(
@@ -1179,9 +1195,9 @@ stage_frag_pass() {
 # ---- runner ------------------------------------------------------------
 
 stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_events_perm
-	nl_malformed nl_no_keys nl_netns memcg limits userns cloned_skb gso csum_fwd max_packets
-	max_packets_smp ssrc_replay ssrc_evict frag_forged frag_genuine frag_pass
-	netns_delete
+	nl_reserved nl_malformed nl_no_keys nl_netns memcg limits userns cloned_skb
+	gso csum_fwd max_packets max_packets_smp ssrc_replay ssrc_evict frag_forged
+	frag_genuine frag_pass netns_delete
 	unload leaks)
 [[ $# -gt 0 ]] && stages=("$@")
 
