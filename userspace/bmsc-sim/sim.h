@@ -21,7 +21,7 @@
 #include "ue.h"
 
 #define MIKEY_PORT		2269
-#define SIM_MAX_PAYLOAD		1200
+#define SIM_MAX_PAYLOAD		1400	/* stream payload: within the MTU */
 #define SIM_MAX_PPS		10000
 #define SIM_MAX_CATCHUP		1000	/* packets sent per loop turn at most */
 #define SIM_MAX_BURST		100000

@@ -225,11 +225,8 @@ enum mbms_srtp_stats_attr {
 	MBMS_SRTP_STATS_A_GSO_SEGMENTED, /* GSO skbs split into their packets */
 	MBMS_SRTP_STATS_A_SSRC_FULL,	/* authentic, new SSRC, no free slot */
 	MBMS_SRTP_STATS_A_NOMEM,	/* no memory for a private skb copy */
-	MBMS_SRTP_STATS_A_FRAG_REASSEMBLED, /* arrived in IP fragments,
-					     * reassembled before the hook */
-	MBMS_SRTP_STATS_A_FRAGMENT,	/* an IP fragment that reached the hook
-					 * unreassembled: never delivered
-					 * (on-fail drop) */
+	MBMS_SRTP_STATS_A_FRAG_REASSEMBLED, /* arrived fragmented, reassembled */
+	MBMS_SRTP_STATS_A_FRAGMENT,	/* unreassembled fragment, refused */
 	__MBMS_SRTP_STATS_A_MAX
 };
 
