@@ -120,10 +120,11 @@ static void report(struct sim *s, struct MHD_Connection *c,
 	}
 }
 
-static enum MHD_Result queue_simple(struct MHD_Connection *c,
-				    unsigned int status, const char *body,
-				    size_t len, const char *ctype,
-				    const char *retry_after)
+/* Queue an answer with an optional content type and one more header. */
+static enum MHD_Result queue_reply(struct MHD_Connection *c,
+				   unsigned int status, const char *body,
+				   size_t len, const char *ctype,
+				   const char *hname, const char *hvalue)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -134,12 +135,20 @@ static enum MHD_Result queue_simple(struct MHD_Connection *c,
 		return MHD_NO;
 	if (ctype)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	if (retry_after)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER,
-					retry_after);
+	if (hname && hvalue)
+		MHD_add_response_header(resp, hname, hvalue);
 	ret = MHD_queue_response(c, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+static enum MHD_Result queue_simple(struct MHD_Connection *c,
+				    unsigned int status, const char *body,
+				    size_t len, const char *ctype,
+				    const char *retry_after)
+{
+	return queue_reply(c, status, body, len, ctype,
+			   MHD_HTTP_HEADER_RETRY_AFTER, retry_after);
 }
 
 /* A 401 with our Digest challenge: qop auth-int (TS 33.246 Annex H). */
@@ -147,20 +156,12 @@ static enum MHD_Result queue_challenge(struct sim *s, struct MHD_Connection *c,
 				       bool stale)
 {
 	char nonce[AUTH_NONCE_LEN + 1], hdr[DIGEST_HEADER_MAX];
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
 
-	resp = MHD_create_response_from_buffer(0, (void *)"",
-					       MHD_RESPMEM_PERSISTENT);
-	if (!resp)
-		return MHD_NO;
 	auth_nonce_make(s->http->nonce_seed, time(NULL), nonce);
 	auth_challenge(hdr, sizeof(hdr), s->http->realm, s->http->opaque, nonce,
 		       s->o.digest_qop, stale);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, hdr);
-	ret = MHD_queue_response(c, 401, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return queue_reply(c, 401, "", 0, NULL,
+			   MHD_HTTP_HEADER_WWW_AUTHENTICATE, hdr);
 }
 
 /*
@@ -173,21 +174,11 @@ static enum MHD_Result queue_authed(struct sim *s, struct MHD_Connection *c,
 				    size_t len, const char *ctype)
 {
 	char info[DIGEST_HEADER_MAX];
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
+	bool ok = !auth_info(&r->auth, s->http->realm, r->password, body, len,
+			     info, sizeof(info));
 
-	resp = MHD_create_response_from_buffer(len, (void *)body,
-					       MHD_RESPMEM_MUST_COPY);
-	if (!resp)
-		return MHD_NO;
-	if (ctype)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	if (!auth_info(&r->auth, s->http->realm, r->password, body, len, info,
-		       sizeof(info)))
-		MHD_add_response_header(resp, "Authentication-Info", info);
-	ret = MHD_queue_response(c, 200, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return queue_reply(c, 200, body, len, ctype, "Authentication-Info",
+			   ok ? info : NULL);
 }
 
 /*
