@@ -359,6 +359,56 @@ static void test_unknown_mki_and_status(void)
 	stop(d);
 }
 
+/*
+ * TS 33.246 §6.4.5.1: the SP is optional in a push and the BM-SC may not
+ * change the policy.  MSK 1 says HMAC-SHA1-32; MSK 2 of the same key group
+ * comes without SP: it must stay on the 32-bit tag, also after a restart.
+ */
+static size_t msk_msg_sp(uint8_t *out, uint32_t msk_id, uint32_t ctr,
+			 const struct mikey_sp *sp)
+{
+	struct mikey_msk_spec s = {
+		.csb_id = 0x11223344, .counter = ctr, .idi = "bmsc.test",
+		.idr = "fake1@bsf.test", .msk_id = msk_id, .msk = MSKEY,
+		.msk_len = 16, .seql = 0, .sequ = 100, .ssrc = 0x1234,
+		.sp = sp, .no_sp = !sp,
+	};
+	struct mikey_error e;
+	size_t len = 0;
+
+	memcpy(s.rand, RAND, 16);
+	memcpy(s.key_domain, KD, 3);
+	CHECK(mikey_encode_msk(&s, MUK, 32, out, MIKEY_MAX_MESSAGE_LEN, &len,
+			       &e) == 0);
+	return len;
+}
+
+static void test_sp_kept_per_group(void)
+{
+	struct mbmsd *d = start("relaxed", true);
+	struct store_msk *sm;
+	struct mikey_sp sp32;
+	size_t n;
+
+	mikey_sp_mbms_default(&sp32, 4);
+	n = msk_msg_sp(m, KG << 16 | 1, 1, &sp32);
+	rx_unicast(d, m, n, T0 + 1000, reply, sizeof(reply));
+	sm = store_msk_find(&d->store, KD, KG << 16 | 1);
+	CHECK(sm && sm->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32);
+	n = msk_msg_sp(m, KG << 16 | 2, 2, NULL);
+	rx_unicast(d, m, n, T0 + 2000, reply, sizeof(reply));
+	sm = store_msk_find(&d->store, KD, KG << 16 | 2);
+	CHECK(sm && sm->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32);
+	stop(d);
+	/* Restarted: the policy came back with the stored MSKs. */
+	d = start("relaxed", false);
+	n = msk_msg_sp(m, KG << 16 | 3, 3, NULL);
+	rx_unicast(d, m, n, T0 + 3000, reply, sizeof(reply));
+	sm = store_msk_find(&d->store, KD, KG << 16 | 3);
+	CHECK(sm && sm->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32);
+	stop(d);
+}
+
 static void reset_dir(void)
 {
 	char p[128];
@@ -392,6 +442,8 @@ int main(void)
 	test_pull("strict");
 	reset_dir();
 	test_unknown_mki_and_status();
+	reset_dir();
+	test_sp_kept_per_group();
 	reset_dir();
 	rmdir(dir);
 	return test_summary("mbmsd_rx_test");

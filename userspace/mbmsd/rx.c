@@ -49,14 +49,36 @@ static void remove_msk_from(struct mbmsd *d, const struct mbmsd_session *s,
 	kernel_remove_msk(d->kern, s->id, *(const uint32_t *)arg);
 }
 
-static uint8_t suite_from_sp(const struct mikey_msg *m)
+/*
+ * The SP is optional in a push and the BM-SC may not change the policy
+ * (TS 33.246 §6.4.5.1): without an SP, keep the policy last received for
+ * the key group (the newest stored MSK of the group carries it, and the
+ * store persists it); the default suite only when the group has none.
+ * Falling back to the default would turn a 32-bit-tag service into an
+ * 80-bit one and break it (or let a stripped SP change the tag length).
+ */
+static uint8_t suite_for_msk(const struct mbmsd *d, const struct mikey_msg *m)
 {
+	const struct store_msk *best = NULL, *sm;
 	uint64_t tag = 10;
+	size_t i;
 
-	if (m->n_sp && mikey_sp_get(&m->sp[0], MIKEY_SRTP_AUTH_TAG_LEN, &tag) &&
-	    tag == 4)
-		return MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
-	return MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80;
+	if (m->n_sp) {
+		if (mikey_sp_get(&m->sp[0], MIKEY_SRTP_AUTH_TAG_LEN, &tag) &&
+		    tag == 4)
+			return MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
+		return MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80;
+	}
+	for (i = 0; i < STORE_MAX_MSKS; i++) {
+		sm = &d->store.msk[i];
+		if (!sm->present ||
+		    pol_key_group(sm->msk_id) != pol_key_group(m->ext.msk_id) ||
+		    memcmp(sm->key_domain, m->ext.key_domain, POL_KEY_DOMAIN_LEN))
+			continue;
+		if (!best || sm->received_ms >= best->received_ms)
+			best = sm;
+	}
+	return best ? best->suite : MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80;
 }
 
 /* Try the candidate MUKs; the index that verified, or -1. */
@@ -168,7 +190,7 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 	}
 	if (act.store_msk) {
 		if (!store_msk_put(&d->store, msg.ext.key_domain, msk_id,
-				   msg.keys[0].key, msg.rand, suite_from_sp(&msg),
+				   msg.keys[0].key, msg.rand, suite_for_msk(d, &msg),
 				   now))
 			log_err("key store full: MSK 0x%08x not kept", msk_id);
 		else

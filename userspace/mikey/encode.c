@@ -307,7 +307,7 @@ int mikey_encode_msk(const struct mikey_msk_spec *s, const uint8_t *muk,
 	b.ext = (struct mikey_mbms_ext){ .present = true, .has_msk_id = true,
 					 .msk_id = s->msk_id };
 	memcpy(b.ext.key_domain, s->key_domain, MIKEY_KEY_DOMAIN_LEN);
-	if (!s->download) {
+	if (!s->download && !s->no_sp) {
 		if (!s->sp)
 			mikey_sp_mbms_default(&sp, 10);
 		b.sp = s->sp ? s->sp : &sp;

@@ -602,6 +602,7 @@ struct mikey_msk_spec {
 	bool download;			/* Empty map, no SP */
 	uint32_t ssrc, roc;		/* streaming: the SRTP-ID map entry */
 	const struct mikey_sp *sp;	/* streaming; NULL = default (tag 10) */
+	bool no_sp;			/* streaming without SP (§6.4.5.1: optional) */
 };
 
 /* MSK message protected with @muk (MUK, any length; normally 32 bytes). */
