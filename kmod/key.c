@@ -113,6 +113,21 @@ static struct mbms_key *mbms_key_at(const struct mbms_session *s,
 					 lockdep_is_held(&s->mn->lock));
 }
 
+/* The slot of the key with these IDs, or MBMS_SRTP_MAX_KEYS_MAX if none. */
+static unsigned int mbms_key_slot(const struct mbms_session *s, u32 msk_id,
+				  u16 mtk_id)
+{
+	struct mbms_key *k;
+	unsigned int i;
+
+	for (i = 0; i < MBMS_SRTP_MAX_KEYS_MAX; i++) {
+		k = mbms_key_at(s, i);
+		if (k && k->msk_id == msk_id && k->mtk_id == mtk_id)
+			break;
+	}
+	return i;
+}
+
 /*
  * Unpublish a key.  It is freed by mbms_key_free_rcu() only once no
  * pointer (s->keys[] or s->newest) leads to it any more, so that the
@@ -189,15 +204,9 @@ static unsigned int mbms_key_victim(struct mbms_session *s)
  */
 bool mbms_key_adds(struct mbms_session *s, u32 msk_id, u16 mtk_id)
 {
-	struct mbms_key *k;
-	unsigned int i;
-
 	lockdep_assert_held(&s->mn->lock);
-	for (i = 0; i < MBMS_SRTP_MAX_KEYS_MAX; i++) {
-		k = mbms_key_at(s, i);
-		if (k && k->msk_id == msk_id && k->mtk_id == mtk_id)
-			return false;
-	}
+	if (mbms_key_slot(s, msk_id, mtk_id) < MBMS_SRTP_MAX_KEYS_MAX)
+		return false;
 	return s->nkeys < s->p.max_keys;
 }
 
@@ -212,18 +221,13 @@ bool mbms_key_adds(struct mbms_session *s, u32 msk_id, u16 mtk_id)
  */
 void mbms_key_install(struct mbms_session *s, struct mbms_key *key)
 {
-	unsigned int i, slot = MBMS_SRTP_MAX_KEYS_MAX;
-	struct mbms_key *k, *old = NULL;
+	unsigned int i, slot;
+	struct mbms_key *old = NULL;
 
 	lockdep_assert_held(&s->mn->lock);
-	for (i = 0; i < MBMS_SRTP_MAX_KEYS_MAX; i++) {
-		k = mbms_key_at(s, i);
-		if (k && k->msk_id == key->msk_id && k->mtk_id == key->mtk_id) {
-			old = mbms_key_unlink(s, i);
-			slot = i;
-			break;
-		}
-	}
+	slot = mbms_key_slot(s, key->msk_id, key->mtk_id);
+	if (slot < MBMS_SRTP_MAX_KEYS_MAX)
+		old = mbms_key_unlink(s, slot);
 	if (slot == MBMS_SRTP_MAX_KEYS_MAX && s->nkeys >= s->p.max_keys) {
 		slot = mbms_key_victim(s);
 		old = mbms_key_unlink(s, slot);
@@ -260,17 +264,15 @@ int mbms_key_remove(struct mbms_session *s, u32 msk_id, u16 mtk_id)
 	unsigned int i;
 
 	lockdep_assert_held(&s->mn->lock);
-	for (i = 0; i < MBMS_SRTP_MAX_KEYS_MAX; i++) {
-		k = mbms_key_at(s, i);
-		if (k && k->msk_id == msk_id && k->mtk_id == mtk_id) {
-			mbms_key_unlink(s, i);
-			mbms_key_pick_newest(s);
-			mbms_ssrc_forget_key(s, k);
-			mbms_key_free_rcu(k);
-			return 0;
-		}
-	}
-	return -ENOENT;
+	i = mbms_key_slot(s, msk_id, mtk_id);
+	if (i == MBMS_SRTP_MAX_KEYS_MAX)
+		return -ENOENT;
+	k = mbms_key_at(s, i);
+	mbms_key_unlink(s, i);
+	mbms_key_pick_newest(s);
+	mbms_ssrc_forget_key(s, k);
+	mbms_key_free_rcu(k);
+	return 0;
 }
 
 /**
