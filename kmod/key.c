@@ -192,6 +192,42 @@ static unsigned int mbms_key_victim(struct mbms_session *s)
 }
 
 /**
+ * mbms_key_conflict() - does a new key clash with an installed one?
+ * @s: the session; mn->lock held
+ * @msk_id: MSK ID of the new key
+ * @mtk_id: MTK ID of the new key
+ *
+ * Re-adding the same IDs would reset the key's packet count, limits and
+ * age and make an older MTK the newest, so it is refused (delete first).
+ * With an MKI shorter than 6 bytes the packet carries only the tail of
+ * MSK ID || MTK ID: two keys with the same tail would be ambiguous.
+ *
+ * Return: MBMS_KEY_OK, MBMS_KEY_SAME_IDS or MBMS_KEY_SAME_MKI.
+ */
+enum mbms_key_clash mbms_key_conflict(struct mbms_session *s, u32 msk_id,
+				      u16 mtk_id)
+{
+	unsigned int n = s->p.mki_len, i;
+	u8 mki[MBMS_SRTP_MKI_LEN_MAX];
+	struct mbms_key *k;
+
+	lockdep_assert_held(&s->mn->lock);
+	put_unaligned_be32(msk_id, mki);
+	put_unaligned_be16(mtk_id, mki + 4);
+	for (i = 0; i < MBMS_SRTP_MAX_KEYS_MAX; i++) {
+		k = mbms_key_at(s, i);
+		if (!k)
+			continue;
+		if (k->msk_id == msk_id && k->mtk_id == mtk_id)
+			return MBMS_KEY_SAME_IDS;
+		if (n && !memcmp(k->mki + MBMS_SRTP_MKI_LEN_MAX - n,
+				 mki + MBMS_SRTP_MKI_LEN_MAX - n, n))
+			return MBMS_KEY_SAME_MKI;
+	}
+	return MBMS_KEY_OK;
+}
+
+/**
  * mbms_key_adds() - would installing this key add one to the count?
  * @s: the session; mn->lock held
  * @msk_id: MSK ID of the new key

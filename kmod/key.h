@@ -93,6 +93,15 @@ struct mbms_key_params {
 
 struct mbms_key *mbms_key_create(const struct mbms_key_params *p);
 void mbms_key_destroy(struct mbms_key *key);
+/* Why a new key cannot be installed next to the session's keys. */
+enum mbms_key_clash {
+	MBMS_KEY_OK,
+	MBMS_KEY_SAME_IDS,
+	MBMS_KEY_SAME_MKI,
+};
+
+enum mbms_key_clash mbms_key_conflict(struct mbms_session *s, u32 msk_id,
+				      u16 mtk_id);
 bool mbms_key_adds(struct mbms_session *s, u32 msk_id, u16 mtk_id);
 void mbms_key_install(struct mbms_session *s, struct mbms_key *key);
 int mbms_key_remove(struct mbms_session *s, u32 msk_id, u16 mtk_id);

@@ -464,6 +464,20 @@ static int mbms_nl_key_new(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(s);
 		goto out;
 	}
+	switch (mbms_key_conflict(s, p.msk_id, p.mtk_id)) {
+	case MBMS_KEY_SAME_IDS:
+		NL_SET_ERR_MSG_ATTR(info->extack, a[MBMS_SRTP_A_MTK_ID],
+				    "key with this MSK_ID and MTK_ID already installed; delete it first");
+		err = -EEXIST;
+		goto out;
+	case MBMS_KEY_SAME_MKI:
+		NL_SET_ERR_MSG_ATTR(info->extack, a[MBMS_SRTP_A_MTK_ID],
+				    "MKI of MSK_ID/MTK_ID (last mki-len bytes) matches an installed key");
+		err = -EEXIST;
+		goto out;
+	case MBMS_KEY_OK:
+		break;
+	}
 	if (mbms_key_adds(s, p.msk_id, p.mtk_id) &&
 	    mn->nkeys >= READ_ONCE(mbms_max_keys)) {
 		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_KEYS_MSG);

@@ -532,6 +532,31 @@ stage_nl_reserved() {
 		"$(ctl -j session show | jq '[.[] | select(.session_id == 7)] | length')" 1
 }
 
+# Stage 8a4: a key's (MSK ID, MTK ID) is installed once: re-adding it
+# would reset its packet count, limits and age and make it "newest"; and
+# with mki-len below 6 two keys whose MKI tails match are ambiguous.
+stage_nl_key_conflict() {
+	local rc
+	ctl session add 1
+	ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+	rc=0
+	ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KB" salt "$SB" \
+		2> "$T/err" || rc=$?
+	pretty "re-add -> $rc: $(cat "$T/err")"
+	expect "re-add refused" "$rc" 2
+	grep -q "MTK_ID" "$T/err"
+	ctl session add 2 mki-len 2
+	ctl key add session 2 msk-id 1 mtk-id 7 key "$KA" salt "$SA"
+	rc=0
+	ctl key add session 2 msk-id 2 mtk-id 7 key "$KB" salt "$SB" \
+		2> "$T/err" || rc=$?
+	pretty "same MKI tail -> $rc: $(cat "$T/err")"
+	expect "MKI tail clash refused" "$rc" 2
+	grep -q "MKI" "$T/err"
+	ctl key add session 2 msk-id 2 mtk-id 8 key "$KB" salt "$SB"
+	expect "keys" "$(ctl -j key show | jq length)" 3
+}
+
 # Stage 8b: malformed requests are refused with an extack message.
 stage_nl_malformed() {
 	local -a bad=(
@@ -1195,9 +1220,9 @@ stage_frag_pass() {
 # ---- runner ------------------------------------------------------------
 
 stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_events_perm
-	nl_reserved nl_malformed nl_no_keys nl_netns memcg limits userns cloned_skb
-	gso csum_fwd max_packets max_packets_smp ssrc_replay ssrc_evict frag_forged
-	frag_genuine frag_pass netns_delete
+	nl_reserved nl_key_conflict nl_malformed nl_no_keys nl_netns memcg limits
+	userns cloned_skb gso csum_fwd max_packets max_packets_smp ssrc_replay
+	ssrc_evict frag_forged frag_genuine frag_pass netns_delete
 	unload leaks)
 [[ $# -gt 0 ]] && stages=("$@")
 

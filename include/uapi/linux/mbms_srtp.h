@@ -10,7 +10,10 @@
  *
  * Every command requires CAP_NET_ADMIN in the initial user namespace
  * (GENL_ADMIN_PERM), dumps included: a process in a user namespace of its
- * own is refused with EPERM.  Sessions, flows and keys are limited per
+ * own is refused with EPERM.  MBMS_SRTP_CMD_KEY_NEW refuses (EEXIST) a
+ * key whose (MSK ID, MTK ID) is installed already (delete it first) and,
+ * with an MKI length below 6, a key whose MKI tail equals an installed
+ * key's.  Sessions, flows and keys are limited per
  * network namespace (module parameters max_sessions, max_flows,
  * max_keys; a refusal is ENOSPC with an extack message naming the limit)
  * and their memory is charged to the caller's memory cgroup.  All state
