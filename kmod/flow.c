@@ -123,6 +123,7 @@ int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 	list_add_tail(&f->session_list, &s->flows);
 	s->nflows++;
 	atomic_inc(&mn->nflows);
+	mbms_net_changed(mn);
 	return 0;
 }
 
@@ -144,6 +145,7 @@ static void mbms_flow_unlink(struct mbms_net *mn, struct mbms_flow *f)
 	list_del(&f->list);
 	list_del(&f->session_list);
 	f->session->nflows--;
+	mbms_net_changed(mn);
 	if (atomic_dec_and_test(&mn->nflows))
 		mbms_defrag_disable(mn->net);
 	/* call_rcu(), not kfree_rcu(): rcu_barrier() at exit waits for it */

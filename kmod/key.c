@@ -141,6 +141,7 @@ static struct mbms_key *mbms_key_unlink(struct mbms_session *s,
 	RCU_INIT_POINTER(s->keys[i], NULL);
 	s->nkeys--;
 	s->mn->nkeys--;
+	mbms_net_changed(s->mn);
 	return old;
 }
 
@@ -283,6 +284,7 @@ void mbms_key_install(struct mbms_session *s, struct mbms_key *key)
 	s->mn->nkeys++;
 	rcu_assign_pointer(s->keys[slot], key);
 	rcu_assign_pointer(s->newest, key);
+	mbms_net_changed(s->mn);
 	mbms_key_free_rcu(old);
 }
 

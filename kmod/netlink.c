@@ -139,7 +139,8 @@ cancel:
 }
 
 static int mbms_nl_fill_session(struct sk_buff *skb, struct mbms_session *s,
-				u32 portid, u32 seq, int flags)
+				u32 portid, u32 seq, int flags,
+				struct netlink_callback *cb)
 {
 	void *hdr;
 
@@ -147,6 +148,8 @@ static int mbms_nl_fill_session(struct sk_buff *skb, struct mbms_session *s,
 			  MBMS_SRTP_CMD_SESSION_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, MBMS_SRTP_A_SESSION_ID, s->p.id) ||
 	    nla_put_u8(skb, MBMS_SRTP_A_SUITE, s->p.suite) ||
 	    nla_put_u8(skb, MBMS_SRTP_A_MKI_LEN, s->p.mki_len) ||
@@ -243,7 +246,7 @@ static int mbms_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(s);
 	else
 		err = mbms_nl_fill_session(msg, s, info->snd_portid,
-					   info->snd_seq, 0);
+					   info->snd_seq, 0, NULL);
 	mutex_unlock(&mn->lock);
 	if (err) {
 		nlmsg_free(msg);
@@ -261,10 +264,11 @@ static int mbms_nl_session_dump(struct sk_buff *skb,
 	int err = 0;
 
 	mutex_lock(&mn->lock);
+	cb->seq = mn->dump_gen;
 	xa_for_each_start(&mn->sessions, id, s, cb->args[0]) {
 		err = mbms_nl_fill_session(skb, s,
 					   NETLINK_CB(cb->skb).portid,
-					   cb->nlh->nlmsg_seq, NLM_F_MULTI);
+					   cb->nlh->nlmsg_seq, NLM_F_MULTI, cb);
 		if (err)
 			break;
 		cb->args[0] = id + 1;
@@ -385,16 +389,17 @@ static int mbms_nl_put_addr(struct sk_buff *skb, u8 family, int attr4,
 }
 
 static int mbms_nl_fill_flow(struct sk_buff *skb, const struct mbms_flow *f,
-			     u32 portid, u32 seq)
+			     struct netlink_callback *cb)
 {
 	const struct mbms_flow_key *k = &f->key;
 	bool has_src = memchr_inv(&k->src, 0, sizeof(k->src));
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &mbms_genl_family, NLM_F_MULTI,
-			  MBMS_SRTP_CMD_FLOW_GET);
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &mbms_genl_family, NLM_F_MULTI, MBMS_SRTP_CMD_FLOW_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, MBMS_SRTP_A_SESSION_ID, f->session->p.id) ||
 	    mbms_nl_put_addr(skb, k->family, MBMS_SRTP_A_FLOW_DST4,
 			     MBMS_SRTP_A_FLOW_DST6, &k->dst) ||
@@ -418,12 +423,16 @@ static int mbms_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	long i = 0;
 	int err = 0;
 
+	/*
+	 * Resumed by position: a flow deleted meanwhile shifts the list, so
+	 * the change is flagged (NLM_F_DUMP_INTR) for the reader to retry.
+	 */
 	mutex_lock(&mn->lock);
+	cb->seq = mn->dump_gen;
 	list_for_each_entry(f, &mn->flow_list, list) {
 		if (i++ < cb->args[0])
 			continue;
-		err = mbms_nl_fill_flow(skb, f, NETLINK_CB(cb->skb).portid,
-					cb->nlh->nlmsg_seq);
+		err = mbms_nl_fill_flow(skb, f, cb);
 		if (err)
 			break;
 		cb->args[0] = i;
@@ -526,16 +535,18 @@ out:
 }
 
 static int mbms_nl_fill_key(struct sk_buff *skb, const struct mbms_session *s,
-			    const struct mbms_key *k, u32 portid, u32 seq)
+			    const struct mbms_key *k,
+			    struct netlink_callback *cb)
 {
 	u64 now = get_jiffies_64();
 	u64 last = READ_ONCE(k->last_used);
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &mbms_genl_family, NLM_F_MULTI,
-			  MBMS_SRTP_CMD_KEY_GET);
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &mbms_genl_family, NLM_F_MULTI, MBMS_SRTP_CMD_KEY_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, MBMS_SRTP_A_SESSION_ID, s->p.id) ||
 	    nla_put_u32(skb, MBMS_SRTP_A_MSK_ID, k->msk_id) ||
 	    nla_put_u16(skb, MBMS_SRTP_A_MTK_ID, k->mtk_id) ||
@@ -562,7 +573,11 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* cb->args[0]: next session ID; cb->args[1]: next key slot in it. */
+/*
+ * cb->args[0]: next session ID; cb->args[1]: next key slot in it.  The
+ * slot applies to that session only: if it was deleted meanwhile, the
+ * next one is dumped from slot 0 (and the change is flagged).
+ */
 static int mbms_nl_key_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mbms_net *mn = mbms_net(sock_net(skb->sk));
@@ -579,15 +594,16 @@ static int mbms_nl_key_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			cb->args[0] = last;
 	}
 	mutex_lock(&mn->lock);
+	cb->seq = mn->dump_gen;
 	xa_for_each_range(&mn->sessions, id, s, cb->args[0], last) {
+		if (id != cb->args[0])
+			cb->args[1] = 0;
 		for (i = cb->args[1]; i < MBMS_SRTP_MAX_KEYS_MAX; i++) {
 			k = rcu_dereference_protected(s->keys[i],
 						      lockdep_is_held(&mn->lock));
 			if (!k)
 				continue;
-			err = mbms_nl_fill_key(skb, s, k,
-					       NETLINK_CB(cb->skb).portid,
-					       cb->nlh->nlmsg_seq);
+			err = mbms_nl_fill_key(skb, s, k, cb);
 			if (err)
 				goto out;
 			cb->args[1] = i + 1;

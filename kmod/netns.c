@@ -51,6 +51,7 @@ static int __net_init mbms_net_init(struct net *net)
 
 	mn->net = net;
 	mutex_init(&mn->lock);
+	mn->dump_gen = 1;
 	xa_init_flags(&mn->sessions, XA_FLAGS_ACCOUNT);
 	INIT_WORK(&mn->event_work, mbms_events_work);
 	err = mbms_flow_table_init(mn);

@@ -23,6 +23,9 @@
  * @nflows: number of flows; 0 lets the hooks return at once
  * @nsessions: number of sessions (under @lock), against mbms_max_sessions
  * @nkeys: number of keys of all sessions (under @lock), against mbms_max_keys
+ * @dump_gen: changes (under @lock) whenever a session, flow or key is added
+ *	or removed; a dump that sees it change between two of its reply
+ *	buffers flags them NLM_F_DUMP_INTR so that the reader starts again
  * @event_work: sends pending KEY_NEEDED notifications
  * @hook_ops: the IPv4 and IPv6 PRE_ROUTING hooks of this namespace
  */
@@ -35,6 +38,7 @@ struct mbms_net {
 	atomic_t nflows;
 	unsigned int nsessions;
 	unsigned int nkeys;
+	unsigned int dump_gen;
 	struct work_struct event_work;
 	struct nf_hook_ops hook_ops[2];
 };
@@ -48,6 +52,13 @@ extern struct workqueue_struct *mbms_wq;
 static inline struct mbms_net *mbms_net(const struct net *net)
 {
 	return net_generic(net, mbms_net_id);
+}
+
+/* Note a configuration change for running dumps; never 0 (0: no check). */
+static inline void mbms_net_changed(struct mbms_net *mn)
+{
+	lockdep_assert_held(&mn->lock);
+	mn->dump_gen = mn->dump_gen + 1 ?: 1;
 }
 
 int mbms_netns_init(void);

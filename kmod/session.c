@@ -114,6 +114,7 @@ int mbms_session_create(struct mbms_net *mn,
 	if (err)
 		goto err_free;
 	mn->nsessions++;
+	mbms_net_changed(mn);
 	return 0;
 
 err_free:
@@ -142,6 +143,7 @@ static void mbms_session_destroy(struct mbms_net *mn, struct mbms_session *s)
 	mbms_key_remove_all(s);
 	xa_erase(&mn->sessions, s->p.id);
 	mn->nsessions--;
+	mbms_net_changed(mn);
 	queue_rcu_work(mbms_wq, &s->rwork);
 }
 

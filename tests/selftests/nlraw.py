@@ -19,7 +19,14 @@ and attribute names come from the uapi header, so they cannot drift.
       "CMD [ATTR=TYPE:VALUE]..." per line (one process: python starts
       slowly under TCG); prints "ERRNO<tab>ATTR<tab>EXTACK" per request,
       ATTR "-" when the kernel did not point at one.
+  nlraw.py dumprace keys|flows                  a dump that races a delete:
+      a first dump learns where the kernel ends its first reply buffer;
+      a second dump is started, the object at that cut is deleted
+      (keys: the session the cut falls in; flows: the first flow), and
+      the rest is read.  Prints JSON: what was deleted, every object the
+      second dump returned, and whether any reply had NLM_F_DUMP_INTR.
 """
+import json
 import os
 import re
 import socket
@@ -32,6 +39,7 @@ NETLINK_EXT_ACK = 11
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
 NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
 NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLM_F_DUMP_INTR = 0x10
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 CTRL_ATTR_MCAST_GROUPS, CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 7, 1, 2
@@ -182,7 +190,85 @@ def request(g, fam, words):
     raise OSError("no acknowledgement")
 
 
+def dump_chunks(fam, cmd):
+    """Start a dump; return a generator of reply buffers (one kernel skb
+    each: one recv() returns one datagram) as lists of (flags, attrs).
+    A fresh socket each time: the kernel sizes a dump buffer after the
+    largest recv() the socket has done, and the first one, filled before
+    any recv(), at NLMSG_GOODSIZE; so both dumps are cut alike."""
+    g = Genl()
+    g.send(fam, NLM_F_REQUEST | NLM_F_DUMP, cmd, 1, b"")
+
+    def chunks():
+        while True:
+            data, out, off = g.sk.recv(1 << 20), [], 0
+            while off + 16 <= len(data):
+                mlen, mtype, mflags, _, _ = struct.unpack_from("=IHHII",
+                                                               data, off)
+                if mtype == NLMSG_ERROR:
+                    raise OSError("dump refused")
+                if mtype == NLMSG_DONE:
+                    yield out
+                    return
+                out.append((mflags, parse_attrs(data[off + 20:off + mlen])))
+                off += (mlen + 3) & ~3
+            yield out
+    return chunks()
+
+
+def u32(attrs, name):
+    return struct.unpack("=I", attrs[ATTRS[name]][:4])[0]
+
+
+def dumprace(kind):
+    """See the module doc.  The kernel fills the first reply buffer when
+    the dump starts and each further one when the previous one is read,
+    so a delete done between the start and the first recv() lands exactly
+    between the first and the second buffer."""
+    ctl = Genl()
+    fam = ctl.family("mbms_srtp")
+    cmd = CMDS["KEY_GET" if kind == "keys" else "FLOW_GET"]
+    probe = dump_chunks(fam, cmd)
+    first = next(probe)
+    for _ in probe:
+        pass
+    if kind == "keys":
+        sid = u32(first[-1][1], "SESSION_ID")
+        words = ["SESSION_DEL", "SESSION_ID=u32:%d" % sid]
+        deleted = {"session": sid,
+                   "cut_mid_session": sum(u32(a, "SESSION_ID") == sid
+                                          for _, a in first)}
+    else:
+        a = first[0][1]
+        words = ["FLOW_DEL"] + ["%s=hex:%s" % (n, a[ATTRS[n]].hex())
+                                for n in ("FLOW_DST4", "FLOW_DST6",
+                                          "FLOW_SRC4", "FLOW_SRC6")
+                                if ATTRS[n] in a]
+        words.append("FLOW_DPORT=u16:%d" %
+                     struct.unpack("=H", a[ATTRS["FLOW_DPORT"]][:2])[0])
+        deleted = {"flow": words[1:]}
+    it = dump_chunks(fam, cmd)      # the first buffer is filled now
+    err, msg, _ = request(ctl, fam, words)
+    if err:
+        raise OSError(err, "delete refused: %s" % msg)
+    got = [m for chunk in it for m in chunk]
+    objs = []
+    for _, a in got:
+        if kind == "keys":
+            objs.append([u32(a, "SESSION_ID"), u32(a, "MSK_ID"),
+                         struct.unpack("=H", a[ATTRS["MTK_ID"]][:2])[0]])
+        else:
+            objs.append(struct.unpack("=H", a[ATTRS["FLOW_DPORT"]][:2])[0])
+    print(json.dumps({"deleted": deleted, "objects": objs,
+                      "first_buffer": len(first),
+                      "intr": any(f & NLM_F_DUMP_INTR for f, _ in got)}))
+    return 0
+
+
 def main(argv):
+    if len(argv) == 3 and argv[1] == "dumprace" and argv[2] in ("keys",
+                                                                "flows"):
+        return dumprace(argv[2])
     if len(argv) == 2 and argv[1] == "batch":
         g = Genl()
         fam = g.family("mbms_srtp")

@@ -532,6 +532,43 @@ stage_nl_reserved() {
 		"$(ctl -j session show | jq '[.[] | select(.session_id == 7)] | length')" 1
 }
 
+# A dump that is resumed after a concurrent delete must not skip what it
+# has not shown yet, and must tell the reader that the state changed
+# (NLM_F_DUMP_INTR, which libnl reports and our library retries).  The key
+# dump resumed at the next session with the key slot of the deleted one,
+# skipping that many keys; the flow dump resumed by list position, so
+# deleting a flow already shown skipped one not yet shown, silently.
+stage_nl_dump_resume() {
+	local sid m port out
+	for sid in 1 2 3 4 5; do
+		echo "SESSION_NEW SESSION_ID=u32:$sid MAX_KEYS=u8:16"
+		for m in $(seq 1 16); do
+			echo "KEY_NEW SESSION_ID=u32:$sid MSK_ID=u32:$MSK MTK_ID=u16:$m KEY_MASTER=hex:$KA KEY_SALT=hex:$SA"
+		done
+	done > "$T/batch"
+	for port in $(seq 7001 7200); do
+		echo "FLOW_NEW SESSION_ID=u32:1 FLOW_DST4=hex:0a000002 FLOW_DPORT=u16:$port"
+	done >> "$T/batch"
+	n2 python3 "$nlraw" batch < "$T/batch" > "$T/setup"
+	expect "dump set-up refusals" "$(cut -f1 "$T/setup" | sort -u | tr '\n' ' ')" "0 "
+
+	out=$(n2 python3 "$nlraw" dumprace keys)
+	pretty "keys: $(jq -c '{deleted, first_buffer, intr, n: (.objects | length)}' <<< "$out")"
+	sid=$(jq .deleted.session <<< "$out")
+	# the cut must fall inside a session for the test to mean anything
+	m=$(jq .deleted.cut_mid_session <<< "$out")
+	[[ $m -gt 0 && $m -lt 16 ]] || { pretty "cut not inside a session ($m)"; return 1; }
+	expect "keys of the sessions after the deleted one" \
+		"$(jq --argjson s "$sid" '[.objects[] | select(.[0] > $s)] | length' <<< "$out")" \
+		$(((5 - sid) * 16))
+	expect "key dump flagged as interrupted" "$(jq .intr <<< "$out")" true
+
+	out=$(n2 python3 "$nlraw" dumprace flows)
+	pretty "flows: $(jq -c '{deleted, first_buffer, intr, n: (.objects | length)}' <<< "$out")"
+	expect "flow dump flagged as interrupted" "$(jq .intr <<< "$out")" true
+	expect "flows left" "$(ctl -j flow show | jq length)" 199
+}
+
 # Stage 8a4: a key's (MSK ID, MTK ID) is installed once: re-adding it
 # would reset its packet count, limits and age and make it "newest"; and
 # with mki-len below 6 two keys whose MKI tails match are ambiguous.
@@ -1220,7 +1257,7 @@ stage_frag_pass() {
 # ---- runner ------------------------------------------------------------
 
 stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_events_perm
-	nl_reserved nl_key_conflict nl_malformed nl_no_keys nl_netns memcg limits
+	nl_reserved nl_key_conflict nl_dump_resume nl_malformed nl_no_keys nl_netns memcg limits
 	userns cloned_skb gso csum_fwd max_packets max_packets_smp ssrc_replay
 	ssrc_evict frag_forged frag_genuine frag_pass netns_delete
 	unload leaks)
