@@ -15,6 +15,7 @@
 
 #include "cache.h"
 #include "flow.h"
+#include "hook.h"
 #include "netns.h"
 #include "session.h"
 
@@ -26,15 +27,21 @@ static const struct rhashtable_params mbms_flow_params = {
 };
 
 /*
- * IP reassembly before our hook, while the namespace has flows: without
- * it fragments pass the hook and are reassembled after it, so a forged
- * plaintext datagram sent in fragments would be delivered unauthenticated
- * (Documentation/design.rst, Threat model).  Both families, since a flow
- * of either may be added later; the defrag modules count their users per
- * namespace, so conntrack's own use is unaffected.
+ * The datapath of a namespace exists only while it has flows: its first
+ * flow registers our PRE_ROUTING hooks, its last unregisters them, so a
+ * namespace (a container) without flows runs no code of ours per packet.
+ *
+ * IP reassembly comes with the hooks: without it fragments pass the hook
+ * and are reassembled after it, so a forged plaintext datagram sent in
+ * fragments would be delivered unauthenticated (Documentation/design.rst,
+ * Threat model).  Both families, since a flow of either may be added
+ * later; the defrag modules count their users per namespace, so
+ * conntrack's own use is unaffected.  Defrag is enabled before the hooks
+ * and disabled after them, so that no hook ever runs without it.
  */
-static int mbms_defrag_enable(struct net *net)
+static int mbms_datapath_enable(struct mbms_net *mn)
 {
+	struct net *net = mn->net;
 	int err;
 
 	err = nf_defrag_ipv4_enable(net);
@@ -43,17 +50,30 @@ static int mbms_defrag_enable(struct net *net)
 #if IS_ENABLED(CONFIG_IPV6)
 	err = nf_defrag_ipv6_enable(net);
 	if (err)
-		nf_defrag_ipv4_disable(net);
+		goto err_v4;
 #endif
+	err = mbms_hooks_register(mn);
+	if (err)
+		goto err_v6;
+	return 0;
+
+err_v6:
+#if IS_ENABLED(CONFIG_IPV6)
+	nf_defrag_ipv6_disable(net);
+err_v4:
+#endif
+	nf_defrag_ipv4_disable(net);
 	return err;
 }
 
-static void mbms_defrag_disable(struct net *net)
+/* Waits for running hook invocations (a grace period): lock held is fine. */
+static void mbms_datapath_disable(struct mbms_net *mn)
 {
+	mbms_hooks_unregister(mn);
 #if IS_ENABLED(CONFIG_IPV6)
-	nf_defrag_ipv6_disable(net);
+	nf_defrag_ipv6_disable(mn->net);
 #endif
-	nf_defrag_ipv4_disable(net);
+	nf_defrag_ipv4_disable(mn->net);
 }
 
 /**
@@ -105,7 +125,7 @@ int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 	f->session = s;
 	f->rtcp = rtcp;
 	if (!atomic_read(&mn->nflows)) {
-		err = mbms_defrag_enable(mn->net);
+		err = mbms_datapath_enable(mn);
 		if (err) {
 			kmem_cache_free(mbms_flow_cache, f);
 			return err;
@@ -115,7 +135,7 @@ int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 					    mbms_flow_params);
 	if (err) {
 		if (!atomic_read(&mn->nflows))
-			mbms_defrag_disable(mn->net);
+			mbms_datapath_disable(mn);
 		kmem_cache_free(mbms_flow_cache, f);
 		return err;
 	}
@@ -147,7 +167,7 @@ static void mbms_flow_unlink(struct mbms_net *mn, struct mbms_flow *f)
 	f->session->nflows--;
 	mbms_net_changed(mn);
 	if (atomic_dec_and_test(&mn->nflows))
-		mbms_defrag_disable(mn->net);
+		mbms_datapath_disable(mn);
 	/* call_rcu(), not kfree_rcu(): rcu_barrier() at exit waits for it */
 	call_rcu(&f->rcu, mbms_flow_free_rcu);
 }

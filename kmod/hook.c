@@ -116,8 +116,9 @@ static unsigned int mbms_hook_v6(void *priv, struct sk_buff *skb,
  * mbms_hooks_register() - register the hooks of one namespace
  * @mn: the namespace state
  *
- * The hooks stay registered for the namespace's life and return at once
- * while it has no flows.
+ * Called with the namespace's first flow (mbms_flow_add()); the hooks
+ * still return at once on a zero flow count, which covers the window
+ * while the last flow is being removed.
  *
  * Return: 0 or a negative errno.
  */

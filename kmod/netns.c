@@ -2,18 +2,20 @@
 /*
  * Per-netns setup and teardown.
  *
- * Teardown order matters: unregister the hooks first (waits for running
- * invocations), then stop the event worker (nothing can queue it any
- * more), then delete sessions, whose memory is freed from mbms_wq after a
- * grace period; module exit waits for those with rcu_barrier() and by
- * destroying mbms_wq.
+ * The hooks are not registered here but with the namespace's first flow
+ * (flow.c), so that a namespace without flows costs no per-packet work.
+ *
+ * Teardown order matters: deleting the sessions deletes their flows, and
+ * the last flow unregisters the hooks (waiting for running invocations);
+ * then stop the event worker (nothing can queue it any more).  Sessions
+ * are freed from mbms_wq after a grace period; module exit waits for
+ * those with rcu_barrier() and by destroying mbms_wq.
  */
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 #include "events.h"
 #include "flow.h"
-#include "hook.h"
 #include "netns.h"
 #include "session.h"
 
@@ -47,35 +49,23 @@ MODULE_PARM_DESC(max_keys, "keys per network namespace at most");
 static int __net_init mbms_net_init(struct net *net)
 {
 	struct mbms_net *mn = mbms_net(net);
-	int err;
 
 	mn->net = net;
 	mutex_init(&mn->lock);
 	mn->dump_gen = 1;
 	xa_init_flags(&mn->sessions, XA_FLAGS_ACCOUNT);
 	INIT_WORK(&mn->event_work, mbms_events_work);
-	err = mbms_flow_table_init(mn);
-	if (err)
-		return err;
-	err = mbms_hooks_register(mn);
-	if (err)
-		goto err_flows;
-	return 0;
-
-err_flows:
-	mbms_flow_table_destroy(mn);
-	return err;
+	return mbms_flow_table_init(mn);
 }
 
 static void __net_exit mbms_net_exit(struct net *net)
 {
 	struct mbms_net *mn = mbms_net(net);
 
-	mbms_hooks_unregister(mn);
-	cancel_work_sync(&mn->event_work);
 	mutex_lock(&mn->lock);
 	mbms_session_delete_all(mn);
 	mutex_unlock(&mn->lock);
+	cancel_work_sync(&mn->event_work);
 	mbms_flow_table_destroy(mn);
 	xa_destroy(&mn->sessions);
 }

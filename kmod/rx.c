@@ -297,6 +297,7 @@ static const char * const mbms_rx_reason_name[] = {
 	[MBMS_SRTP_STATS_A_SSRC_FULL] = "no free SSRC slot",
 	[MBMS_SRTP_STATS_A_NOMEM] = "no memory for a private copy",
 	[MBMS_SRTP_STATS_A_FRAGMENT] = "unreassembled IP fragment",
+	[MBMS_SRTP_STATS_A_CSUM_ERROR] = "bad UDP checksum",
 };
 
 /**
@@ -343,6 +344,28 @@ bool mbms_rx_writable(struct mbms_session *s, struct sk_buff *skb,
 	return false;
 }
 
+/*
+ * The stack checks UDP checksums in udp_rcv(), after this hook, and a
+ * forwarding gateway not at all; but a decrypted datagram leaves here with
+ * a fresh checksum (mbms_rx_strip()), so a datagram corrupted where SRTP's
+ * tag does not reach (the UDP ports, IPv6 addresses, which no header
+ * checksum covers) would be delivered as valid.  So it is checked here,
+ * first.  Cheap when the device verified or summed the packet
+ * (CHECKSUM_UNNECESSARY, _PARTIAL, _COMPLETE); a software pass only for
+ * CHECKSUM_NONE, the pass udp_rcv() would have made.  IPv4 may send no
+ * checksum (0); IPv6 may not (RFC 8200 section 8.1; the RFC 6936
+ * exception is for tunnels, which MBMS streams are not).
+ */
+static bool mbms_rx_csum_bad(struct sk_buff *skb, const struct udphdr *uh,
+			     unsigned int thoff)
+{
+	u8 pf = ip_hdr(skb)->version == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+
+	if (!uh->check)
+		return pf == NFPROTO_IPV6;
+	return nf_checksum(skb, NF_INET_PRE_ROUTING, thoff, IPPROTO_UDP, pf);
+}
+
 /**
  * mbms_rx() - authenticate and decrypt one packet of a matched flow
  * @skb: the packet; skb->data at the network header
@@ -378,6 +401,8 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 	ulen = ntohs(uh->len);
 	if (ulen < sizeof(*uh) || ulen != skb->len - thoff)
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_MALFORMED);
+	if (mbms_rx_csum_bad(skb, uh, thoff))
+		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_CSUM_ERROR);
 	c.pl = (u8 *)(uh + 1);
 	c.len = ulen - sizeof(*uh);
 	if (!(c.rtcp ? mbms_rx_parse_rtcp(&c) : mbms_rx_parse_rtp(&c)))

@@ -14,6 +14,14 @@
       Receive COUNT datagrams on 127.0.0.1:LISTEN_PORT and send each one
       on to DST:DST_PORT (IPv4) from a socket with SO_NO_CHECK, i.e. with
       UDP checksum 0.
+
+  udpcsum.py badrelay LISTEN_PORT DST DST_PORT COUNT READY MODE
+      Receive COUNT datagrams on 127.0.0.1:LISTEN_PORT and send each one
+      on to DST:DST_PORT (IPv4 or IPv6 by the address) from a raw socket,
+      with a UDP header built here: MODE "sport" computes the checksum
+      for source port 4000 and sends from 4001 (a bit flipped on the way,
+      outside what SRTP authenticates); MODE "zero" sends checksum 0,
+      which IPv6 forbids (RFC 8200 section 8.1).
 """
 
 import json
@@ -112,11 +120,55 @@ def relay(lport, dst, dport, count, ready):
         tx.sendto(rx.recv(65536), (dst, int(dport)))
 
 
+def udp_checksum(pseudo, udp):
+    data = pseudo + udp
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s & 0xFFFF) or 0xFFFF
+
+
+def badrelay(lport, dst, dport, count, ready, mode):
+    v6 = ":" in dst
+    fam = socket.AF_INET6 if v6 else socket.AF_INET
+    rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rx.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20)
+    rx.bind(("127.0.0.1", int(lport)))
+    rx.settimeout(60)
+    tx = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_UDP)
+    # the source address the kernel will pick, for the pseudo-header
+    probe = socket.socket(fam, socket.SOCK_DGRAM)
+    probe.connect((dst, int(dport)))
+    src = probe.getsockname()[0]
+    probe.close()
+    s_bin = socket.inet_pton(fam, src)
+    d_bin = socket.inet_pton(fam, dst)
+    open(ready, "w").close()
+    for _ in range(int(count)):
+        payload = rx.recv(65536)
+        ulen = 8 + len(payload)
+        if v6:
+            pseudo = s_bin + d_bin + struct.pack("!IxxxB", ulen, 17)
+        else:
+            pseudo = s_bin + d_bin + struct.pack("!BBH", 0, 17, ulen)
+        check = 0
+        if mode == "sport":
+            check = udp_checksum(pseudo, struct.pack("!HHHH", 4000, int(dport),
+                                                     ulen, 0) + payload)
+        sport = 4001 if mode == "sport" else 4000
+        tx.sendto(struct.pack("!HHHH", sport, int(dport), ulen, check) +
+                  payload, (dst, 0))
+
+
 def main():
     if len(sys.argv) == 7 and sys.argv[1] == "capture":
         capture(*sys.argv[2:])
     elif len(sys.argv) == 7 and sys.argv[1] == "relay":
         relay(*sys.argv[2:])
+    elif len(sys.argv) == 8 and sys.argv[1] == "badrelay":
+        badrelay(*sys.argv[2:])
     else:
         sys.exit(__doc__)
 

@@ -90,6 +90,7 @@ static const struct {
 	F("nomem", "nomem", NOMEM, nomem),
 	F("frag-reassembled", "frag_reassembled", FRAG_REASSEMBLED, frag_reassembled),
 	F("fragment", "fragment", FRAGMENT, fragment),
+	F("csum-error", "csum_error", CSUM_ERROR, csum_error),
 #undef F
 };
 

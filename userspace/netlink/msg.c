@@ -236,6 +236,8 @@ static const struct {
 	  offsetof(struct mbms_stats, fragment) },
 	{ MBMS_SRTP_STATS_A_NOMEM, MBMS_STATS_HAS_NOMEM,
 	  offsetof(struct mbms_stats, nomem) },
+	{ MBMS_SRTP_STATS_A_CSUM_ERROR, MBMS_STATS_HAS_CSUM_ERROR,
+	  offsetof(struct mbms_stats, csum_error) },
 };
 
 static int parse_stats(struct nlattr *nest, struct mbms_stats *st)

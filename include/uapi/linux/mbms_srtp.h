@@ -230,6 +230,7 @@ enum mbms_srtp_stats_attr {
 	MBMS_SRTP_STATS_A_NOMEM,	/* no memory for a private skb copy */
 	MBMS_SRTP_STATS_A_FRAG_REASSEMBLED, /* arrived fragmented, reassembled */
 	MBMS_SRTP_STATS_A_FRAGMENT,	/* unreassembled fragment, refused */
+	MBMS_SRTP_STATS_A_CSUM_ERROR,	/* bad UDP checksum (IPv6: or 0) */
 	__MBMS_SRTP_STATS_A_MAX
 };
 

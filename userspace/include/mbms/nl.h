@@ -112,6 +112,7 @@ enum mbms_stats_flags {
 	MBMS_STATS_HAS_NOMEM		= 1U << 11,
 	MBMS_STATS_HAS_FRAG_REASSEMBLED	= 1U << 12,
 	MBMS_STATS_HAS_FRAGMENT		= 1U << 13,
+	MBMS_STATS_HAS_CSUM_ERROR	= 1U << 14,
 };
 
 struct mbms_stats {
@@ -130,6 +131,7 @@ struct mbms_stats {
 	uint64_t frag_reassembled;	/* arrived fragmented, reassembled */
 	uint64_t fragment;		/* unreassembled fragment refused */
 	uint64_t nomem;			/* no memory for a private copy */
+	uint64_t csum_error;		/* bad UDP checksum */
 };
 
 enum mbms_session_flags {
