@@ -66,8 +66,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < m.n_sp; i++)
 			if (mikey_sp_rcc(&m.sp[i], &rcc, &e) == MIKEY_OK &&
 			    (rcc.mode > MIKEY_RCC_MODE3 ||
-			     (mikey_sp_get(&m.sp[i], MIKEY_SRTP_ROC_TX_RATE, &rate) ?
-			      rate != rcc.rate || rate == 0 : rcc.rate != 0)))
+			     (mikey_sp_get(&m.sp[i], MIKEY_SRTP_ROC_TX_RATE,
+					   &rate) ?
+			      rate != rcc.rate || rate == 0 :
+			      rcc.rate != 0)))
 				__builtin_trap();
 		/* the error message must always be a terminated string */
 		switch (m.kind) {

@@ -52,7 +52,7 @@ static void remove_msk_from(struct mbmsd *d, const struct mbmsd_session *s,
 /* What a key group's SP says, as mbmsd keeps it with each MSK. */
 struct msk_policy {
 	uint8_t suite;		/* enum mbms_srtp_suite */
-	struct mikey_rcc rcc;	/* RFC 4771: known and reported, not used yet */
+	struct mikey_rcc rcc;	/* RFC 4771: reported, not used yet */
 };
 
 /*

@@ -64,8 +64,8 @@ struct store_msk {
 	uint32_t mtk_counter;
 	uint64_t received_ms;
 	uint8_t suite;			/* enum mbms_srtp_suite from the SP */
-	uint8_t rcc_mode;		/* RFC 4771 mode from the SP, 0 = none */
-	uint16_t rcc_rate;		/* RFC 4771 R from the SP, 0 = none */
+	uint8_t rcc_mode;		/* RFC 4771 mode, 0 = none */
+	uint16_t rcc_rate;		/* RFC 4771 R, 0 = none */
 	uint8_t key[STORE_KEY_LEN];	/* secret */
 	uint8_t rand[STORE_RAND_LEN];
 };

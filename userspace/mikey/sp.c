@@ -70,9 +70,11 @@ int mikey_sp_rcc(const struct mikey_sp *sp, struct mikey_rcc *out,
 		 struct mikey_error *err)
 {
 	const struct mikey_sp_param *a, *r;
+	struct mikey_rcc v = { 0 };
 	uint32_t rate = 0;
 	size_t i;
 
+	/* @out stays zero unless the whole policy reads. */
 	memset(out, 0, sizeof(*out));
 	if (sp->prot_type != MIKEY_SP_PROT_SRTP)
 		return mikey_fail(err, MIKEY_E_ALG, 0,
@@ -86,16 +88,16 @@ int mikey_sp_rcc(const struct mikey_sp *sp, struct mikey_rcc *out,
 	switch (a ? a->val[0] : MIKEY_SRTP_AUTH_HMAC_SHA1) {
 	case MIKEY_SRTP_AUTH_NULL:
 	case MIKEY_SRTP_AUTH_HMAC_SHA1:
-		out->mode = MIKEY_RCC_NONE;
+		v.mode = MIKEY_RCC_NONE;
 		break;
 	case MIKEY_SRTP_AUTH_RCCM1:
-		out->mode = MIKEY_RCC_MODE1;
+		v.mode = MIKEY_RCC_MODE1;
 		break;
 	case MIKEY_SRTP_AUTH_RCCM2:
-		out->mode = MIKEY_RCC_MODE2;
+		v.mode = MIKEY_RCC_MODE2;
 		break;
 	case MIKEY_SRTP_AUTH_RCCM3:
-		out->mode = MIKEY_RCC_MODE3;
+		v.mode = MIKEY_RCC_MODE3;
 		break;
 	default:
 		return mikey_fail(err, MIKEY_E_ALG, 0,
@@ -103,8 +105,10 @@ int mikey_sp_rcc(const struct mikey_sp *sp, struct mikey_rcc *out,
 				  a->val[0]);
 	}
 	r = first(sp, MIKEY_SRTP_ROC_TX_RATE);
-	if (!r)
+	if (!r) {
+		*out = v;
 		return MIKEY_OK;
+	}
 	if (r->len == 0 || r->len > MIKEY_ROC_TX_RATE_MAX_LEN)
 		return mikey_fail(err, MIKEY_E_LENGTH, 0,
 				  "SP: ROC transmission rate (parameter 13) of %u bytes, expected 1 to %d",
@@ -114,7 +118,8 @@ int mikey_sp_rcc(const struct mikey_sp *sp, struct mikey_rcc *out,
 	if (rate == 0)
 		return mikey_fail(err, MIKEY_E_ALG, 0,
 				  "SP: ROC transmission rate (parameter 13) is 0 (RFC 4771: R >= 1)");
-	out->rate = (uint16_t)rate;
+	v.rate = (uint16_t)rate;
+	*out = v;
 	return MIKEY_OK;
 }
 

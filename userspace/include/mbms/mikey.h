@@ -151,7 +151,7 @@ enum mikey_srtp_param {
 	MIKEY_SRTP_SRTP_AUTH = 10,
 	MIKEY_SRTP_AUTH_TAG_LEN = 11,
 	MIKEY_SRTP_PREFIX_LEN = 12,
-	MIKEY_SRTP_ROC_TX_RATE = 13,	/* RFC 4771 R: see mikey_srtp_auth_alg */
+	MIKEY_SRTP_ROC_TX_RATE = 13,	/* RFC 4771 R, see below */
 };
 
 /*
@@ -209,7 +209,7 @@ enum mikey_err {
 	MIKEY_E_TRAILING,	/* bytes after the last payload */
 	MIKEY_E_LENGTH,		/* a length field has an impossible value */
 	MIKEY_E_TS_TYPE,	/* unknown timestamp type, or not COUNTER */
-	MIKEY_E_ALG,		/* unknown encryption/MAC/SP algorithm or value */
+	MIKEY_E_ALG,		/* unknown encr/MAC/SP algorithm or SP value */
 	MIKEY_E_NULL_ALG,	/* NULL encryption or NULL MAC (forbidden) */
 	MIKEY_E_MISSING,	/* a payload the message type needs is absent */
 	MIKEY_E_PROFILE,	/* allowed by RFC 3830, forbidden by TS 33.246 */
@@ -616,7 +616,7 @@ enum mikey_rcc_mode { MIKEY_RCC_NONE = 0, MIKEY_RCC_MODE1 = 1,
 
 struct mikey_rcc {
 	uint8_t mode;		/* enum mikey_rcc_mode */
-	uint16_t rate;		/* ROC transmission rate R; 0 = not in the SP */
+	uint16_t rate;		/* ROC transmission rate R; 0 = absent */
 };
 
 /*
