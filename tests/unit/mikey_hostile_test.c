@@ -811,6 +811,7 @@ static void test_sp_rcc(void)
 	sp_raw(&sp, MIKEY_SRTP_ROC_TX_RATE, "\x00\x00\x10", 3);
 	CHECK(rcc_of(&sp, &got) == MIKEY_E_LENGTH);
 	CHECK(strstr(e.msg, "3 bytes") != NULL);
+	CHECK(got.mode == MIKEY_RCC_NONE && got.rate == 0);	/* nothing half-read */
 	/* R = 0 */
 	sp_raw(&sp, MIKEY_SRTP_ROC_TX_RATE, "\x00\x00", 2);
 	CHECK(rcc_of(&sp, &got) == MIKEY_E_ALG);
