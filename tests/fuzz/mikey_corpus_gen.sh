@@ -43,7 +43,7 @@ printf '\x01\x00\x15\x00\x00\x00\x00\x01\x00\x01\x05\x42\x00\x03abc\x00\x02\x00\
 # next to a TESLA I-Key EXT (type 2), before T
 printf '\x01\x00\x15\x00\x00\x00\x00\x01\x00\x01\x15\x02\x00\x01\xaa\x05\x03\x00\x16\x02\x00\x02\x00\x02\x07\x00\x01\xee\x01\x00\x04\x00\x05\x00\x01\x00\x00\x03\x26\x20\x01\x00\x02\x00\x00\x00\x05' >"$D/keyid-any-order"
 # the hand-built vectors (tests/vectors/mikey/handbuilt.txt)
-for v in msk mtk solicited-pull verification; do
+for v in msk mtk solicited-pull verification msk-rcc; do
 	awk -v n=$v '$1 == "msg" && $2 == n { print $3 }' \
 		"$TOP/tests/vectors/mikey/handbuilt.txt" | xxd -r -p >"$D/handbuilt-$v"
 done

@@ -6,8 +6,8 @@
  * the same message re-sealed (MAC recomputed with the known key), so that
  * mutations of the ciphertext -- AES-CM is malleable, bit for bit -- reach
  * the key-data parser and the per-kind key checks behind the MAC; the
- * verification encoder and verifier; and the key-data parser on the raw
- * input.
+ * verification encoder and verifier; the RFC 4771 reader of every SP;
+ * and the key-data parser on the raw input.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -57,9 +57,20 @@ static void reseal(const struct mikey_msg *msg, const uint8_t *key,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mikey_error e;
-	size_t n;
+	struct mikey_rcc rcc;
+	uint64_t rate;
+	size_t n, i;
 
 	if (mikey_decode(data, size, &m, &e) == 0) {
+		/* an accepted R is the parameter's value, never 0 */
+		for (i = 0; i < m.n_sp; i++)
+			if (mikey_sp_rcc(&m.sp[i], &rcc, &e) == MIKEY_OK &&
+			    (rcc.mode > MIKEY_RCC_MODE3 ||
+			     (mikey_sp_get(&m.sp[i], MIKEY_SRTP_ROC_TX_RATE,
+					   &rate) ?
+			      rate != rcc.rate || rate == 0 :
+			      rcc.rate != 0)))
+				__builtin_trap();
 		/* the error message must always be a terminated string */
 		switch (m.kind) {
 		case MIKEY_KIND_MTK:

@@ -45,19 +45,19 @@ $T encode solicited-pull --muk $MUK --csb-id 0x77777777 --counter 103 $common \
 	--idi $IDI --idr $IDR --key-group 5 >"$work/6"
 $T encode verification --muk $MUK "$work/1" >"$work/7"
 
-# frames 8..11: the hand-built vectors (tests/vectors/mikey/handbuilt.txt)
+# frames 8..12: the hand-built vectors (tests/vectors/mikey/handbuilt.txt)
 i=8
-for v in msk mtk solicited-pull verification; do
+for v in msk mtk solicited-pull verification msk-rcc; do
 	awk -v n=$v '$1 == "msg" && $2 == n { print $3 }' \
 		"$TOP/tests/vectors/mikey/handbuilt.txt" >"$work/$i"
 	i=$((i + 1))
 done
 
-cat "$work"/[1-7] "$work"/8 "$work"/9 "$work"/10 "$work"/11 | python3 "$TOP/tests/interop/mikey_pcap.py" "$work/m.pcap"
+cat "$work"/[1-7] "$work"/8 "$work"/9 "$work"/10 "$work"/11 "$work"/12 | python3 "$TOP/tests/interop/mikey_pcap.py" "$work/m.pcap"
 
 tshark -r "$work/m.pcap" -V >"$work/V.txt" 2>/dev/null
 n=$(tshark -r "$work/m.pcap" -Y mikey 2>/dev/null | wc -l)
-[[ $n -eq 11 ]] || { echo "FAIL: $n of 11 frames dissected as MIKEY"; fail=1; }
+[[ $n -eq 12 ]] || { echo "FAIL: $n of 12 frames dissected as MIKEY"; fail=1; }
 if grep -nE "Malformed|Expert Info \((Error|Warning)|\[Dissector bug" "$work/V.txt"; then
 	echo "FAIL: tshark reports malformed packets or expert errors"
 	fail=1
@@ -69,7 +69,8 @@ FIELDS=(mikey.version mikey.type mikey.v.set mikey.prf_func mikey.csb_id
 	mikey.ext.type mikey.ext.data mikey.t.ts_type mikey.rand.len
 	mikey.rand.data mikey.id.data mikey.id.type mikey.sp.proto_type
 	mikey.sp.encr_alg mikey.sp.auth_alg mikey.sp.salt_len mikey.sp.kd_rate
-	mikey.sp.auth_tag_len mikey.kemac.encr_alg mikey.kemac.mac_alg
+	mikey.sp.auth_tag_len mikey.sp.param.type mikey.sp.patam.value
+	mikey.kemac.encr_alg mikey.kemac.mac_alg
 	mikey.kemac.mac mikey.kemac.key_data_len mikey.v.auth_alg
 	mikey.v.ver_data)
 declare -A col
@@ -149,6 +150,12 @@ check 1 mikey.sp.salt_len 14
 check 1 mikey.sp.kd_rate 0
 check 1 mikey.sp.auth_tag_len 4
 check 2 mikey.sp.proto_type ""
+# RFC 4771 (hand-built msk-rcc): auth alg 3 (RCCm2) and parameter 13 =
+# 0x0010; Wireshark 4.0 names neither ("Unknown", "Text item"), so the
+# numbers are checked ("patam" is the field's name in Wireshark 4.0).
+check 12 mikey.sp.auth_alg 3
+check 12 mikey.sp.param.type 0,1,2,3,4,5,6,7,8,10,11,13
+check 12 mikey.sp.patam.value 01,10,03,14,0e,00,00,01,01,01,0a,0010
 # KEMAC
 for f in 1 2 3 4 5 6; do
 	check $f mikey.kemac.encr_alg 1
@@ -180,4 +187,4 @@ if [[ $fail -ne 0 ]]; then
 	echo "mikey_tshark: FAILED"
 	exit 1
 fi
-echo "mikey_tshark: 11 messages (4 hand-built) dissected by $(tshark -v 2>/dev/null | head -1 | cut -d' ' -f1-2), all fields as built"
+echo "mikey_tshark: 12 messages (5 hand-built) dissected by $(tshark -v 2>/dev/null | head -1 | cut -d' ' -f1-2), all fields as built"

@@ -147,6 +147,9 @@ def check_ue_messages(msgs):
           m["msk_id"] == 0x00010001 and m["idr"] == BTID and
           m["sequ"] == 100 and m["counter"] == 1,
           "MSK push: V, MAC, MSK and RAND of MSK 0x00010001")
+    check(rc == 0 and m["sp"][0]["rcc_mode"] == "none" and
+          m["sp"][0]["roc_tx_rate"] is None,
+          "MSK push without --rcc-mode: no RFC 4771 parameters in the SP")
     rc, m = decode(msgs[1], *muk)
     check(rc == 0 and m["type"] == "solicited-pull" and m["mac_ok"] and
           not m["v"] and m["key_number"] == 0 and m["counter"] == 2,
@@ -245,13 +248,19 @@ def check_replay_with_resends(tmp):
     args = [SIM, "-j", "--seed", SEED.hex(), "--duration", "2",
             "--start", "0.5", "--mtk-period", "1", "--mtk-delta", "0.5",
             "--mtk-repeat", "0.2", "--fault", "mtk-replay@1.3",
+            "--rcc-mode", "2", "--rcc-rate", "16",
             "--ue", "127.0.0.1:%d" % ue.getsockname()[1], "--gba-file", gba,
             "--mtk-dest", "127.0.0.1:%d" % mtk.getsockname()[1],
             "--stream", "127.0.0.1:%d" % srtp.getsockname()[1]]
     sim = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    msgs = collect(sim, ue, mtk, srtp, answer_pushes=False)["mtk"]
+    got = collect(sim, ue, mtk, srtp, answer_pushes=False)
+    msgs = got["mtk"]
     sim.communicate(timeout=10)
     check(sim.returncode == 0, "resends run: bmsc-sim exit status 0")
+    rc, m = decode(got["ue"][0], "--muk", KS.hex()) if got["ue"] else (-1, None)
+    check(rc == 0 and m["mac_ok"] and m["sp"][0]["rcc_mode"] == "rccm2" and
+          m["sp"][0]["roc_tx_rate"] == 16,
+          "--rcc-mode 2 --rcc-rate 16: the MSK push's SP says RCCm2, R = 16")
     msk0, rand0 = kdf(b"msk", 0, 16), kdf(b"msk-rand", 0, 16)
     seen = {}
     replay = None

@@ -425,6 +425,17 @@ static void test_options(void)
 	CHECK(parse_argv(&cli, "--key-number 65520") == -1);
 	CHECK(parse_argv(&cli, "--gba-file /x") == -1);
 	CHECK(parse_argv(&cli, "--tag-len 8") == -1);
+	/* RFC 4771 in the SP: mode 1..3 with R >= 1, both or neither */
+	CHECK(parse_argv(&cli, "--rcc-mode 2 --rcc-rate 16") == 0);
+	CHECK(cli.o.rcc_mode == 2 && cli.o.rcc_rate == 16);
+	CHECK(parse_argv(&cli, "--stream 239.1.1.1:5004") == 0);
+	CHECK(cli.o.rcc_mode == 0 && cli.o.rcc_rate == 0);
+	CHECK(parse_argv(&cli, "--rcc-mode 2") == -1);
+	CHECK(parse_argv(&cli, "--rcc-rate 16") == -1);
+	CHECK(parse_argv(&cli, "--rcc-mode 4 --rcc-rate 16") == -1);
+	CHECK(parse_argv(&cli, "--rcc-mode 0 --rcc-rate 16") == -1);
+	CHECK(parse_argv(&cli, "--rcc-mode 1 --rcc-rate 0") == -1);
+	CHECK(parse_argv(&cli, "--rcc-mode 1 --rcc-rate 65536") == -1);
 	CHECK(parse_argv(&cli, "--pps 0") == -1);
 	CHECK(parse_argv(&cli, "--payload-len 1401") == -1);
 	CHECK(parse_argv(&cli, "--key-domain 00f1") == -1);

@@ -409,6 +409,80 @@ static void test_sp_kept_per_group(void)
 	stop(d);
 }
 
+/* The status report of @d, text or JSON, in a malloc'ed string. */
+static char *status_of(struct mbmsd *d, bool json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	status_write(d, f, json, T0 + 5000);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * RFC 4771 R (TS 33.246 §6.6.2.1) in the SP of a push: kept with the key
+ * group's policy like the suite -- reported by `mbmsd status`, kept by an
+ * SP-less push and across a restart.  An SP whose R is 0 is refused.
+ */
+static void test_rcc_rate_kept(void)
+{
+	struct mbmsd *d = start("relaxed", true);
+	struct mikey_rcc rcc = { MIKEY_RCC_MODE2, 16 };
+	struct store_msk *sm;
+	struct mikey_sp sp;
+	char *out;
+	size_t n;
+
+	mikey_sp_mbms_default(&sp, 10);
+	CHECK(mikey_sp_set_rcc(&sp, &rcc) == MIKEY_OK);
+	n = msk_msg_sp(m, KG << 16 | 1, 1, &sp);
+	rx_unicast(d, m, n, T0 + 1000, reply, sizeof(reply));
+	sm = store_msk_find(&d->store, KD, KG << 16 | 1);
+	CHECK(sm && sm->rcc_mode == MIKEY_RCC_MODE2 && sm->rcc_rate == 16);
+	out = status_of(d, true);
+	CHECK(strstr(out, "\"roc_tx_rate\": 16") != NULL);
+	CHECK(strstr(out, "\"rcc_mode\": \"rccm2\"") != NULL);
+	free(out);
+	out = status_of(d, false);
+	CHECK(strstr(out, "msk: 262f01/0x01020001, MTK IDs (0, 100], suite aes-cm-128-hmac-sha1-80, rfc4771 rccm2 R 16") != NULL);
+	free(out);
+	/* An SP-less push of the same group keeps R and the mode. */
+	n = msk_msg_sp(m, KG << 16 | 2, 2, NULL);
+	rx_unicast(d, m, n, T0 + 2000, reply, sizeof(reply));
+	sm = store_msk_find(&d->store, KD, KG << 16 | 2);
+	CHECK(sm && sm->rcc_mode == MIKEY_RCC_MODE2 && sm->rcc_rate == 16);
+	out = status_of(d, false);
+	CHECK(strstr(out, "msk: 262f01/0x01020002, MTK IDs (0, 100], suite aes-cm-128-hmac-sha1-80, rfc4771 rccm2 R 16") != NULL);
+	free(out);
+	stop(d);
+	/* Restarted: R came back from the store file. */
+	d = start("relaxed", false);
+	sm = store_msk_find(&d->store, KD, KG << 16 | 2);
+	CHECK(sm && sm->rcc_mode == MIKEY_RCC_MODE2 && sm->rcc_rate == 16);
+	out = status_of(d, true);
+	CHECK(strstr(out, "\"roc_tx_rate\": 16") != NULL);
+	free(out);
+	/* R = 0: the authentic push is refused as malformed, nothing kept. */
+	sp.params[sp.n_params - 1].val[1] = 0;
+	n = msk_msg_sp(m, KG << 16 | 3, 3, &sp);
+	rx_unicast(d, m, n, T0 + 3000, reply, sizeof(reply));
+	CHECK(store_msk_find(&d->store, KD, KG << 16 | 3) == NULL);
+	CHECK(d->ue.stats.rejected[POL_R_MALFORMED] == 1);
+	CHECK(d->cnt.decode_errors[MIKEY_E_ALG] == 1);
+	/* A push whose SP has no R: none, R absent (null). */
+	mikey_sp_mbms_default(&sp, 10);
+	n = msk_msg_sp(m, KG << 16 | 4, 4, &sp);
+	rx_unicast(d, m, n, T0 + 4000, reply, sizeof(reply));
+	sm = store_msk_find(&d->store, KD, KG << 16 | 4);
+	CHECK(sm && sm->rcc_mode == MIKEY_RCC_NONE && sm->rcc_rate == 0);
+	out = status_of(d, true);
+	CHECK(strstr(out, "\"roc_tx_rate\": null") != NULL);
+	free(out);
+	stop(d);
+}
+
 static void reset_dir(void)
 {
 	char p[128];
@@ -444,6 +518,8 @@ int main(void)
 	test_unknown_mki_and_status();
 	reset_dir();
 	test_sp_kept_per_group();
+	reset_dir();
+	test_rcc_rate_kept();
 	reset_dir();
 	rmdir(dir);
 	return test_summary("mbmsd_rx_test");

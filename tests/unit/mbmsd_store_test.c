@@ -403,12 +403,66 @@ static void test_policy_mapping(void)
 	      g2[0].msk[0].received == 77);
 }
 
+/*
+ * The RFC 4771 settings of an MSK (TS 33.246 §6.6.2.1 R and the mode) in
+ * their own record after the MSK's: round trip, written only when set,
+ * and every malformed variant refused with the reason.
+ */
+static void test_msk_rcc(void)
+{
+	static uint8_t body[STORE_MAX_FILE];
+	uint8_t rec[13] = { 5, 0, 10, 0x26, 0x2f, 0x01, 0x01, 0x02, 0x00, 0x01,
+			    2, 0x00, 0x10 };
+	size_t n, off, msk_off = 0, nrcc = 0, base;
+	char err[200];
+
+	fill(&st);
+	st.msk[1].rcc_mode = 2;
+	st.msk[1].rcc_rate = 16;
+	n = (size_t)store_encode(&st, buf, sizeof(buf));
+	CHECK(store_decode(buf, n, &st2, err, sizeof(err)) == 0);
+	CHECK(!memcmp(st.msk, st2.msk, sizeof(st.msk)));
+	CHECK(st2.msk[1].rcc_mode == 2 && st2.msk[1].rcc_rate == 16 &&
+	      st2.msk[0].rcc_mode == 0 && st2.msk[0].rcc_rate == 0);
+	for (off = 16; off < n - 4;
+	     off += 3 + ((size_t)buf[off + 1] << 8 | buf[off + 2])) {
+		if (buf[off] == 3 && !msk_off)
+			msk_off = off;
+		nrcc += buf[off] == 5;
+	}
+	CHECK(nrcc == 1);	/* only the MSK with settings has one */
+	/* META, the first MSK (0x01020001), then the record under test. */
+	memcpy(body, META, sizeof(META));
+	memcpy(body + sizeof(META), buf + msk_off, 66);
+	base = sizeof(META) + 66;
+	memcpy(body + base, rec, sizeof(rec));
+	n = wrap(body, base + sizeof(rec), buf);
+	CHECK(store_decode(buf, n, &st2, err, sizeof(err)) == 0);
+	CHECK(st2.msk[0].rcc_mode == 2 && st2.msk[0].rcc_rate == 16);
+	memcpy(body + base + sizeof(rec), rec, sizeof(rec));
+	expect_bad(body, base + 2 * sizeof(rec), "record 4 (msk-rcc) at offset 89: MSK ID 0x01020001 repeated");
+	body[base + 9] = 7;		/* MSK 0x01020007: not stored */
+	expect_bad(body, base + sizeof(rec), "MSK ID 0x01020007 not stored before it");
+	body[base + 9] = 1;
+	body[base + 10] = 4;
+	expect_bad(body, base + sizeof(rec), "bad RFC 4771 mode 4, R 16");
+	body[base + 10] = 0;
+	body[base + 12] = 0;
+	expect_bad(body, base + sizeof(rec), "bad RFC 4771 mode 0, R 0");
+	body[base + 2] = 9;
+	expect_bad(body, base + sizeof(rec) - 1, "length 9, expected 10");
+	/* Before the MSK's own record: refused too. */
+	memcpy(body + sizeof(META), rec, sizeof(rec));
+	expect_bad(body, sizeof(META) + sizeof(rec), "not stored before it");
+}
+
 int main(void)
 {
 	CHECK(store_crc32((const uint8_t *)"123456789", 9) == 0xcbf43926u);
 	test_roundtrip();
 	test_corruption();
 	test_structure();
+	test_msk_rcc();
 	test_mtk_keep_two();
 	test_files();
 	test_policy_mapping();

@@ -355,6 +355,8 @@ static void test_handbuilt(void)
 	struct mikey_mtk_spec t = fx_mtk_spec(false);
 	struct mikey_pull_spec p = fx_pull_spec();
 	struct mikey_error e;
+	struct mikey_rcc rcc;
+	struct mikey_sp sp;
 	size_t wn, n, mn;
 
 	wn = handbuilt("msk", want, sizeof(want));
@@ -384,6 +386,22 @@ static void test_handbuilt(void)
 	      !memcmp(m.keys[0].salt, fx_salt, 14));
 	CHECK(mikey_encode_mtk(&t, fx_msk, 16, fx_rand, 16, buf, sizeof(buf),
 			       &n, &e) == 0);
+	CHECK(n == wn && !memcmp(buf, want, wn));
+
+	/* RFC 4771 in the SP: RCCm2, R = 16 (TS 33.246 §6.6.2.1) */
+	wn = handbuilt("msk-rcc", want, sizeof(want));
+	CHECK(wn > 0);
+	CHECK(mikey_decode(want, wn, &m, &e) == 0 && m.kind == MIKEY_KIND_MSK);
+	CHECK(mikey_verify_decrypt(&m, fx_muk, 32, NULL, 0, &e) == 0);
+	CHECK(m.n_sp == 1 && mikey_sp_rcc(&m.sp[0], &rcc, &e) == MIKEY_OK);
+	CHECK(rcc.mode == MIKEY_RCC_MODE2 && rcc.rate == 16);
+	s.csb_id = 0x1a2b3c4e;
+	s.counter = 102;
+	s.v = false;
+	mikey_sp_mbms_default(&sp, 10);
+	CHECK(mikey_sp_set_rcc(&sp, &rcc) == MIKEY_OK);
+	s.sp = &sp;
+	CHECK(mikey_encode_msk(&s, fx_muk, 32, buf, sizeof(buf), &n, &e) == 0);
 	CHECK(n == wn && !memcmp(buf, want, wn));
 
 	wn = handbuilt("solicited-pull", want, sizeof(want));

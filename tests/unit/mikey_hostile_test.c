@@ -750,6 +750,100 @@ static void test_keyid_ext(void)
 	}
 }
 
+/* An MSK message whose SP is @sp, decoded; the RFC 4771 accessor on it. */
+static int rcc_of(const struct mikey_sp *sp, struct mikey_rcc *out)
+{
+	static uint8_t b[BUFSZ];
+	struct mikey_msk_spec s = fx_msk_spec(false, false);
+	size_t n;
+
+	s.sp = sp;
+	CHECK(mikey_encode_msk(&s, fx_muk, 32, b, BUFSZ, &n, &e) == 0);
+	CHECK(dec(b, n) == 0 && m.n_sp == 1);
+	memset(&e, 0, sizeof(e));
+	return mikey_sp_rcc(&m.sp[0], out, &e);
+}
+
+/* Set the first parameter @type of @sp to @len bytes of @val. */
+static void sp_raw(struct mikey_sp *sp, uint8_t type, const char *val,
+		   uint8_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sp->n_params; i++)
+		if (sp->params[i].type == type)
+			break;
+	if (i == sp->n_params)
+		sp->n_params++;
+	sp->params[i].type = type;
+	sp->params[i].len = len;
+	memcpy(sp->params[i].val, val, len);
+}
+
+/*
+ * RFC 4771 parameters of the SP (TS 33.246 §6.6.2.1): R = 16 and RCCm2
+ * read back; a wrong length, R = 0, an unknown auth alg or a non-SRTP
+ * policy are refused with the parameter named.
+ */
+static void test_sp_rcc(void)
+{
+	struct mikey_rcc want = { MIKEY_RCC_MODE2, 16 }, got;
+	struct mikey_sp sp;
+	size_t n;
+
+	mikey_sp_mbms_default(&sp, 10);
+	CHECK(rcc_of(&sp, &got) == MIKEY_OK);
+	CHECK(got.mode == MIKEY_RCC_NONE && got.rate == 0);
+	n = sp.n_params;
+	CHECK(mikey_sp_set_rcc(&sp, &want) == MIKEY_OK);
+	CHECK(sp.n_params == n + 1);	/* auth alg replaced, R appended */
+	CHECK(rcc_of(&sp, &got) == MIKEY_OK);
+	CHECK(got.mode == MIKEY_RCC_MODE2 && got.rate == 16);
+	/* R may come as 1 byte; 0xffff is the largest. */
+	sp_raw(&sp, MIKEY_SRTP_ROC_TX_RATE, "\x07", 1);
+	CHECK(rcc_of(&sp, &got) == MIKEY_OK && got.rate == 7);
+	sp_raw(&sp, MIKEY_SRTP_ROC_TX_RATE, "\xff\xff", 2);
+	CHECK(rcc_of(&sp, &got) == MIKEY_OK && got.rate == 0xffff);
+	/* wrong lengths */
+	sp_raw(&sp, MIKEY_SRTP_ROC_TX_RATE, "", 0);
+	CHECK(rcc_of(&sp, &got) == MIKEY_E_LENGTH);
+	CHECK(strstr(e.msg, "parameter 13") != NULL);
+	sp_raw(&sp, MIKEY_SRTP_ROC_TX_RATE, "\x00\x00\x10", 3);
+	CHECK(rcc_of(&sp, &got) == MIKEY_E_LENGTH);
+	CHECK(strstr(e.msg, "3 bytes") != NULL);
+	CHECK(got.mode == MIKEY_RCC_NONE && got.rate == 0);	/* nothing half-read */
+	/* R = 0 */
+	sp_raw(&sp, MIKEY_SRTP_ROC_TX_RATE, "\x00\x00", 2);
+	CHECK(rcc_of(&sp, &got) == MIKEY_E_ALG);
+	CHECK(strstr(e.msg, "is 0") != NULL);
+	sp_raw(&sp, MIKEY_SRTP_ROC_TX_RATE, "\x00\x10", 2);
+	/* unknown auth alg, auth alg of 2 bytes */
+	sp_raw(&sp, MIKEY_SRTP_AUTH_ALG, "\x05", 1);
+	CHECK(rcc_of(&sp, &got) == MIKEY_E_ALG);
+	CHECK(strstr(e.msg, "auth alg 5") != NULL);
+	sp_raw(&sp, MIKEY_SRTP_AUTH_ALG, "\x00\x03", 2);
+	CHECK(rcc_of(&sp, &got) == MIKEY_E_LENGTH);
+	sp_raw(&sp, MIKEY_SRTP_AUTH_ALG, "\x04", 1);
+	CHECK(rcc_of(&sp, &got) == MIKEY_OK && got.mode == MIKEY_RCC_MODE3);
+	sp.prot_type = 7;
+	CHECK(rcc_of(&sp, &got) == MIKEY_E_ALG);
+	/* the encoder helper: bad mode, a full SP, rate 0 removes R */
+	mikey_sp_mbms_default(&sp, 10);
+	want.mode = 4;
+	CHECK(mikey_sp_set_rcc(&sp, &want) == MIKEY_E_INVAL);
+	want = (struct mikey_rcc){ MIKEY_RCC_MODE1, 1 };
+	while (sp.n_params < MIKEY_MAX_SP_PARAMS)
+		sp_raw(&sp, (uint8_t)(100 + sp.n_params), "\x00", 1);
+	CHECK(mikey_sp_set_rcc(&sp, &want) == MIKEY_E_LIMIT);
+	CHECK(sp.n_params == MIKEY_MAX_SP_PARAMS);	/* unchanged */
+	mikey_sp_mbms_default(&sp, 10);
+	CHECK(mikey_sp_set_rcc(&sp, &want) == MIKEY_OK);
+	want.rate = 0;
+	CHECK(mikey_sp_set_rcc(&sp, &want) == MIKEY_OK);
+	CHECK(rcc_of(&sp, &got) == MIKEY_OK);
+	CHECK(got.mode == MIKEY_RCC_MODE1 && got.rate == 0);
+}
+
 int main(void)
 {
 	setup();
@@ -774,6 +868,7 @@ int main(void)
 	test_framing();
 	test_unknown_ext();
 	test_keyid_ext();
+	test_sp_rcc();
 	mikey_msg_clear(&m);
 	return test_summary("mikey_hostile_test");
 }

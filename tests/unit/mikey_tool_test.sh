@@ -180,6 +180,33 @@ expect 0 $T encode solicited-pull --muk $MUK --csb-id 0x77777777 \
 same solicited-pull
 expect 0 $T encode verification --muk $MUK "$work/hb-msk.hex"
 same verification
+# RFC 4771 in the SP (TS 33.246 §6.6.2.1): RCCm2, R = 16
+vec msk-rcc >"$work/hb-rcc.hex"
+expect 0 $T decode -j --muk $MUK "$work/hb-rcc.hex"
+field "$work/out" .mac_ok true
+field "$work/out" '.sp[0].rcc_mode' rccm2
+field "$work/out" '.sp[0].roc_tx_rate' 16
+expect 0 $T decode "$work/hb-rcc.hex"
+grep -q "integrity transform rccm2, ROC transmission rate R = 16" "$work/out" &&
+	ok || bad "text decode does not show R"
+expect 0 $T encode msk --muk $MUK --csb-id 0x1a2b3c4e --counter 102 \
+	--rand $RAND --idi $IDI --idr "$IDR" --key-domain 262001 \
+	--msk-id 0x00050001 --msk $MSK --seql 0 --sequ 100 \
+	--ssrc 0xdeadbeef --roc 0 --rcc-mode 2 --rcc-rate 16
+same msk-rcc
+# without RFC 4771 parameters: none, R absent
+expect 0 $T decode -j "$work/hb-msk.hex"
+field "$work/out" '.sp[0].rcc_mode' none
+field "$work/out" '.sp[0].roc_tx_rate' null
+# R = 0 in the SP (bytes 205..206 of the vector): named, exit 1
+sed 's/0d020010/0d020000/' "$work/hb-rcc.hex" >"$work/r0.hex"
+expect 1 $T decode -j "$work/r0.hex"
+grep -q "parameter 13) is 0" "$work/err" && ok || bad "R = 0 not named"
+field "$work/out" '.sp[0].rcc_error' "SP: ROC transmission rate (parameter 13) is 0 (RFC 4771: R >= 1)"
+expect 2 $T encode msk --muk $MUK --csb-id 1 --counter 1 --rcc-rate 0
+grep -q -- "--rcc-rate" "$work/err" && ok || bad "--rcc-rate 0 not named"
+expect 2 $T encode msk --muk $MUK --csb-id 1 --counter 1 --rcc-mode 4
+grep -q "out of range" "$work/err" && ok || bad "--rcc-mode 4 not refused"
 
 echo "mikey_tool_test: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

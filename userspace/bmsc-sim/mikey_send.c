@@ -79,9 +79,15 @@ static int send_to(struct sim *s, int fd, const struct sockaddr_in *to,
 	return 0;
 }
 
+/* The MSK messages' SP; with --rcc-mode, RFC 4771's mode and R in it. */
 static void fill_sp(const struct sim *s, struct mikey_sp *sp)
 {
+	struct mikey_rcc rcc = { s->o.rcc_mode, s->o.rcc_rate };
+
 	mikey_sp_mbms_default(sp, s->o.tag_len);
+	/* Cannot fail: mode checked by the options, the default SP has room. */
+	if (rcc.mode && mikey_sp_set_rcc(sp, &rcc))
+		log_err("cannot add the RFC 4771 parameters to the SP");
 }
 
 /*

@@ -63,6 +63,11 @@ static const char usage_text[] =
 "  --ssrc N  --pps N  --payload-len N  --seq N  --pattern-seed N\n"
 "                            stream [0x4d424d53, 50, 160, 1, 1]\n"
 "  --tag-len 10|4            SRTP auth tag (HMAC-SHA1-80 or -32) [10]\n"
+"  --rcc-mode 1|2|3 --rcc-rate R\n"
+"                            RFC 4771 RCCm1..3 and ROC transmission rate R\n"
+"                            (TS 33.246 6.6.2.1) in the MSK messages' SP;\n"
+"                            the SRTP stream itself stays RFC 3711 (no ROC\n"
+"                            in packets: the kernel side is not done yet)\n"
 "  --http ADDR:PORT          serve the MSK-request endpoint (port 0: any)\n"
 "  --mikey-bind ADDR[:PORT]  source of MIKEY messages [0.0.0.0:0]\n";
 
@@ -74,7 +79,7 @@ enum {
 	OPT_MSK_ROLLOVER, OPT_MSK_DELIVERY, OPT_MSK_LEAD, OPT_PULL, OPT_FAULT,
 	OPT_RETRY_AFTER, OPT_STREAM, OPT_MTK_DEST, OPT_MCAST_IF, OPT_TTL,
 	OPT_SSRC, OPT_PPS, OPT_PAYLOAD_LEN, OPT_SEQ, OPT_PATTERN_SEED,
-	OPT_TAG_LEN, OPT_HTTP, OPT_MIKEY_BIND,
+	OPT_TAG_LEN, OPT_RCC_MODE, OPT_RCC_RATE, OPT_HTTP, OPT_MIKEY_BIND,
 };
 
 static const struct option long_opts[] = {
@@ -116,6 +121,8 @@ static const struct option long_opts[] = {
 	{ "seq", required_argument, NULL, OPT_SEQ },
 	{ "pattern-seed", required_argument, NULL, OPT_PATTERN_SEED },
 	{ "tag-len", required_argument, NULL, OPT_TAG_LEN },
+	{ "rcc-mode", required_argument, NULL, OPT_RCC_MODE },
+	{ "rcc-rate", required_argument, NULL, OPT_RCC_RATE },
 	{ "http", required_argument, NULL, OPT_HTTP },
 	{ "mikey-bind", required_argument, NULL, OPT_MIKEY_BIND },
 	{ NULL, 0, NULL, 0 },
@@ -536,6 +543,16 @@ static int net_opt(struct cli *cli, int c, const char *arg, char *err,
 		}
 		o->tag_len = (uint8_t)v;
 		return 0;
+	case OPT_RCC_MODE:
+		if (num(arg, 1, 3, &v, err, errlen))
+			return -1;
+		o->rcc_mode = (uint8_t)v;
+		return 0;
+	case OPT_RCC_RATE:
+		if (num(arg, 1, 0xffff, &v, err, errlen))
+			return -1;
+		o->rcc_rate = (uint16_t)v;
+		return 0;
 	}
 	return -2;
 }
@@ -567,6 +584,10 @@ static int check(struct cli *cli, char *err, size_t errlen)
 	    SIM_UNKNOWN_KEY_NUMBER) {
 		snprintf(err, errlen, "--key-number plus the rollovers reaches Key Number 0x%04x, which the faults use",
 			 SIM_UNKNOWN_KEY_NUMBER);
+		return -1;
+	}
+	if (!o->rcc_mode != !o->rcc_rate) {
+		snprintf(err, errlen, "--rcc-mode and --rcc-rate go together (RFC 4771 needs both)");
 		return -1;
 	}
 	if (o->have_stream && !o->have_mtk_dest) {

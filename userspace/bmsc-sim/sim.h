@@ -56,6 +56,9 @@ struct sim_opts {
 	uint32_t pps;
 	uint32_t payload_len;
 	uint8_t tag_len;		/* 10 or 4 */
+	/* RFC 4771 mode (0 = none) and R: in the SP only, not in the stream */
+	uint8_t rcc_mode;
+	uint16_t rcc_rate;
 	uint16_t first_seq;
 	uint64_t pattern_seed;		/* rtp_pattern seed, as srtp-recv --seed */
 

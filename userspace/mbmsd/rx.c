@@ -49,6 +49,12 @@ static void remove_msk_from(struct mbmsd *d, const struct mbmsd_session *s,
 	kernel_remove_msk(d->kern, s->id, *(const uint32_t *)arg);
 }
 
+/* What a key group's SP says, as mbmsd keeps it with each MSK. */
+struct msk_policy {
+	uint8_t suite;		/* enum mbms_srtp_suite */
+	struct mikey_rcc rcc;	/* RFC 4771: reported, not used yet */
+};
+
 /*
  * The SP is optional in a push and the BM-SC may not change the policy
  * (TS 33.246 §6.4.5.1): without an SP, keep the policy last received for
@@ -56,9 +62,15 @@ static void remove_msk_from(struct mbmsd *d, const struct mbmsd_session *s,
  * store persists it); the default suite only when the group has none.
  * Falling back to the default would turn a 32-bit-tag service into an
  * 80-bit one and break it (or let a stripped SP change the tag length).
+ * The RFC 4771 mode and R (§6.6.2.1) are kept the same way; @m's SPs were
+ * checked by sp_rcc_ok().
  */
-static uint8_t suite_for_msk(const struct mbmsd *d, const struct mikey_msg *m)
+static struct msk_policy policy_for_msk(const struct mbmsd *d,
+					const struct mikey_msg *m)
 {
+	struct msk_policy p = {
+		.suite = MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80,
+	};
 	const struct store_msk *best = NULL, *sm;
 	uint64_t tag = 10;
 	size_t i;
@@ -66,8 +78,9 @@ static uint8_t suite_for_msk(const struct mbmsd *d, const struct mikey_msg *m)
 	if (m->n_sp) {
 		if (mikey_sp_get(&m->sp[0], MIKEY_SRTP_AUTH_TAG_LEN, &tag) &&
 		    tag == 4)
-			return MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
-		return MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80;
+			p.suite = MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
+		mikey_sp_rcc(&m->sp[0], &p.rcc, NULL);
+		return p;
 	}
 	for (i = 0; i < STORE_MAX_MSKS; i++) {
 		sm = &d->store.msk[i];
@@ -78,7 +91,34 @@ static uint8_t suite_for_msk(const struct mbmsd *d, const struct mikey_msg *m)
 		if (!best || sm->received_ms >= best->received_ms)
 			best = sm;
 	}
-	return best ? best->suite : MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80;
+	if (best) {
+		p.suite = best->suite;
+		p.rcc.mode = best->rcc_mode;
+		p.rcc.rate = best->rcc_rate;
+	}
+	return p;
+}
+
+/*
+ * Every SP of an authenticated MSK message must have RFC 4771 settings
+ * libmikey can read (R of 1 or 2 bytes and not 0, a known auth alg): a
+ * policy we cannot read is not kept half-understood.
+ */
+static bool sp_rcc_ok(struct mbmsd *d, const struct mikey_msg *m)
+{
+	struct mikey_error e;
+	struct mikey_rcc rcc;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < m->n_sp; i++) {
+		rc = mikey_sp_rcc(&m->sp[i], &rcc, &e);
+		if (rc) {
+			count_decode_error(d, rc, &e, "MSK message");
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Try the candidate MUKs; the index that verified, or -1. */
@@ -165,7 +205,8 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 		}
 		seql = msg.keys[0].seql;
 		sequ = msg.keys[0].sequ;
-		if (seql > UINT32_MAX || sequ > UINT32_MAX) {
+		if (seql > UINT32_MAX || sequ > UINT32_MAX ||
+		    !sp_rcc_ok(d, &msg)) {
 			pol_msk_msg_unauthenticated(&d->ue, POL_R_MALFORMED);
 			goto out;
 		}
@@ -189,14 +230,20 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 		log_info("MSK 0x%08x dropped", act.dropped_msk_id);
 	}
 	if (act.store_msk) {
-		if (!store_msk_put(&d->store, msg.ext.key_domain, msk_id,
-				   msg.keys[0].key, msg.rand, suite_for_msk(d, &msg),
-				   now))
+		struct msk_policy p = policy_for_msk(d, &msg);
+		struct store_msk *sm;
+
+		sm = store_msk_put(&d->store, msg.ext.key_domain, msk_id,
+				   msg.keys[0].key, msg.rand, p.suite, now);
+		if (!sm) {
 			log_err("key store full: MSK 0x%08x not kept", msk_id);
-		else
+		} else {
+			sm->rcc_mode = p.rcc.mode;
+			sm->rcc_rate = p.rcc.rate;
 			log_info("MSK 0x%08x accepted (MTK IDs %llu..%llu)",
 				 msk_id, (unsigned long long)seql + 1,
 				 (unsigned long long)sequ);
+		}
 	} else if (kind == POL_MSG_VALIDITY && !act.drop_msk) {
 		log_info("MSK 0x%08x validity now %llu..%llu", msk_id,
 			 (unsigned long long)seql, (unsigned long long)sequ);

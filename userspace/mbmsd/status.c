@@ -95,6 +95,20 @@ static void json_sessions(struct mbmsd *d, struct json *j)
 	json_arr_end(j);
 }
 
+/* The MSK's stored policy: suite, RFC 4771 mode and R (R is known and
+ * reported, not used by the kernel yet).
+ */
+static void json_msk_policy(struct json *j, const struct store_msk *sm)
+{
+	json_kv_str(j, "suite", sm ? mbms_suite_name(sm->suite) : "?");
+	json_kv_str(j, "rcc_mode", mikey_rcc_mode_name(sm ? sm->rcc_mode : 0));
+	json_key(j, "roc_tx_rate");
+	if (sm && sm->rcc_rate)
+		json_u64(j, sm->rcc_rate);
+	else
+		json_null(j);
+}
+
 static void json_keys(struct mbmsd *d, struct json *j)
 {
 	size_t g, k, i;
@@ -121,6 +135,9 @@ static void json_keys(struct mbmsd *d, struct json *j)
 			else
 				json_null(j);
 			json_kv_u64(j, "received_ms", m->received);
+			json_msk_policy(j, store_msk_find(&d->store,
+						d->groups[g].key_domain,
+						m->msk_id));
 			json_obj_end(j);
 		}
 	json_arr_end(j);
@@ -269,6 +286,7 @@ static void write_text(struct mbmsd *d, FILE *out, uint64_t now)
 		hex_encode(gr->key_domain, POL_KEY_DOMAIN_LEN, kd);
 		for (k = 0; k < POL_MSKS_PER_GROUP; k++) {
 			const struct pol_msk *m = &gr->msk[k];
+			const struct store_msk *sm;
 
 			if (!m->present)
 				continue;
@@ -276,6 +294,15 @@ static void write_text(struct mbmsd *d, FILE *out, uint64_t now)
 				kd, m->msk_id, m->seql, m->sequ);
 			if (m->have_mtk)
 				fprintf(out, ", current MTK %u", m->mtk_id);
+			sm = store_msk_find(&d->store, gr->key_domain,
+					    m->msk_id);
+			if (sm) {
+				fprintf(out, ", suite %s, rfc4771 %s",
+					mbms_suite_name(sm->suite),
+					mikey_rcc_mode_name(sm->rcc_mode));
+				if (sm->rcc_rate)
+					fprintf(out, " R %u", sm->rcc_rate);
+			}
 			fputc('\n', out);
 		}
 		fprintf(out, "request: %s/0x%04x %s", kd, gr->key_group,

@@ -18,13 +18,17 @@ static const uint8_t MAGIC[8] = { 'M', 'B', 'M', 'S', 'D', 'S', 'T', 0 };
 #define HDR_LEN		16	/* magic, version, reserved, body length */
 #define CRC_LEN		4
 
-enum rec_type { REC_META = 1, REC_MUK = 2, REC_MSK = 3, REC_MTK = 4 };
+enum rec_type { REC_META = 1, REC_MUK = 2, REC_MSK = 3, REC_MTK = 4,
+		REC_MSK_RCC = 5 };
 
 #define META_LEN	7
 #define MUK_FIXED_LEN	(1 + 4 + 8 + 1 + 4 + STORE_KS_NAF_LEN + 1)
 #define MSK_LEN		(3 + 4 + 1 + 4 + 4 + 2 + 4 + 8 + 1 + STORE_KEY_LEN + \
 			 STORE_RAND_LEN)
 #define MTK_LEN		(4 + 4 + 2 + 8 + STORE_KEY_LEN + STORE_SALT_LEN)
+/* key domain, MSK ID, RFC 4771 mode u8, R u16; only when not both 0 */
+#define MSK_RCC_LEN	(3 + 4 + 1 + 2)
+#define RCC_MODE_MAX	3
 
 uint32_t store_crc32(const uint8_t *p, size_t len)
 {
@@ -150,6 +154,13 @@ long store_encode(const struct store *s, uint8_t *buf, size_t cap)
 		put_u8(&w, m->suite);
 		put(&w, m->key, STORE_KEY_LEN);
 		put(&w, m->rand, STORE_RAND_LEN);
+		if (!m->rcc_mode && !m->rcc_rate)
+			continue;
+		put_rec(&w, REC_MSK_RCC, MSK_RCC_LEN);
+		put(&w, m->key_domain, POL_KEY_DOMAIN_LEN);
+		put_u32(&w, m->msk_id);
+		put_u8(&w, m->rcc_mode);
+		put_u16(&w, m->rcc_rate);
 	}
 	for (i = 0; i < STORE_MAX_MTKS; i++) {
 		const struct store_mtk *m = &s->mtk[i];
@@ -224,6 +235,7 @@ static const char *rec_name(uint8_t t)
 	case REC_MUK: return "muk";
 	case REC_MSK: return "msk";
 	case REC_MTK: return "mtk";
+	case REC_MSK_RCC: return "msk-rcc";
 	}
 	return "unknown";
 }
@@ -308,6 +320,43 @@ static int dec_msk(struct rbuf *r, size_t rlen, struct store *s,
 		snprintf(err, errlen, "MSK ID 0x%08x repeated", m->msk_id);
 		return -1;
 	}
+	return 0;
+}
+
+/* The RFC 4771 settings of an MSK stored by an earlier record. */
+static int dec_msk_rcc(struct rbuf *r, size_t rlen, struct store *s,
+		       char *err, size_t errlen)
+{
+	uint8_t kd[POL_KEY_DOMAIN_LEN], mode;
+	struct store_msk *m;
+	uint32_t msk_id;
+	uint16_t rate;
+
+	if (rlen != MSK_RCC_LEN) {
+		snprintf(err, errlen, "length %zu, expected %d", rlen,
+			 MSK_RCC_LEN);
+		return -1;
+	}
+	get(r, kd, POL_KEY_DOMAIN_LEN);
+	msk_id = get_u32(r);
+	mode = get_u8(r);
+	rate = get_u16(r);
+	m = store_msk_find(s, kd, msk_id);
+	if (!m) {
+		snprintf(err, errlen, "MSK ID 0x%08x not stored before it",
+			 msk_id);
+		return -1;
+	}
+	if (mode > RCC_MODE_MAX || (!mode && !rate)) {
+		snprintf(err, errlen, "bad RFC 4771 mode %u, R %u", mode, rate);
+		return -1;
+	}
+	if (m->rcc_mode || m->rcc_rate) {
+		snprintf(err, errlen, "MSK ID 0x%08x repeated", msk_id);
+		return -1;
+	}
+	m->rcc_mode = mode;
+	m->rcc_rate = rate;
 	return 0;
 }
 
@@ -403,6 +452,9 @@ static int decode_body(struct rbuf *r, struct store *s, char *err,
 			break;
 		case REC_MTK:
 			ret = dec_mtk(r, rlen, s, &nmtk, why, sizeof(why));
+			break;
+		case REC_MSK_RCC:
+			ret = dec_msk_rcc(r, rlen, s, why, sizeof(why));
 			break;
 		default:
 			/* A newer writer's record: skip, it is length-framed. */

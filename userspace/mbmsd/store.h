@@ -13,6 +13,10 @@
  *   body: records type u8 | length u16 | payload  |  CRC-32 u32 of all
  *   bytes before it
  *
+ * A reader skips record types it does not know, so a record added later
+ * (the RFC 4771 settings of an MSK's policy, after that MSK's record) does
+ * not need a new version: an older mbmsd loads the file without it.
+ *
  * The CRC detects torn or corrupted files, not tampering: the file is
  * protected by its mode.  The decoder treats the file as untrusted bytes
  * (bounds checks everywhere, a libFuzzer target).  Secrets are wiped with
@@ -60,6 +64,8 @@ struct store_msk {
 	uint32_t mtk_counter;
 	uint64_t received_ms;
 	uint8_t suite;			/* enum mbms_srtp_suite from the SP */
+	uint8_t rcc_mode;		/* RFC 4771 mode, 0 = none */
+	uint16_t rcc_rate;		/* RFC 4771 R, 0 = none */
 	uint8_t key[STORE_KEY_LEN];	/* secret */
 	uint8_t rand[STORE_RAND_LEN];
 };

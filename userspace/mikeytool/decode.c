@@ -24,7 +24,7 @@ int decode_main(int argc, char **argv)
 	uint8_t muk[MIKEY_MUK_LEN], msk[MIKEY_MBMS_KEY_LEN], rand[MIKEY_RAND_LEN];
 	bool json = false, has_muk = false, has_msk = false, has_rand = false;
 	const uint8_t *key = NULL;
-	size_t len, klen = 0;
+	size_t len, klen = 0, i;
 	struct mikey_error e;
 	int c, ret = EXIT_USAGE;
 
@@ -151,6 +151,17 @@ print:
 		print_json(&m, key != NULL);
 	else
 		print_tree(&m, key != NULL);
+	for (i = 0; i < m.n_sp; i++) {
+		struct mikey_rcc rcc;
+
+		if (mikey_sp_rcc(&m.sp[i], &rcc, &e) == MIKEY_OK)
+			continue;
+		/* What mbmsd refuses: RFC 4771 parameters it cannot read. */
+		fprintf(stderr, "mikeytool: SP %zu: %s (%s)\n", i + 1, e.msg,
+			mikey_strerror(e.code));
+		if (!ret)
+			ret = EXIT_MALFORMED;
+	}
 	if (ret == EXIT_BADMAC)
 		fprintf(stderr, "mikeytool: MAC does not verify: wrong key or altered message\n");
 out:

@@ -10,7 +10,8 @@
 enum opt {
 	O_MUK = 256, O_MSK, O_MTK, O_SALT, O_RAND, O_CSB, O_COUNTER, O_IDI,
 	O_IDR, O_DOMAIN, O_MSK_ID, O_MTK_ID, O_KEY_GROUP, O_SEQL, O_SEQU, O_V,
-	O_DOWNLOAD, O_SSRC, O_ROC, O_TAG_LEN, O_VALIDITY, O_OUT, __O_MAX
+	O_DOWNLOAD, O_SSRC, O_ROC, O_TAG_LEN, O_RCC_MODE, O_RCC_RATE,
+	O_VALIDITY, O_OUT, __O_MAX
 };
 
 static const struct option opts[] = {
@@ -34,6 +35,8 @@ static const struct option opts[] = {
 	{ "ssrc", required_argument, NULL, O_SSRC },
 	{ "roc", required_argument, NULL, O_ROC },
 	{ "tag-len", required_argument, NULL, O_TAG_LEN },
+	{ "rcc-mode", required_argument, NULL, O_RCC_MODE },
+	{ "rcc-rate", required_argument, NULL, O_RCC_RATE },
 	{ "validity-only", no_argument, NULL, O_VALIDITY },
 	{ "output", required_argument, NULL, O_OUT },
 	{ "help", no_argument, NULL, 'h' },
@@ -47,7 +50,7 @@ struct args {
 	uint8_t mtk[MIKEY_MBMS_KEY_LEN], salt[MIKEY_MBMS_SALT_LEN];
 	uint8_t rand[MIKEY_RAND_LEN], domain[MIKEY_KEY_DOMAIN_LEN];
 	uint64_t csb, counter, msk_id, mtk_id, key_group, seql, sequ;
-	uint64_t ssrc, roc, tag_len;
+	uint64_t ssrc, roc, tag_len, rcc_mode, rcc_rate;
 	const char *idi, *idr, *out;
 };
 
@@ -96,6 +99,16 @@ static int parse_opt(struct args *a, int o, const char *arg)
 		return opt_u64("roc", arg, UINT32_MAX, &a->roc);
 	case O_TAG_LEN:
 		return opt_u64("tag-len", arg, 20, &a->tag_len);
+	case O_RCC_MODE:
+		return opt_u64("rcc-mode", arg, MIKEY_RCC_MODE3, &a->rcc_mode);
+	case O_RCC_RATE:
+		if (opt_u64("rcc-rate", arg, UINT16_MAX, &a->rcc_rate))
+			return -1;
+		if (!a->rcc_rate) {
+			fprintf(stderr, "mikeytool: --rcc-rate: R is at least 1 (RFC 4771)\n");
+			return -1;
+		}
+		return 0;
 	case O_IDI:
 		a->idi = arg;
 		return 0;
@@ -144,12 +157,22 @@ static int build_msk(struct args *a, uint8_t *out, size_t cap, size_t *len,
 		return -EXIT_USAGE;
 	}
 	if (a->has[O_DOWNLOAD] && (a->has[O_SSRC] || a->has[O_ROC] ||
-				   a->has[O_TAG_LEN])) {
-		fprintf(stderr, "mikeytool encode msk: --download has no SRTP stream (no --ssrc, --roc, --tag-len)\n");
+				   a->has[O_TAG_LEN] || a->has[O_RCC_MODE] ||
+				   a->has[O_RCC_RATE])) {
+		fprintf(stderr, "mikeytool encode msk: --download has no SRTP stream (no --ssrc, --roc, --tag-len, --rcc-mode, --rcc-rate)\n");
 		return -EXIT_USAGE;
 	}
-	if (a->has[O_TAG_LEN]) {
-		mikey_sp_mbms_default(&sp, (uint8_t)a->tag_len);
+	if (a->has[O_TAG_LEN] || a->has[O_RCC_MODE] || a->has[O_RCC_RATE]) {
+		struct mikey_rcc rcc = { (uint8_t)a->rcc_mode,
+					 (uint16_t)a->rcc_rate };
+
+		mikey_sp_mbms_default(&sp, a->has[O_TAG_LEN] ?
+				      (uint8_t)a->tag_len : 10);
+		if ((a->has[O_RCC_MODE] || a->has[O_RCC_RATE]) &&
+		    mikey_sp_set_rcc(&sp, &rcc)) {
+			fprintf(stderr, "mikeytool encode msk: cannot add the RFC 4771 parameters to the SP\n");
+			return -1;
+		}
 		s.sp = &sp;
 	}
 	memcpy(s.rand, a->rand, sizeof(s.rand));
@@ -243,7 +266,8 @@ out:
 static const int msk_req[] = { O_MUK, O_CSB, O_COUNTER, O_RAND, O_IDI, O_IDR,
 			       O_DOMAIN, O_MSK_ID, O_SEQL, O_SEQU, 0 };
 static const int msk_opt[] = { O_MSK, O_VALIDITY, O_V, O_DOWNLOAD, O_SSRC,
-			       O_ROC, O_TAG_LEN, O_OUT, 0 };
+			       O_ROC, O_TAG_LEN, O_RCC_MODE, O_RCC_RATE,
+			       O_OUT, 0 };
 static const int mtk_req[] = { O_MSK, O_RAND, O_CSB, O_COUNTER, O_DOMAIN,
 			       O_MSK_ID, O_MTK_ID, O_MTK, 0 };
 static const int mtk_opt[] = { O_SALT, O_DOWNLOAD, O_OUT, 0 };

@@ -50,6 +50,24 @@ static void hexline(const char *label, const uint8_t *b, size_t n)
 	printf("%s%s\n", label, s);
 }
 
+/* RFC 4771: the integrity transform and R of an SP, or why unreadable. */
+static void print_rcc_line(const struct mikey_sp *sp)
+{
+	struct mikey_error e = { 0 };
+	struct mikey_rcc r;
+
+	if (mikey_sp_rcc(sp, &r, &e)) {
+		printf("      RFC 4771: unreadable: %s\n", e.msg);
+		return;
+	}
+	printf("      RFC 4771: integrity transform %s, ROC transmission rate ",
+	       mikey_rcc_mode_name(r.mode));
+	if (r.rate)
+		printf("R = %u\n", r.rate);
+	else
+		printf("absent\n");
+}
+
 void print_tree(const struct mikey_msg *m, bool keyed)
 {
 	const struct mikey_hdr *h = &m->hdr;
@@ -103,6 +121,7 @@ void print_tree(const struct mikey_msg *m, bool keyed)
 			       (unsigned long long)v);
 		}
 		printf("\n");
+		print_rcc_line(&m->sp[i]);
 	}
 	if (m->kemac.present)
 		printf("  KEMAC: encr alg %u, encr data len %u, MAC alg %u\n",
@@ -129,6 +148,24 @@ void print_tree(const struct mikey_msg *m, bool keyed)
 			       (unsigned long long)k->sequ,
 			       k->seql > k->sequ ? " (invalidates the MSK)" : "");
 	}
+}
+
+/* "rcc_mode" and "roc_tx_rate" (null: absent), or "rcc_error". */
+static void json_rcc(struct json *j, const struct mikey_sp *sp)
+{
+	struct mikey_error e = { 0 };
+	struct mikey_rcc r;
+
+	if (mikey_sp_rcc(sp, &r, &e)) {
+		json_kv_str(j, "rcc_error", e.msg);
+		return;
+	}
+	json_kv_str(j, "rcc_mode", mikey_rcc_mode_name(r.mode));
+	json_key(j, "roc_tx_rate");
+	if (r.rate)
+		json_u64(j, r.rate);
+	else
+		json_null(j);
 }
 
 void print_json(const struct mikey_msg *m, bool keyed)
@@ -198,6 +235,7 @@ void print_json(const struct mikey_msg *m, bool keyed)
 					    m->sp[i].params[k].len);
 			}
 			json_obj_end(&j);
+			json_rcc(&j, &m->sp[i]);
 			json_obj_end(&j);
 		}
 		json_arr_end(&j);
