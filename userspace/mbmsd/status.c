@@ -199,6 +199,8 @@ static void json_counters(struct mbmsd *d, struct json *j)
 	json_kv_u64(j, "mtk_messages", d->cnt.rx_mtk);
 	json_kv_u64(j, "wrong_kind", d->cnt.wrong_kind);
 	json_kv_u64(j, "verifications_sent", d->cnt.verifications_sent);
+	json_kv_u64(j, "verifications_withheld",
+		    d->cnt.verifications_withheld);
 	json_kv_u64(j, "mtk_installed", d->cnt.mtk_installed);
 	json_kv_u64(j, "install_errors", d->cnt.install_errors);
 	json_kv_u64(j, "kernel_events", d->cnt.kernel_events);
