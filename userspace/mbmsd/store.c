@@ -18,13 +18,16 @@ static const uint8_t MAGIC[8] = { 'M', 'B', 'M', 'S', 'D', 'S', 'T', 0 };
 #define HDR_LEN		16	/* magic, version, reserved, body length */
 #define CRC_LEN		4
 
-enum rec_type { REC_META = 1, REC_MUK = 2, REC_MSK = 3, REC_MTK = 4 };
+enum rec_type {
+	REC_META = 1, REC_MUK = 2, REC_MSK = 3, REC_MTK = 4, REC_MSK_ORDER = 5,
+};
 
 #define META_LEN	7
 #define MUK_FIXED_LEN	(1 + 4 + 8 + 1 + 4 + STORE_KS_NAF_LEN + 1)
 #define MSK_LEN		(3 + 4 + 1 + 4 + 4 + 2 + 4 + 8 + 1 + STORE_KEY_LEN + \
 			 STORE_RAND_LEN)
 #define MTK_LEN		(4 + 4 + 2 + 8 + STORE_KEY_LEN + STORE_SALT_LEN)
+#define MSK_ORDER_LEN	(3 + 4 + 4 + 4)
 
 uint32_t store_crc32(const uint8_t *p, size_t len)
 {
@@ -150,6 +153,18 @@ long store_encode(const struct store *s, uint8_t *buf, size_t cap)
 		put_u8(&w, m->suite);
 		put(&w, m->key, STORE_KEY_LEN);
 		put(&w, m->rand, STORE_RAND_LEN);
+		/*
+		 * The order (TS 33.246 §6.5.3) in a record of its own, right
+		 * after the MSK: an older mbmsd skips it, and its files,
+		 * which lack it, still load (order not known).
+		 */
+		if (!m->muk_gen)
+			continue;
+		put_rec(&w, REC_MSK_ORDER, MSK_ORDER_LEN);
+		put(&w, m->key_domain, POL_KEY_DOMAIN_LEN);
+		put_u32(&w, m->msk_id);
+		put_u32(&w, m->muk_gen);
+		put_u32(&w, m->ts_counter);
 	}
 	for (i = 0; i < STORE_MAX_MTKS; i++) {
 		const struct store_mtk *m = &s->mtk[i];
@@ -224,6 +239,7 @@ static const char *rec_name(uint8_t t)
 	case REC_MUK: return "muk";
 	case REC_MSK: return "msk";
 	case REC_MTK: return "mtk";
+	case REC_MSK_ORDER: return "msk-order";
 	}
 	return "unknown";
 }
@@ -308,6 +324,37 @@ static int dec_msk(struct rbuf *r, size_t rlen, struct store *s,
 		snprintf(err, errlen, "MSK ID 0x%08x repeated", m->msk_id);
 		return -1;
 	}
+	return 0;
+}
+
+static int dec_msk_order(struct rbuf *r, size_t rlen, struct store *s,
+			 char *err, size_t errlen)
+{
+	uint8_t kd[POL_KEY_DOMAIN_LEN];
+	struct store_msk *m;
+	uint32_t id, gen;
+
+	if (rlen != MSK_ORDER_LEN) {
+		snprintf(err, errlen, "length %zu, expected %d", rlen,
+			 MSK_ORDER_LEN);
+		return -1;
+	}
+	get(r, kd, POL_KEY_DOMAIN_LEN);
+	id = get_u32(r);
+	gen = get_u32(r);
+	m = store_msk_find(s, kd, id);
+	if (!m) {
+		snprintf(err, errlen, "MSK ID 0x%08x not stored before it",
+			 id);
+		return -1;
+	}
+	if (!gen || m->muk_gen) {
+		snprintf(err, errlen, "MSK ID 0x%08x: %s", id,
+			 gen ? "order repeated" : "MUK generation 0");
+		return -1;
+	}
+	m->muk_gen = gen;
+	m->ts_counter = get_u32(r);
 	return 0;
 }
 
@@ -403,6 +450,9 @@ static int decode_body(struct rbuf *r, struct store *s, char *err,
 			break;
 		case REC_MTK:
 			ret = dec_mtk(r, rlen, s, &nmtk, why, sizeof(why));
+			break;
+		case REC_MSK_ORDER:
+			ret = dec_msk_order(r, rlen, s, why, sizeof(why));
 			break;
 		default:
 			/* A newer writer's record: skip, it is length-framed. */
@@ -819,6 +869,8 @@ void store_sync_from_policy(struct store *s, const struct pol_ue *ue)
 			m->mtk_id = p->mtk_id;
 			m->have_mtk_counter = p->have_mtk_counter;
 			m->mtk_counter = p->mtk_counter;
+			m->muk_gen = p->muk_gen;
+			m->ts_counter = p->ts_counter;
 		}
 	}
 }
@@ -867,6 +919,8 @@ int store_restore_policy(struct store *s, struct pol_ue *ue)
 		p->mtk_id = m->mtk_id;
 		p->have_mtk_counter = m->have_mtk_counter;
 		p->mtk_counter = m->mtk_counter;
+		p->muk_gen = m->muk_gen;
+		p->ts_counter = m->ts_counter;
 		p->received = m->received_ms;
 		n++;
 	}

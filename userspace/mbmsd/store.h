@@ -13,6 +13,13 @@
  *   body: records type u8 | length u16 | payload  |  CRC-32 u32 of all
  *   bytes before it
  *
+ * Records: 1 meta, 2 MUK, 3 MSK, 4 MTK, 5 MSK order (key domain | MSK ID |
+ * MUK generation u32 | TS counter u32: how new the MSK is, TS 33.246
+ * §6.5.3; it follows its MSK record).  A reader skips record types it
+ * does not know, so type 5 needed no version bump: files written before
+ * it load with the order "not known", and an older mbmsd reads newer
+ * files (dropping the order).
+ *
  * The CRC detects torn or corrupted files, not tampering: the file is
  * protected by its mode.  The decoder treats the file as untrusted bytes
  * (bounds checks everywhere, a libFuzzer target).  Secrets are wiped with
@@ -59,6 +66,9 @@ struct store_msk {
 	bool have_mtk_counter;
 	uint32_t mtk_counter;
 	uint64_t received_ms;
+	/* the push's MUK generation and TS counter (0: not known) */
+	uint32_t muk_gen;
+	uint32_t ts_counter;
 	uint8_t suite;			/* enum mbms_srtp_suite from the SP */
 	uint8_t key[STORE_KEY_LEN];	/* secret */
 	uint8_t rand[STORE_RAND_LEN];
