@@ -341,6 +341,8 @@ static void test_unknown_mki_and_status(void)
 	status_write(d, f, true, T0 + 3000);
 	fclose(f);
 	CHECK(strstr(buf, "\"msk_id\": 16908289") != NULL);
+	CHECK(strstr(buf, "\"muk_gen\": 1,") != NULL);
+	CHECK(strstr(buf, "\"verifications_withheld\": 0") != NULL);
 	CHECK(strstr(buf, "\"btid\": \"fake1@bsf.test\"") != NULL);
 	CHECK(strstr(buf, "\"rate-limited\": 999") != NULL);
 	CHECK(strstr(buf, "\"state\": \"scheduled\"") != NULL);
@@ -473,6 +475,22 @@ static void test_verification_only_under_last_muk(void)
 					&e) == 0);
 	mikey_msg_clear(&init_msg);
 	mikey_msg_clear(&reply_msg);
+	stop(d);
+
+	/* "kill -9": each MSK's §6.5.3 order comes back from the file. */
+	d = start("relaxed", false);
+	CHECK(d->groups[0].msk[0].msk_id == (KG << 16 | 1) &&
+	      d->groups[0].msk[0].muk_gen == 1 &&
+	      d->groups[0].msk[0].ts_counter == 1);
+	CHECK(d->groups[0].msk[1].msk_id == (KG << 16 | 2) &&
+	      d->groups[0].msk[1].muk_gen == 2 &&
+	      d->groups[0].msk[1].ts_counter == 1);
+	/* A third MSK under MUK2: MSK 1, under the older MUK, goes. */
+	n = msk_msg(m, MUK2, KG << 16 | 3, 2, false, 0, 100);
+	rx_unicast(d, m, n, T0 + 5000, reply, sizeof(reply));
+	CHECK(!store_msk_find(&d->store, KD, KG << 16 | 1) &&
+	      store_msk_find(&d->store, KD, KG << 16 | 2) &&
+	      store_msk_find(&d->store, KD, KG << 16 | 3));
 	stop(d);
 }
 

@@ -121,6 +121,9 @@ static void json_keys(struct mbmsd *d, struct json *j)
 			else
 				json_null(j);
 			json_kv_u64(j, "received_ms", m->received);
+			/* §6.5.3 order; generation 0: not known */
+			json_kv_u64(j, "muk_gen", m->muk_gen);
+			json_kv_u64(j, "ts_counter", m->ts_counter);
 			json_obj_end(j);
 		}
 	json_arr_end(j);
