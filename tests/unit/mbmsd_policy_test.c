@@ -383,21 +383,31 @@ static void test_msk_bookkeeping(void)
 	CHECK(f.groups[0].msk[0].msk_id == MSK(3));
 	/* Now slot 1 (MSK 2) is the older one. */
 	CHECK(f.groups[0].msk[1].msk_id == MSK(2));
-	/* Older than both: refused. */
+	CHECK(f.groups[0].msk[0].muk_gen == 1 &&
+	      f.groups[0].msk[0].ts_counter == 3);
+	/*
+	 * A lower Key Number under a fresh counter of the same MUK is the
+	 * newest (§6.5.3: MUK, then TS; the Key Number plays no part).
+	 */
 	a = push(&f, MSK(1), 4, 0, 100);
-	CHECK(a.verdict == POL_R_STALE_MSK && !a.store_msk);
+	CHECK(a.verdict == POL_OK && a.slot == 1 && a.drop_msk &&
+	      a.dropped_msk_id == MSK(2));
 	/* The same MSK again: updated in place, nothing evicted. */
 	a = push(&f, MSK(3), 5, 5, 200);
 	CHECK(a.verdict == POL_OK && a.slot == 0 && !a.drop_msk);
 	CHECK(f.groups[0].msk[0].seql == 5 && f.groups[0].msk[0].sequ == 200);
+	CHECK(f.groups[0].msk[0].ts_counter == 5);
 	/* Validity: update, then invalidate (SEQl > SEQu). */
 	a = push(&f, MSK(4), 6, 0, 100);
 	CHECK(a.verdict == POL_OK && a.slot == 1 && a.drop_msk &&
-	      a.dropped_msk_id == MSK(2));
-	a = push(&f, MSK(2), 7, 0, 100);	/* gone; older than 3 and 4 */
-	CHECK(a.verdict == POL_R_STALE_MSK);
+	      a.dropped_msk_id == MSK(1));
+	a = push(&f, MSK(2), 7, 0, 100);	/* newest again: 3 goes */
+	CHECK(a.verdict == POL_OK && a.slot == 0 && a.drop_msk &&
+	      a.dropped_msk_id == MSK(3));
 	a = validity(&f, MSK(4), 8, 10, 20);
 	CHECK(a.verdict == POL_OK && f.groups[0].msk[1].seql == 10);
+	/* A validity update carries no key: the MSK's order stays. */
+	CHECK(f.groups[0].msk[1].ts_counter == 6);
 	a = validity(&f, MSK(4), 9, 21, 20);
 	CHECK(a.verdict == POL_OK && a.drop_msk && a.dropped_msk_id == MSK(4));
 	CHECK(!f.groups[0].msk[1].present);
@@ -406,10 +416,10 @@ static void test_msk_bookkeeping(void)
 	/* A pushed key with SEQl > SEQu: only invalidates. */
 	a = push(&f, MSK(8), 11, 30, 20);
 	CHECK(a.verdict == POL_R_MSK_INVALID && !a.store_msk);
-	a = push(&f, MSK(3), 12, 30, 20);
+	a = push(&f, MSK(2), 12, 30, 20);
 	CHECK(a.verdict == POL_OK && a.drop_msk && !a.store_msk);
 	CHECK(!f.groups[0].msk[0].present);
-	CHECK(f.ue.stats.accepted_msk == 6);
+	CHECK(f.ue.stats.accepted_msk == 8);
 
 	/* Key numbers wrap (serial arithmetic): 0x0001 is newer than 0xfffe. */
 	fx_init(&f, POL_MUK_RELAXED);
@@ -419,6 +429,163 @@ static void test_msk_bookkeeping(void)
 	a = push(&f, MSK(0x0001), 3, 0, 10);
 	CHECK(a.verdict == POL_OK && a.drop_msk &&
 	      a.dropped_msk_id == MSK(0xfffe));
+}
+
+/* A push verified with the MUK of generation @gen (one of the candidates). */
+static struct pol_msk_action push_gen(struct fixture *f, uint32_t gen,
+				      uint32_t msk_id, uint32_t ctr)
+{
+	struct pol_muk_ref c[2], none = { 0, 0, false };
+	size_t n, i;
+
+	n = pol_muk_candidates(&f->ue, POL_MSG_PUSH, 0, c, NULL);
+	for (i = 0; i < n; i++)
+		if (c[i].gen == gen)
+			return pol_msk_msg_authenticated(&f->ue, POL_MSG_PUSH,
+							 &c[i], KD, msk_id, ctr,
+							 0, 100, 0, &rng);
+	CHECK(!"no candidate MUK of that generation");
+	return pol_msk_msg_authenticated(&f->ue, POL_MSG_PUSH, &none, KD,
+					 msk_id, ctr, 0, 100, 0, &rng);
+}
+
+/*
+ * TS 33.246 §6.5.3: the MSK under the newer MUK is the newer one, whatever
+ * its timestamp.  A and B under MUK gen 2 (T 100, 200), then C under gen 3
+ * with T 50: C is the newest, A (gen 2, lowest T) goes -- not B, whose Key
+ * Number is the lowest.
+ */
+static void test_order_newer_muk_wins(void)
+{
+	struct fixture f;
+	struct pol_msk_action a;
+
+	fx_init(&f, POL_MUK_RELAXED);
+	pol_muk_bootstrapped(&f.ue, 2, 100000);
+	CHECK(push_gen(&f, 2, MSK(11), 100).verdict == POL_OK);	/* A */
+	CHECK(push_gen(&f, 2, MSK(10), 200).verdict == POL_OK);	/* B */
+	pol_muk_bootstrapped(&f.ue, 3, 100000);	/* gen 2 stays negotiated */
+	a = push_gen(&f, 3, MSK(12), 50);				/* C */
+	CHECK(a.verdict == POL_OK && a.store_msk && a.drop_msk &&
+	      a.dropped_msk_id == MSK(11));
+	CHECK(f.groups[0].msk[a.slot].msk_id == MSK(12));
+	CHECK(f.groups[0].msk[!a.slot].msk_id == MSK(10));
+
+	/* Same, with C's Key Number below both: still the newest. */
+	fx_init(&f, POL_MUK_RELAXED);
+	pol_muk_bootstrapped(&f.ue, 2, 100000);
+	CHECK(push_gen(&f, 2, MSK(11), 100).verdict == POL_OK);
+	CHECK(push_gen(&f, 2, MSK(10), 200).verdict == POL_OK);
+	pol_muk_bootstrapped(&f.ue, 3, 100000);
+	a = push_gen(&f, 3, MSK(3), 50);
+	CHECK(a.verdict == POL_OK && a.drop_msk &&
+	      a.dropped_msk_id == MSK(11));
+}
+
+/*
+ * Both MSKs under gen 3, and a push under gen 2 (still valid, the last
+ * negotiated one) with a higher T: the gen-3 MSKs are newer (§6.5.3), so
+ * the incoming one is the oldest of the three and is refused as stale,
+ * evicting nothing; with a slot free it is kept (as the older one).
+ * mbmsd itself never reaches this state -- accepting a message under gen 3
+ * makes gen 3 the negotiated MUK and retires gen 2 -- so it is built the
+ * way a restart restores it: defence in depth for the store.
+ */
+static void test_order_older_muk_stale(void)
+{
+	struct fixture f;
+	struct pol_muk m2 = { .present = true, .gen = 2, .expires = 100000,
+			      .have_counter = true, .msk_counter = 500 };
+	struct pol_muk m3 = { .present = true, .gen = 3, .expires = 100000,
+			      .have_counter = true, .msk_counter = 6 };
+	struct pol_msk_action a;
+	int k;
+
+	fx_init(&f, POL_MUK_RELAXED);
+	CHECK(pol_muk_restore(&f.ue, 0, &m2, false, true) == 0);
+	CHECK(pol_muk_restore(&f.ue, 1, &m3, true, false) == 0);
+	for (k = 0; k < 2; k++) {
+		f.groups[0].msk[k].present = true;
+		f.groups[0].msk[k].msk_id = MSK(20 + k);
+		f.groups[0].msk[k].seql = 0;
+		f.groups[0].msk[k].sequ = 100;
+		f.groups[0].msk[k].muk_gen = 3;
+		f.groups[0].msk[k].ts_counter = 5 + (uint32_t)k;
+	}
+	a = push_gen(&f, 2, MSK(22), 1000);
+	CHECK(a.verdict == POL_R_STALE_MSK && !a.store_msk && !a.drop_msk);
+	CHECK(f.groups[0].msk[0].msk_id == MSK(20) &&
+	      f.groups[0].msk[1].msk_id == MSK(21));
+	CHECK(f.ue.stats.rejected[POL_R_STALE_MSK] == 1);
+	/* A slot free: kept, nothing evicted. */
+	f.groups[0].msk[1].present = false;
+	a = push_gen(&f, 2, MSK(22), 1001);
+	CHECK(a.verdict == POL_OK && a.store_msk && !a.drop_msk &&
+	      a.slot == 1);
+	CHECK(f.groups[0].msk[0].msk_id == MSK(20));
+}
+
+/* Same MUK: the lower T goes, whatever the Key Numbers say. */
+static void test_order_same_muk_by_counter(void)
+{
+	struct fixture f;
+	struct pol_msk_action a;
+
+	fx_init(&f, POL_MUK_RELAXED);
+	pol_muk_bootstrapped(&f.ue, 2, 100000);
+	CHECK(push_gen(&f, 2, MSK(9), 100).verdict == POL_OK);
+	CHECK(push_gen(&f, 2, MSK(5), 200).verdict == POL_OK);
+	a = push_gen(&f, 2, MSK(7), 300);
+	CHECK(a.verdict == POL_OK && a.drop_msk &&
+	      a.dropped_msk_id == MSK(9));
+	/* A lower Key Number with a fresh counter is the newest too. */
+	a = push_gen(&f, 2, MSK(3), 400);
+	CHECK(a.verdict == POL_OK && a.drop_msk &&
+	      a.dropped_msk_id == MSK(5));
+	CHECK(f.ue.stats.rejected[POL_R_STALE_MSK] == 0);
+}
+
+static void test_order_helpers(void)
+{
+	struct fixture f;
+	struct pol_muk_ref c[2];
+	struct pol_msk_action a;
+
+	CHECK(pol_msk_order_newer(2, 100, 3, 50));
+	CHECK(!pol_msk_order_newer(3, 50, 2, 100));
+	CHECK(pol_msk_order_newer(2, 100, 2, 200));
+	CHECK(!pol_msk_order_newer(2, 200, 2, 100));
+	CHECK(!pol_msk_order_newer(2, 5, 2, 5));
+	CHECK(pol_msk_order_newer(2, 0xffffffffu, 2, 1));	/* RFC 1982 */
+	CHECK(pol_msk_order_newer(0, 0, 1, 0));	/* unknown: the oldest */
+	CHECK(!pol_msk_order_newer(1, 0, 0, 0));
+	CHECK(!pol_msk_order_newer(0, 0, 0, 5));
+
+	/* Two MSKs of unknown order (an old key store): Key Number order. */
+	fx_init(&f, POL_MUK_RELAXED);
+	pol_muk_bootstrapped(&f.ue, 1, 100000);
+	f.groups[0].msk[0].present = true;
+	f.groups[0].msk[0].msk_id = MSK(8);
+	f.groups[0].msk[0].sequ = 100;
+	f.groups[0].msk[1] = f.groups[0].msk[0];
+	f.groups[0].msk[1].msk_id = MSK(7);
+	a = push(&f, MSK(1), 1, 0, 100);
+	CHECK(a.verdict == POL_OK && a.slot == 1 &&
+	      a.dropped_msk_id == MSK(7));
+	CHECK(f.groups[0].msk[1].muk_gen == 1 &&
+	      f.groups[0].msk[1].ts_counter == 1);
+
+	/* Verification: V set and the last generated MUK, nothing else. */
+	f.ue.neg = f.ue.cur;
+	pol_muk_bootstrapped(&f.ue, 2, 100000);
+	CHECK(pol_muk_candidates(&f.ue, POL_MSG_PUSH, 0, c, NULL) == 2);
+	CHECK(c[0].gen == 2 && c[1].gen == 1);
+	CHECK(pol_verification_due(&f.ue, &c[0], true));
+	CHECK(!pol_verification_due(&f.ue, &c[0], false));
+	CHECK(!pol_verification_due(&f.ue, &c[1], true));
+	CHECK(!pol_verification_due(&f.ue, NULL, true));
+	c[0].gen = 1;	/* a stale reference to the slot */
+	CHECK(!pol_verification_due(&f.ue, &c[0], true));
 }
 
 static void test_push_cancels_request(void)
@@ -822,6 +989,10 @@ int main(void)
 	test_unauthenticated_pull();
 	test_replay();
 	test_msk_bookkeeping();
+	test_order_newer_muk_wins();
+	test_order_older_muk_stale();
+	test_order_same_muk_by_counter();
+	test_order_helpers();
 	test_push_cancels_request();
 	test_mtk();
 	test_schedule_basic();

@@ -17,7 +17,7 @@
 #define T0 1800000000000ull	/* "now" in ms */
 #define KG 0x0102
 static const uint8_t KD[3] = { 0x26, 0x2f, 0x01 };
-static uint8_t MUK[32], OTHER_MUK[32], MSKEY[16], RAND[16], MTK[16], SALT[14];
+static uint8_t MUK[32], MUK2[32], OTHER_MUK[32], MSKEY[16], RAND[16], MTK[16], SALT[14];
 static char dir[] = "/tmp/mbmsd_rx_test.XXXXXX";
 static uint32_t bmsc_counter = 1;	/* the BM-SC's MSK counter */
 
@@ -341,6 +341,8 @@ static void test_unknown_mki_and_status(void)
 	status_write(d, f, true, T0 + 3000);
 	fclose(f);
 	CHECK(strstr(buf, "\"msk_id\": 16908289") != NULL);
+	CHECK(strstr(buf, "\"muk_gen\": 1,") != NULL);
+	CHECK(strstr(buf, "\"verifications_withheld\": 0") != NULL);
 	CHECK(strstr(buf, "\"btid\": \"fake1@bsf.test\"") != NULL);
 	CHECK(strstr(buf, "\"rate-limited\": 999") != NULL);
 	CHECK(strstr(buf, "\"state\": \"scheduled\"") != NULL);
@@ -483,6 +485,89 @@ static void test_rcc_rate_kept(void)
 	stop(d);
 }
 
+/*
+ * A second GBA bootstrap (a 401 asks for it): MUK2 becomes the last
+ * generated MUK while the first stays the last negotiated one, until the
+ * BM-SC uses MUK2.  The HTTP request signed with MUK2 stays in flight.
+ */
+static void bootstrap_again(struct mbmsd *d, uint64_t now)
+{
+	struct worker_result res;
+	struct worker_job job;
+	struct pol_request rq;
+	uint32_t gen1 = d->ue.muk[d->ue.cur].gen;
+
+	CHECK(pol_request_trigger(&d->ue, &d->groups[0], now, &d->rng));
+	CHECK(pol_take_due(&d->ue, now, &rq) && !rq.bootstrap_first);
+	pol_request_result(&d->ue, rq.group, POL_RES_UNAUTHORIZED, 0, gen1,
+			   now, &d->rng);
+	CHECK(pol_take_due(&d->ue, now, &rq) && rq.bootstrap_first);
+	CHECK(requests_make_job(d, &rq, &job) == 0 &&
+	      job.task == WORKER_BOOTSTRAP);
+	memset(&res, 0, sizeof(res));
+	res.task = WORKER_BOOTSTRAP;
+	res.bootstrapped = true;
+	res.bootstrap_ms = now;
+	memcpy(res.keys.ks_naf, MUK2, 32);
+	strcpy(res.keys.btid, "fake2@bsf.test");
+	res.keys.lifetime_s = 3600;
+	CHECK(requests_bootstrapped(d, &res, &job) == 0 &&
+	      job.task == WORKER_HTTP);
+	gba_keys_wipe(&res.keys);
+	secure_zero(&job, sizeof(job));
+	CHECK(d->ue.muk[d->ue.cur].gen != gen1 &&
+	      d->ue.muk[d->ue.neg].gen == gen1);
+}
+
+/*
+ * TS 33.246 §6.3.2.3.1, Annex D.1: an MSK push protected with a MUK that
+ * is not the last generated one is treated like a solicited pull: the key
+ * is taken, but no verification message goes back, V bit or not.  Under
+ * the last generated MUK the reply is sent.
+ */
+static void test_verification_only_under_last_muk(void)
+{
+	struct mbmsd *d = start("relaxed", true);
+	struct mikey_error e;
+	size_t n, rl;
+
+	bootstrap_again(d, T0 + 2000);
+	/* Under the first (last negotiated, not last generated) MUK. */
+	n = msk_msg(m, MUK, KG << 16 | 1, 1, true, 0, 100);
+	rl = rx_unicast(d, m, n, T0 + 3000, reply, sizeof(reply));
+	CHECK(store_msk_find(&d->store, KD, KG << 16 | 1) != NULL);
+	CHECK(rl == 0 && d->cnt.verifications_sent == 0 &&
+	      d->cnt.verifications_withheld == 1);
+	/* Under the last generated MUK: answered. */
+	n = msk_msg(m, MUK2, KG << 16 | 2, 1, true, 0, 100);
+	rl = rx_unicast(d, m, n, T0 + 4000, reply, sizeof(reply));
+	CHECK(store_msk_find(&d->store, KD, KG << 16 | 2) != NULL);
+	CHECK(rl > 0 && d->cnt.verifications_sent == 1);
+	CHECK(mikey_decode(m, n, &init_msg, &e) == 0);
+	CHECK(rl > 0 && mikey_decode(reply, rl, &reply_msg, &e) == 0 &&
+	      mikey_verify_verification(&reply_msg, &init_msg, MUK2, 32,
+					&e) == 0);
+	mikey_msg_clear(&init_msg);
+	mikey_msg_clear(&reply_msg);
+	stop(d);
+
+	/* "kill -9": each MSK's §6.5.3 order comes back from the file. */
+	d = start("relaxed", false);
+	CHECK(d->groups[0].msk[0].msk_id == (KG << 16 | 1) &&
+	      d->groups[0].msk[0].muk_gen == 1 &&
+	      d->groups[0].msk[0].ts_counter == 1);
+	CHECK(d->groups[0].msk[1].msk_id == (KG << 16 | 2) &&
+	      d->groups[0].msk[1].muk_gen == 2 &&
+	      d->groups[0].msk[1].ts_counter == 1);
+	/* A third MSK under MUK2: MSK 1, under the older MUK, goes. */
+	n = msk_msg(m, MUK2, KG << 16 | 3, 2, false, 0, 100);
+	rx_unicast(d, m, n, T0 + 5000, reply, sizeof(reply));
+	CHECK(!store_msk_find(&d->store, KD, KG << 16 | 1) &&
+	      store_msk_find(&d->store, KD, KG << 16 | 2) &&
+	      store_msk_find(&d->store, KD, KG << 16 | 3));
+	stop(d);
+}
+
 static void reset_dir(void)
 {
 	char p[128];
@@ -499,6 +584,7 @@ int main(void)
 	for (i = 0; i < 32; i++) {
 		MUK[i] = (uint8_t)(i + 1);
 		OTHER_MUK[i] = (uint8_t)(0x80 + i);
+		MUK2[i] = (uint8_t)(0xc0 + i);
 	}
 	for (i = 0; i < 16; i++) {
 		MSKEY[i] = (uint8_t)(0x40 + i);
@@ -520,6 +606,8 @@ int main(void)
 	test_sp_kept_per_group();
 	reset_dir();
 	test_rcc_rate_kept();
+	reset_dir();
+	test_verification_only_under_last_muk();
 	reset_dir();
 	rmdir(dir);
 	return test_summary("mbmsd_rx_test");

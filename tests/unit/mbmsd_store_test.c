@@ -51,6 +51,9 @@ static void fill(struct store *s)
 		m->mtk_id = 9;
 		m->have_mtk_counter = true;
 		m->mtk_counter = 77;
+		/* MSK 3 has no order: restored from a file without one. */
+		m->muk_gen = i < 2 ? 5 + (uint32_t)i : 0;
+		m->ts_counter = i < 2 ? 0xfffffff0u + (uint32_t)i : 0;
 	}
 	memset(salt, 0x33, sizeof(salt));
 	store_mtk_put(s, 4, 0x01020001u, 9, key, salt, 50);
@@ -273,6 +276,60 @@ static void test_structure(void)
 	CHECK(strstr(err, "body length") != NULL);
 }
 
+/*
+ * The MSK order record (type 6): malformed ones refused; a file without
+ * it (written before it existed) loads, order "not known".
+ */
+static void test_msk_order_record(void)
+{
+	static uint8_t body[512];
+	static const uint8_t ORDER[] = {
+		6, 0, 15, 0x26, 0x2f, 0x01, 0x01, 0x02, 0x00, 0x01,
+		0, 0, 0, 4, 0, 0, 0, 9,
+	};
+	uint8_t rec[3 + 63], key[16] = { 1 }, rand[16] = { 2 };
+	char err[200];
+	size_t n, off;
+
+	/* One MSK record, as a version without order records wrote it. */
+	store_init(&st);
+	CHECK(store_msk_put(&st, KD, 0x01020001u, key, rand, 1, 5) != NULL);
+	n = (size_t)store_encode(&st, buf, sizeof(buf));
+	off = 16 + sizeof(META);	/* after meta: the MSK record */
+	CHECK(n == 16 + sizeof(META) + sizeof(rec) + 4 && buf[off] == 3);
+	memcpy(rec, buf + off, sizeof(rec));
+	CHECK(store_decode(buf, n, &st2, err, sizeof(err)) == 0);
+	CHECK(st2.msk[0].present && st2.msk[0].muk_gen == 0 &&
+	      st2.msk[0].ts_counter == 0);
+
+	memcpy(body, META, sizeof(META));
+	memcpy(body + sizeof(META), rec, sizeof(rec));
+	memcpy(body + sizeof(META) + sizeof(rec), ORDER, sizeof(ORDER));
+	n = wrap(body, sizeof(META) + sizeof(rec) + sizeof(ORDER), buf);
+	CHECK(store_decode(buf, n, &st2, err, sizeof(err)) == 0);
+	CHECK(st2.msk[0].muk_gen == 4 && st2.msk[0].ts_counter == 9);
+	/* Re-encoded: the same bytes. */
+	CHECK(store_encode(&st2, body + 256, 256) == (long)n &&
+	      !memcmp(body + 256, buf, n));
+
+	memcpy(body + sizeof(META) + sizeof(rec) + sizeof(ORDER), ORDER,
+	       sizeof(ORDER));
+	expect_bad(body, sizeof(META) + sizeof(rec) + 2 * sizeof(ORDER),
+		   "record 4 (msk-order) at offset 94: MSK ID 0x01020001: order repeated");
+	/* Before its MSK record. */
+	memcpy(body + sizeof(META), ORDER, sizeof(ORDER));
+	expect_bad(body, sizeof(META) + sizeof(ORDER),
+		   "MSK ID 0x01020001 not stored before it");
+	memcpy(body + sizeof(META), rec, sizeof(rec));
+	memcpy(body + sizeof(META) + sizeof(rec), ORDER, sizeof(ORDER));
+	body[sizeof(META) + sizeof(rec) + 13] = 0;	/* generation 0 */
+	expect_bad(body, sizeof(META) + sizeof(rec) + sizeof(ORDER),
+		   "MUK generation 0");
+	body[sizeof(META) + sizeof(rec) + 2] = 14;	/* length */
+	expect_bad(body, sizeof(META) + sizeof(rec) + sizeof(ORDER) - 1,
+		   "length 14, expected 15");
+}
+
 static void test_mtk_keep_two(void)
 {
 	uint8_t k[16] = { 1 }, s[14] = { 2 };
@@ -381,6 +438,8 @@ static void test_policy_mapping(void)
 	g[0].msk[1].sequ = 30;
 	g[0].msk[1].have_mtk = true;
 	g[0].msk[1].mtk_id = 3;
+	g[0].msk[1].muk_gen = 3;
+	g[0].msk[1].ts_counter = 41;
 	ue.need_bootstrap = true;
 
 	store_init(&st);
@@ -391,6 +450,7 @@ static void test_policy_mapping(void)
 	CHECK(st.muk[0].present && st.muk[0].msk_counter == 42);
 	CHECK(st.cur == 0 && st.neg == 0 && st.need_bootstrap);
 	CHECK(st.msk[0].sequ == 30 && st.msk[0].have_mtk);
+	CHECK(st.msk[0].muk_gen == 3 && st.msk[0].ts_counter == 41);
 
 	pol_ue_init(&ue2, &cfg, g2, 1);
 	CHECK(store_restore_policy(&st, &ue2) == 1);
@@ -401,6 +461,7 @@ static void test_policy_mapping(void)
 	CHECK(g2[0].msk[0].present && g2[0].msk[0].msk_id == 0x01020005 &&
 	      g2[0].msk[0].seql == 3 && g2[0].msk[0].mtk_id == 3 &&
 	      g2[0].msk[0].received == 77);
+	CHECK(g2[0].msk[0].muk_gen == 3 && g2[0].msk[0].ts_counter == 41);
 }
 
 /*
@@ -463,6 +524,7 @@ int main(void)
 	test_corruption();
 	test_structure();
 	test_msk_rcc();
+	test_msk_order_record();
 	test_mtk_keep_two();
 	test_files();
 	test_policy_mapping();

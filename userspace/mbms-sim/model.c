@@ -172,11 +172,12 @@ static void ue_sync(struct sim *s, uint32_t i)
 /*
  * An MSK-type MIKEY message reaches the UE: classify, try the candidate
  * MUKs (rx.c's verify_with_candidates), then let the policy decide.
- * Returns 0 when the policy accepted it.
+ * Returns 0 when the policy accepted it; then *@verify says whether rx.c
+ * would send a verification message (pol_verification_due()).
  */
 static int ue_rx_msk(struct sim *s, struct ue *u, uint32_t msk_id,
 		     bool has_key, bool v_bit, uint32_t gen, uint32_t ctr,
-		     bool authentic, struct pol_msk_action *act)
+		     bool authentic, struct pol_msk_action *act, bool *verify)
 {
 	struct pol_rng rng = rng_of(u);
 	struct pol_muk_ref c[2];
@@ -203,7 +204,10 @@ static int ue_rx_msk(struct sim *s, struct ue *u, uint32_t msk_id,
 	*act = pol_msk_msg_authenticated(&u->pol, kind, &c[ok], KD, msk_id,
 					 ctr, 0, has_key ? 0xffff : 0, s->now,
 					 &rng);
-	return act->verdict == POL_OK ? 0 : -1;
+	if (act->verdict != POL_OK)
+		return -1;
+	*verify = pol_verification_due(&u->pol, &c[ok], v_bit);
+	return 0;
 }
 
 static void ev_pull_arrive(struct sim *s, uint32_t i, uint32_t gen,
@@ -211,11 +215,13 @@ static void ev_pull_arrive(struct sim *s, uint32_t i, uint32_t gen,
 {
 	struct ue *u = &s->ue[i];
 	struct pol_msk_action act;
+	bool verify;
 
 	if (!online(s, u))
 		return;
 	s->r->pull_delivered++;
-	if (ue_rx_msk(s, u, MSK_PULL, false, false, gen, ctr, true, &act))
+	if (ue_rx_msk(s, u, MSK_PULL, false, false, gen, ctr, true, &act,
+		      &verify))
 		s->r->pull_rejected++;
 	u->seen_pull = true;
 	u->seen_gen = gen;
@@ -228,6 +234,7 @@ static void ev_attack(struct sim *s, uint32_t i, uint32_t replay)
 {
 	struct ue *u = &s->ue[i];
 	struct pol_msk_action act;
+	bool verify;
 	uint64_t before = u->pol.stats.accepted_pull;
 
 	if (!online(s, u))
@@ -235,10 +242,10 @@ static void ev_attack(struct sim *s, uint32_t i, uint32_t replay)
 	s->r->hostile_delivered++;
 	if (replay && u->seen_pull)
 		ue_rx_msk(s, u, MSK_PULL, false, false, u->seen_gen,
-			  u->seen_ctr, true, &act);
+			  u->seen_ctr, true, &act, &verify);
 	else	/* names the right MUK and a fresh counter, but no MAC */
 		ue_rx_msk(s, u, MSK_PULL, false, false, u->bm_gen,
-			  u->bm_ctr + 1, false, &act);
+			  u->bm_ctr + 1, false, &act, &verify);
 	if (u->pol.stats.accepted_pull != before)
 		s->r->hostile_accepted++;
 	ue_sync(s, i);
@@ -271,13 +278,14 @@ static void ev_push_arrive(struct sim *s, uint32_t i, uint32_t a,
 {
 	struct ue *u = &s->ue[i];
 	struct pol_msk_action act;
+	bool verify;
 	uint32_t kn = a >> 31 ? MSK_OLD : MSK_NEW, id, mctr;
 	uint64_t t;
 
 	if (!online(s, u))
 		return;
 	if (ue_rx_msk(s, u, MSK_ID(kn), true, true, a & 0x7fffffff, ctr, true,
-		      &act)) {
+		      &act, &verify)) {
 		s->r->push_rejected++;
 		ue_sync(s, i);
 		return;
@@ -287,7 +295,16 @@ static void ev_push_arrive(struct sim *s, uint32_t i, uint32_t a,
 		t = next_mtk_msg(s, s->now, &id, &mctr);
 		post(s, t, EV_MTK, i, id, mctr);
 	}
-	/* V bit: the verification message goes back. */
+	/*
+	 * V bit: the verification message goes back, unless the push came
+	 * under a MUK other than the UE's last generated one (§6.3.2.3.1):
+	 * then the BM-SC's push timer resends it.
+	 */
+	if (!verify) {
+		s->r->verif_withheld++;
+		ue_sync(s, i);
+		return;
+	}
 	s->r->mikey_verif++;
 	if (u01(s, R_VERIF_LOSS, i, u->verifs_sent++) >= s->p->push_loss)
 		post(s, s->now + s->half_rtt, EV_VERIF_ARRIVE, i, 0, 0);

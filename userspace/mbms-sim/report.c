@@ -44,7 +44,7 @@ void report_csv_header(FILE *f)
 		"http_401", "http_503", "pull_accepted",
 		"pull_accepted_expired", "pull_rejected", "mki_triggers",
 		"mtk_triggers", "push_rejected", "hostile_delivered",
-		"hostile_accepted", "events",
+		"hostile_accepted", "events", "verif_withheld",
 	};
 	size_t i;
 
@@ -78,7 +78,7 @@ void report_csv_row(FILE *f, const struct sim_result *r)
 	fprintf(f, ",%.4f,%.4f,%u,%lld", frac(r->updated, p->n_ue),
 		frac(r->missed_start, r->online_at_start), r->peak_rate,
 		(long long)r->peak_at_s - (long long)llround(p->change_s));
-	fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+	fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
 		(unsigned long long)r->http_200,
 		(unsigned long long)r->http_401,
 		(unsigned long long)r->http_503,
@@ -90,7 +90,8 @@ void report_csv_row(FILE *f, const struct sim_result *r)
 		(unsigned long long)r->push_rejected,
 		(unsigned long long)r->hostile_delivered,
 		(unsigned long long)r->hostile_accepted,
-		(unsigned long long)r->events);
+		(unsigned long long)r->events,
+		(unsigned long long)r->verif_withheld);
 }
 
 void report_md_header(FILE *f)

@@ -101,6 +101,11 @@ struct sim_result {
 	uint64_t pull_delivered, pull_accepted, pull_accepted_expired;
 	uint64_t pull_rejected;
 	uint64_t push_rejected;		/* pushes that failed the MAC check */
+	/*
+	 * pushes accepted under a MUK that is not the UE's last generated
+	 * one: no verification message (TS 33.246 §6.3.2.3.1)
+	 */
+	uint64_t verif_withheld;
 	uint64_t mki_triggers;		/* requests started by unknown MKI */
 	uint64_t mtk_triggers;		/* ... by an MTK message (what-if) */
 	/* hostile traffic */

@@ -40,6 +40,8 @@ struct mbmsd_counters {
 	uint64_t decode_errors[__MIKEY_E_MAX];	/* by enum mikey_err */
 	uint64_t wrong_kind;		/* e.g. an MTK message on unicast */
 	uint64_t verifications_sent;
+	/* V set, but the MUK was not the last generated one (§6.3.2.3.1) */
+	uint64_t verifications_withheld;
 	uint64_t mtk_installed;
 	uint64_t install_errors;
 	uint64_t kernel_events;

@@ -73,6 +73,18 @@ bool pol_serial16_newer(uint16_t a, uint16_t b)
 	return d != 0 && d < 0x8000u;
 }
 
+bool pol_msk_order_newer(uint32_t gen_a, uint32_t ts_a, uint32_t gen_b,
+			 uint32_t ts_b)
+{
+	/*
+	 * Generations count GBA bootstraps on this UE: they only grow and
+	 * never come near wrapping, so a plain comparison.
+	 */
+	if (gen_a != gen_b)
+		return gen_b > gen_a;
+	return gen_b != 0 && pol_serial32_newer(ts_a, ts_b);
+}
+
 uint64_t pol_backoff_ms(const struct pol_config *cfg, unsigned int failures)
 {
 	uint64_t d = cfg->backoff_base_ms;
@@ -259,6 +271,15 @@ size_t pol_muk_candidates(const struct pol_ue *ue, enum pol_msg_kind kind,
 	return n;
 }
 
+bool pol_verification_due(const struct pol_ue *ue,
+			  const struct pol_muk_ref *ref, bool v_bit)
+{
+	const struct pol_muk *cur = pol_muk_current(ue);
+
+	return v_bit && ref && cur && ref->slot == ue->cur &&
+	       ref->gen == cur->gen && !ref->expired;
+}
+
 void pol_msk_msg_unauthenticated(struct pol_ue *ue, enum pol_reason why)
 {
 	reject(ue, why == POL_OK ? POL_R_AUTH : why);
@@ -295,11 +316,37 @@ static struct pol_msk *msk_find(struct pol_group *g, uint32_t msk_id)
 	return NULL;
 }
 
-/* Where a pushed MSK goes: its own slot, a free one, or the older one. */
-static enum pol_reason msk_place(struct pol_group *g, uint32_t msk_id,
-				 int *slot, bool *evict)
+static bool msk_newer(const struct pol_msk *a, const struct pol_msk *b)
 {
-	uint16_t kn = pol_key_number(msk_id), k0, k1;
+	return pol_msk_order_newer(a->muk_gen, a->ts_counter, b->muk_gen,
+				   b->ts_counter);
+}
+
+/*
+ * The older of a full group's two MSKs by §6.5.3.  When neither is newer
+ * (both restored from an old key store without their order), the lower
+ * Key Number in serial arithmetic, the rule before §6.5.3 was followed.
+ */
+static int msk_older_slot(const struct pol_group *g)
+{
+	const struct pol_msk *m0 = &g->msk[0], *m1 = &g->msk[1];
+
+	if (msk_newer(m0, m1))
+		return 0;
+	if (msk_newer(m1, m0))
+		return 1;
+	return pol_serial16_newer(pol_key_number(m0->msk_id),
+				  pol_key_number(m1->msk_id)) ? 0 : 1;
+}
+
+/*
+ * Where a pushed MSK goes: its own slot, a free one, or the place of the
+ * older one when the push (MUK @gen, TS @ts) is newer than it.
+ */
+static enum pol_reason msk_place(struct pol_group *g, uint32_t msk_id,
+				 uint32_t gen, uint32_t ts, int *slot,
+				 bool *evict)
+{
 	int i, older;
 
 	*evict = false;
@@ -313,10 +360,9 @@ static enum pol_reason msk_place(struct pol_group *g, uint32_t msk_id,
 			*slot = i;
 			return POL_OK;
 		}
-	k0 = pol_key_number(g->msk[0].msk_id);
-	k1 = pol_key_number(g->msk[1].msk_id);
-	older = pol_serial16_newer(k0, k1) ? 0 : 1;
-	if (!pol_serial16_newer(pol_key_number(g->msk[older].msk_id), kn))
+	older = msk_older_slot(g);
+	if (!pol_msk_order_newer(g->msk[older].muk_gen,
+				 g->msk[older].ts_counter, gen, ts))
 		return POL_R_STALE_MSK;
 	*slot = older;
 	*evict = true;
@@ -330,7 +376,8 @@ static void msk_forget(struct pol_msk *m)
 
 static void push_msk(struct pol_ue *ue, struct pol_group *g,
 		     struct pol_msk_action *a, uint32_t msk_id,
-		     uint32_t seql, uint32_t sequ, uint64_t now)
+		     uint32_t gen, uint32_t ts, uint32_t seql, uint32_t sequ,
+		     uint64_t now)
 {
 	struct pol_msk *m;
 	bool evict;
@@ -348,7 +395,7 @@ static void push_msk(struct pol_ue *ue, struct pol_group *g,
 		msk_forget(m);
 		return;
 	}
-	a->verdict = msk_place(g, msk_id, &slot, &evict);
+	a->verdict = msk_place(g, msk_id, gen, ts, &slot, &evict);
 	if (a->verdict != POL_OK)
 		return;
 	m = &g->msk[slot];
@@ -360,6 +407,14 @@ static void push_msk(struct pol_ue *ue, struct pol_group *g,
 	if (!m->present) {
 		m->present = true;
 		m->msk_id = msk_id;
+	}
+	/*
+	 * The same MSK pushed again keeps the newest order it was delivered
+	 * with: a resend under an older MUK must not make it look older.
+	 */
+	if (pol_msk_order_newer(m->muk_gen, m->ts_counter, gen, ts)) {
+		m->muk_gen = gen;
+		m->ts_counter = ts;
 	}
 	m->seql = seql;
 	m->sequ = sequ;
@@ -425,7 +480,7 @@ struct pol_msk_action pol_msk_msg_authenticated(struct pol_ue *ue,
 	a.group = g;
 	switch (kind) {
 	case POL_MSG_PUSH:
-		push_msk(ue, g, &a, msk_id, seql, sequ, now);
+		push_msk(ue, g, &a, msk_id, m->gen, counter, seql, sequ, now);
 		break;
 	case POL_MSG_VALIDITY:
 		update_validity(ue, g, &a, msk_id, seql, sequ);

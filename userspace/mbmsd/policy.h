@@ -159,6 +159,12 @@ struct pol_muk_ref {
  * @seql/@sequ bound the MTK IDs the MSK may deliver: SEQl < MTK ID <= SEQu,
  * then SEQl := MTK ID.  @mtk_counter is the replay counter of MTK
  * messages under this MSK.
+ *
+ * @muk_gen and @ts_counter say how new the MSK is (TS 33.246 §6.5.3): the
+ * MUK generation that protected the push which delivered it and that
+ * push's MIKEY TS counter.  See pol_msk_order_newer().  Generation 0
+ * means "not known" (an MSK restored from a key store written before
+ * mbmsd recorded it): older than any MSK with a known order.
  */
 struct pol_msk {
 	bool present;
@@ -168,6 +174,8 @@ struct pol_msk {
 	uint32_t seql, sequ;
 	uint16_t mtk_id;	/* last accepted MTK ID, if have_mtk */
 	uint32_t mtk_counter;
+	uint32_t muk_gen;
+	uint32_t ts_counter;
 	uint64_t received;	/* ms */
 };
 
@@ -313,8 +321,12 @@ struct pol_msk_action {
  * The message verified with MUK @ref (one of the candidates).  Fields:
  * key domain, MSK ID, the MIKEY TS counter, SEQl/SEQu for push and
  * validity updates.  Checks the replay counter of that MUK, then:
- *  - push: keeps at most two MSKs per group, the newer (higher key number
- *    in serial arithmetic) wins; a key older than both is STALE_MSK;
+ *  - push: keeps at most two MSKs per group, the newer wins (TS 33.246
+ *    §6.5.3, pol_msk_order_newer(): the newer MUK generation, then the
+ *    higher TS counter; the Key Number plays no part); the MSK remembers
+ *    the generation and counter of the push (of the newest push, when the
+ *    same MSK ID comes again); a key older than both is STALE_MSK and
+ *    evicts nothing, but is kept when a slot is free;
  *  - validity: updates SEQl/SEQu of a held MSK (SEQl > SEQu drops it);
  *  - solicited pull: schedules an MSK request for the group; under an
  *    expired MUK (relaxed) it also requires a bootstrap first.
@@ -326,6 +338,17 @@ struct pol_msk_action pol_msk_msg_authenticated(struct pol_ue *ue,
 		const uint8_t *key_domain, uint32_t msk_id, uint32_t counter,
 		uint32_t seql, uint32_t sequ, uint64_t now,
 		const struct pol_rng *rng);
+
+/*
+ * Whether to answer an authenticated, accepted MSK message with a MIKEY
+ * verification message: only when its V bit is set **and** it verified
+ * with the last generated MUK.  A push under any other MUK (the last
+ * negotiated one, before the BM-SC used the newer) is treated like a
+ * solicited pull: no verification, V bit or not (TS 33.246 §6.3.2.3.1,
+ * Annex D.1).
+ */
+bool pol_verification_due(const struct pol_ue *ue,
+			  const struct pol_muk_ref *ref, bool v_bit);
 
 /* Count a message that was not authenticated (reason AUTH, NO_MUK, ...). */
 void pol_msk_msg_unauthenticated(struct pol_ue *ue, enum pol_reason why);
@@ -440,6 +463,16 @@ void pol_request_result(struct pol_ue *ue, struct pol_group *g,
  */
 bool pol_serial32_newer(uint32_t a, uint32_t b);
 bool pol_serial16_newer(uint16_t a, uint16_t b);
+
+/*
+ * TS 33.246 §6.5.3: is an MSK delivered under MUK generation @gen_b with
+ * TS counter @ts_b strictly newer than one under (@gen_a, @ts_a)?  The
+ * newer MUK wins regardless of the timestamp; under the same MUK the
+ * higher counter (RFC 1982) wins.  Generation 0 (order not known) is
+ * older than any other.
+ */
+bool pol_msk_order_newer(uint32_t gen_a, uint32_t ts_a, uint32_t gen_b,
+			 uint32_t ts_b);
 
 /* Backoff delay (before jitter) after @failures consecutive failures. */
 uint64_t pol_backoff_ms(const struct pol_config *cfg, unsigned int failures);

@@ -255,7 +255,16 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 			 act.bootstrap_first ? ": GBA bootstrap before the request" : "");
 	/* Persist before anything leaves: kill -9 loses nothing accepted. */
 	mbmsd_save(d);
-	if (msg.hdr.v) {
+	/*
+	 * V asks for a verification message, but a push under a MUK other
+	 * than the last generated one is treated like a solicited pull and
+	 * gets none (TS 33.246 §6.3.2.3.1, Annex D.1).
+	 */
+	if (msg.hdr.v && !pol_verification_due(&d->ue, &c[ok], true)) {
+		d->cnt.verifications_withheld++;
+		log_info("MSK 0x%08x came under a MUK that is not the last generated one: no verification message",
+			 msk_id);
+	} else if (msg.hdr.v) {
 		const uint8_t *muk = mbmsd_muk_bytes(d, c[ok].slot, c[ok].gen);
 
 		rc = muk ? mikey_encode_verification(&msg, muk, MIKEY_MUK_LEN,

@@ -138,6 +138,9 @@ static void json_keys(struct mbmsd *d, struct json *j)
 			json_msk_policy(j, store_msk_find(&d->store,
 						d->groups[g].key_domain,
 						m->msk_id));
+			/* §6.5.3 order; generation 0: not known */
+			json_kv_u64(j, "muk_gen", m->muk_gen);
+			json_kv_u64(j, "ts_counter", m->ts_counter);
 			json_obj_end(j);
 		}
 	json_arr_end(j);
@@ -216,6 +219,8 @@ static void json_counters(struct mbmsd *d, struct json *j)
 	json_kv_u64(j, "mtk_messages", d->cnt.rx_mtk);
 	json_kv_u64(j, "wrong_kind", d->cnt.wrong_kind);
 	json_kv_u64(j, "verifications_sent", d->cnt.verifications_sent);
+	json_kv_u64(j, "verifications_withheld",
+		    d->cnt.verifications_withheld);
 	json_kv_u64(j, "mtk_installed", d->cnt.mtk_installed);
 	json_kv_u64(j, "install_errors", d->cnt.install_errors);
 	json_kv_u64(j, "kernel_events", d->cnt.kernel_events);

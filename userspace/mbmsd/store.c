@@ -18,8 +18,10 @@ static const uint8_t MAGIC[8] = { 'M', 'B', 'M', 'S', 'D', 'S', 'T', 0 };
 #define HDR_LEN		16	/* magic, version, reserved, body length */
 #define CRC_LEN		4
 
-enum rec_type { REC_META = 1, REC_MUK = 2, REC_MSK = 3, REC_MTK = 4,
-		REC_MSK_RCC = 5 };
+enum rec_type {
+	REC_META = 1, REC_MUK = 2, REC_MSK = 3, REC_MTK = 4, REC_MSK_RCC = 5,
+	REC_MSK_ORDER = 6,
+};
 
 #define META_LEN	7
 #define MUK_FIXED_LEN	(1 + 4 + 8 + 1 + 4 + STORE_KS_NAF_LEN + 1)
@@ -29,6 +31,7 @@ enum rec_type { REC_META = 1, REC_MUK = 2, REC_MSK = 3, REC_MTK = 4,
 /* key domain, MSK ID, RFC 4771 mode u8, R u16; only when not both 0 */
 #define MSK_RCC_LEN	(3 + 4 + 1 + 2)
 #define RCC_MODE_MAX	3
+#define MSK_ORDER_LEN	(3 + 4 + 4 + 4)
 
 uint32_t store_crc32(const uint8_t *p, size_t len)
 {
@@ -154,13 +157,26 @@ long store_encode(const struct store *s, uint8_t *buf, size_t cap)
 		put_u8(&w, m->suite);
 		put(&w, m->key, STORE_KEY_LEN);
 		put(&w, m->rand, STORE_RAND_LEN);
-		if (!m->rcc_mode && !m->rcc_rate)
-			continue;
-		put_rec(&w, REC_MSK_RCC, MSK_RCC_LEN);
-		put(&w, m->key_domain, POL_KEY_DOMAIN_LEN);
-		put_u32(&w, m->msk_id);
-		put_u8(&w, m->rcc_mode);
-		put_u16(&w, m->rcc_rate);
+		/*
+		 * The order (TS 33.246 §6.5.3) and the RFC 4771 settings in
+		 * records of their own, right after the MSK: an older mbmsd
+		 * skips them, and its files, which lack them, still load
+		 * (order not known, no RFC 4771).
+		 */
+		if (m->muk_gen) {
+			put_rec(&w, REC_MSK_ORDER, MSK_ORDER_LEN);
+			put(&w, m->key_domain, POL_KEY_DOMAIN_LEN);
+			put_u32(&w, m->msk_id);
+			put_u32(&w, m->muk_gen);
+			put_u32(&w, m->ts_counter);
+		}
+		if (m->rcc_mode || m->rcc_rate) {
+			put_rec(&w, REC_MSK_RCC, MSK_RCC_LEN);
+			put(&w, m->key_domain, POL_KEY_DOMAIN_LEN);
+			put_u32(&w, m->msk_id);
+			put_u8(&w, m->rcc_mode);
+			put_u16(&w, m->rcc_rate);
+		}
 	}
 	for (i = 0; i < STORE_MAX_MTKS; i++) {
 		const struct store_mtk *m = &s->mtk[i];
@@ -236,6 +252,7 @@ static const char *rec_name(uint8_t t)
 	case REC_MSK: return "msk";
 	case REC_MTK: return "mtk";
 	case REC_MSK_RCC: return "msk-rcc";
+	case REC_MSK_ORDER: return "msk-order";
 	}
 	return "unknown";
 }
@@ -360,6 +377,37 @@ static int dec_msk_rcc(struct rbuf *r, size_t rlen, struct store *s,
 	return 0;
 }
 
+static int dec_msk_order(struct rbuf *r, size_t rlen, struct store *s,
+			 char *err, size_t errlen)
+{
+	uint8_t kd[POL_KEY_DOMAIN_LEN];
+	struct store_msk *m;
+	uint32_t id, gen;
+
+	if (rlen != MSK_ORDER_LEN) {
+		snprintf(err, errlen, "length %zu, expected %d", rlen,
+			 MSK_ORDER_LEN);
+		return -1;
+	}
+	get(r, kd, POL_KEY_DOMAIN_LEN);
+	id = get_u32(r);
+	gen = get_u32(r);
+	m = store_msk_find(s, kd, id);
+	if (!m) {
+		snprintf(err, errlen, "MSK ID 0x%08x not stored before it",
+			 id);
+		return -1;
+	}
+	if (!gen || m->muk_gen) {
+		snprintf(err, errlen, "MSK ID 0x%08x: %s", id,
+			 gen ? "order repeated" : "MUK generation 0");
+		return -1;
+	}
+	m->muk_gen = gen;
+	m->ts_counter = get_u32(r);
+	return 0;
+}
+
 static int dec_mtk(struct rbuf *r, size_t rlen, struct store *s,
 		   size_t *nmtk, char *err, size_t errlen)
 {
@@ -455,6 +503,9 @@ static int decode_body(struct rbuf *r, struct store *s, char *err,
 			break;
 		case REC_MSK_RCC:
 			ret = dec_msk_rcc(r, rlen, s, why, sizeof(why));
+			break;
+		case REC_MSK_ORDER:
+			ret = dec_msk_order(r, rlen, s, why, sizeof(why));
 			break;
 		default:
 			/* A newer writer's record: skip, it is length-framed. */
@@ -871,6 +922,8 @@ void store_sync_from_policy(struct store *s, const struct pol_ue *ue)
 			m->mtk_id = p->mtk_id;
 			m->have_mtk_counter = p->have_mtk_counter;
 			m->mtk_counter = p->mtk_counter;
+			m->muk_gen = p->muk_gen;
+			m->ts_counter = p->ts_counter;
 		}
 	}
 }
@@ -919,6 +972,8 @@ int store_restore_policy(struct store *s, struct pol_ue *ue)
 		p->mtk_id = m->mtk_id;
 		p->have_mtk_counter = m->have_mtk_counter;
 		p->mtk_counter = m->mtk_counter;
+		p->muk_gen = m->muk_gen;
+		p->ts_counter = m->ts_counter;
 		p->received = m->received_ms;
 		n++;
 	}

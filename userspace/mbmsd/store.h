@@ -13,9 +13,13 @@
  *   body: records type u8 | length u16 | payload  |  CRC-32 u32 of all
  *   bytes before it
  *
- * A reader skips record types it does not know, so a record added later
- * (the RFC 4771 settings of an MSK's policy, after that MSK's record) does
- * not need a new version: an older mbmsd loads the file without it.
+ * Records: 1 meta, 2 MUK, 3 MSK, 4 MTK, 5 MSK RFC 4771 settings (key
+ * domain | MSK ID | mode u8 | R u16; only when set), 6 MSK order (key
+ * domain | MSK ID | MUK generation u32 | TS counter u32: how new the MSK
+ * is, TS 33.246 §6.5.3; only when known).  5 and 6 follow their MSK
+ * record.  A reader skips record types it does not know, so neither
+ * needed a version bump: files written before them load (no RFC 4771,
+ * order "not known"), and an older mbmsd reads newer files without them.
  *
  * The CRC detects torn or corrupted files, not tampering: the file is
  * protected by its mode.  The decoder treats the file as untrusted bytes
@@ -63,6 +67,9 @@ struct store_msk {
 	bool have_mtk_counter;
 	uint32_t mtk_counter;
 	uint64_t received_ms;
+	/* the push's MUK generation and TS counter (0: not known) */
+	uint32_t muk_gen;
+	uint32_t ts_counter;
 	uint8_t suite;			/* enum mbms_srtp_suite from the SP */
 	uint8_t rcc_mode;		/* RFC 4771 mode, 0 = none */
 	uint16_t rcc_rate;		/* RFC 4771 R, 0 = none */
