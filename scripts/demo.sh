@@ -165,6 +165,10 @@ verdict() {
 	[[ $mism == 0 ]] || why+=("$mism wrong packets")
 	[[ $pulls -ge 1 ]] || why+=("the solicited pull was not accepted")
 	[[ $req200 -ge 1 ]] || why+=("no MSK request answered after the pull")
+	# This scenario injects no HTTP fault: a failed MSK request is a
+	# real failure (e.g. mbmsd asking before the BM-SC listens), not noise.
+	[[ ${ST[counters.requests_failed]:-0} == 0 ]] ||
+		why+=("${ST[counters.requests_failed]} MSK request(s) failed that the scenario did not inject")
 	if [[ ${#why[@]} -eq 0 ]]; then
 		say "${G}${B}PASS${N}: every packet decrypted in the kernel across ${ST[counters.mtk_installed]} MTKs and a solicited pull"
 		return 0
