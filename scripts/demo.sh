@@ -161,9 +161,20 @@ verdict() {
 	say "   BM-SC sent $sent SRTP packets; the receiver got $match of them exactly the original plaintext, $mism wrong"
 	say "   mbmsd: ${ST[accepted.msk]} MSKs and ${ST[accepted.mtk]} MTKs accepted (and ${ST[accepted.mtk_resend]} MTK resends), ${ST[counters.mtk_installed]} MTKs installed, $pulls solicited pull(s) accepted, $req200 MSK request(s) answered 200"
 	say "   MSK requests: $(jq -r '"\(.counters.requests_sent) sent, \(.counters.requests_ok) ok, \(.counters.requests_failed) failed, \(.counters.requests_retried) retried before the BM-SC listened; now \(.requests[0].state), last outcome: \(.requests[0].last_outcome | if . == "" then "none" else . end)"' "$S/status.json")"
-	# each outcome as mbmsd logged it (a request sent before bmsc-sim
-	# listens is retried within mbmsd's start-up grace, not failed)
-	sed -n 's/.*\(MSK request for key group .*\)/     \1/p' "$S/mbmsd.log" | while IFS= read -r l; do say "$l"; done
+	# each request and outcome as mbmsd logged it; those sent before
+	# bmsc-sim listened (retried within mbmsd's start-up grace, not
+	# failed) are summed up in one line
+	awk '/MSK request for key group/ {
+		sub(/.*MSK request/, "     MSK request")
+		if (/start-up grace/) { n++; pend = ""; next }
+		if (pend != "") print pend
+		pend = ""
+		if (/0x[0-9a-f]+: /) print; else pend = $0
+	}
+	END {
+		if (pend != "") print pend
+		if (n) printf "     (%d request(s) sent before bmsc-sim listened: retried, start-up grace)\n", n
+	}' "$S/mbmsd.log" | while IFS= read -r l; do say "$l"; done
 	say "   rejected: $(jq -c '.rejected | with_entries(select(.value != 0))' "$S/status.json")"
 	[[ $sent -gt 0 ]] || why+=("no stream was sent")
 	[[ $match == "$sent" ]] || why+=("$((sent - match)) packets not decrypted")
