@@ -450,6 +450,9 @@ stage_happy() {
 	# Resends are the normal broadcast: recorded, never counted as attacks.
 	expect_range "MTK resends accepted" "${ST[accepted.mtk_resend]}" 1 1000
 	expect "rejected replays" "${ST[rejected.replay]:-0}" 0
+	# No HTTP fault here: the start-up request sent before bmsc-sim
+	# listened is a retry (start-up grace), never a failed request.
+	expect "failed MSK requests" "${ST[counters.requests_failed]:-0}" 0
 }
 
 # MSK requests (HTTP, any answer) that bmsc-sim saw after time T.
@@ -602,6 +605,7 @@ stage_forged() {
 	expect_range "rejected replay (MSK and MTK replays)" "${ST[rejected.replay]}" 2 2
 	expect_range "rejected unknown-msk" "${ST[rejected.unknown-msk]}" 1 1
 	expect_range "MTK resends accepted (not attacks)" "${ST[accepted.mtk_resend]}" 1 1000
+	expect "failed MSK requests (no HTTP fault)" "${ST[counters.requests_failed]:-0}" 0
 	expect_all_decrypted forged
 }
 

@@ -17,6 +17,7 @@ static const char GOOD[] =
 	"gba_bootstrap_command = /bin/fake-bsf --x 1\n"
 	"muk_policy = strict\n"
 	"request_jitter = 30\n"
+	"startup_grace = 0\n"
 	"state_dir = /tmp/mbmsd\n"
 	"log_level = debug\n"
 	"\n"
@@ -64,11 +65,12 @@ static void test_good(void)
 	CHECK_STR(cfg.bmsc_fqdn, "bmsc.test");
 	CHECK(cfg.muk_mode == POL_MUK_STRICT);
 	CHECK(cfg.request_jitter_s == 30);
+	CHECK(cfg.startup_grace_s == 0);
 	CHECK(cfg.log_level == LOG_LVL_DEBUG);
 	CHECK(cfg.listen_port == 2269);
 	CHECK(cfg.nsessions == 2);
 	CHECK_STR(cfg.sessions[0].name, "a");
-	CHECK(cfg.sessions[0].line == 11);
+	CHECK(cfg.sessions[0].line == 12);
 	CHECK(cfg.sessions[0].id == 7 && cfg.sessions[0].key_group == 0x102);
 	CHECK(!memcmp(cfg.sessions[0].key_domain, "\x26\x2f\x01", 3));
 	CHECK(cfg.sessions[0].nflows == 3);
@@ -103,6 +105,7 @@ static void test_defaults(void)
 	free(e);
 	CHECK(cfg.muk_mode == POL_MUK_RELAXED);	/* the default */
 	CHECK(cfg.request_jitter_s == 10);
+	CHECK(cfg.startup_grace_s == 60);
 	CHECK_STR(cfg.state_dir, "/var/lib/mbmsd");
 	CHECK(cfg.gba_timeout_s == 30);
 }
@@ -132,6 +135,10 @@ static void test_errors(void)
 		     "t.conf:5: 'request_jitter': '-1' is not a number");
 	expect_error(HEAD "request_jitter = 3601\n" SESS,
 		     "t.conf:5: 'request_jitter': 3601 is out of range");
+	expect_error(HEAD "startup_grace = 3601\n" SESS,
+		     "t.conf:5: 'startup_grace': 3601 is out of range");
+	expect_error(HEAD "startup_grace = 1m\n" SESS,
+		     "t.conf:5: 'startup_grace': '1m' is not a number");
 	expect_error(HEAD "state_dir = var\n" SESS,
 		     "t.conf:5: 'state_dir': 'var' is not an absolute path");
 	expect_error(HEAD "colour = red\n" SESS,

@@ -799,6 +799,50 @@ static void test_unknown_mki_flood(void)
 	CHECK(f.ue.stats.requests_sent == sends);
 }
 
+/*
+ * A request that never reached the BM-SC, retried (mbmsd's start-up
+ * grace): one window after its send, no backoff, no failure; a push
+ * still answers it; nothing happens without a request in flight.
+ */
+static void test_retry_not_reached(void)
+{
+	struct fixture f;
+	struct pol_request rq;
+	int jit;
+
+	for (jit = 0; jit < 2; jit++) {
+		uint64_t win = jit ? 10000 : 1000, t;
+
+		fx_init(&f, POL_MUK_RELAXED);
+		f.cfg.jitter_ms = jit ? 10000 : 0;
+		f.cfg.min_interval_ms = 1000;
+		pol_muk_bootstrapped(&f.ue, 1, UINT64_MAX - 1);
+		/* Idle: nothing to retry. */
+		pol_request_retry(&f.ue, &f.groups[0], 5, &rng);
+		CHECK(f.groups[0].req.state == POL_REQ_IDLE);
+		CHECK(pol_request_trigger(&f.ue, &f.groups[0], 0, &rng0));
+		t = pol_next_due(&f.ue);
+		CHECK(pol_take_due(&f.ue, t, &rq));
+		/* The connection was refused after 20 ms. */
+		pol_request_retry(&f.ue, rq.group, t + 20, &rng);
+		CHECK(f.groups[0].req.state == POL_REQ_SCHEDULED);
+		CHECK(f.groups[0].req.failures == 0);
+		CHECK(pol_next_due(&f.ue) == t + win);
+		/* Scheduled: a second retry call changes nothing. */
+		pol_request_retry(&f.ue, rq.group, t + 30, &rng);
+		CHECK(pol_next_due(&f.ue) == t + win);
+		CHECK(!pol_take_due(&f.ue, t + win - 1, &rq));
+		CHECK(pol_take_due(&f.ue, t + win, &rq));
+		/* A retry slower than the window goes out at once. */
+		pol_request_retry(&f.ue, rq.group, t + 3 * win, &rng);
+		CHECK(pol_next_due(&f.ue) == t + 3 * win);
+		CHECK(f.ue.stats.requests_sent == 2);
+		/* The BM-SC came up and pushed: nothing left to send. */
+		CHECK(push(&f, MSK(1), 1, 0, 10).verdict == POL_OK);
+		CHECK(pol_next_due(&f.ue) == POL_NEVER);
+	}
+}
+
 static void test_backoff_schedule(void)
 {
 	struct fixture f;
@@ -999,6 +1043,7 @@ int main(void)
 	test_unknown_mki_flood();
 	test_window_after_ok();
 	test_backoff_schedule();
+	test_retry_not_reached();
 	test_busy_retry_after();
 	test_unauthorized();
 	test_bootstrap_slots();

@@ -12,10 +12,13 @@
  * in-process BM-SC (libmicrohttpd) that holds its response until the test
  * has delivered the push: the order is forced by the test, not by timing.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -342,6 +345,134 @@ static void test_jobs(void)
 	stop(d);
 }
 
+static void reset_dir(void)
+{
+	char p[160];
+
+	snprintf(p, sizeof(p), "%s/state", dir);
+	unlink(p);
+}
+
+/* A TCP port on 127.0.0.1 that refuses connections: bound, not listening. */
+static int refusing_port(unsigned int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	      getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/* Apply worker results until the group's request is no longer in flight. */
+static void settle(struct mbmsd *d)
+{
+	uint64_t deadline = mbmsd_now_ms() + WAIT_MS;
+
+	while (d->groups[0].req.state == POL_REQ_IN_FLIGHT &&
+	       mbmsd_now_ms() < deadline)
+		apply_one(d, 50);
+	CHECK(d->groups[0].req.state != POL_REQ_IN_FLIGHT);
+}
+
+/*
+ * mbmsd and the BM-SC start together (systemd, make demo): the BM-SC
+ * does not listen yet.  Within the start-up grace (default on), a
+ * request that could not connect is retried one rate-limit window after
+ * it was sent, and is not a failed request: no failure counted, no
+ * backoff.
+ */
+static void test_startup_grace(void)
+{
+	struct pol_req *r;
+	unsigned int port = 9;
+	char err[200];
+	struct mbmsd *d;
+	int fd;
+
+	fd = refusing_port(&port);
+	d = start(port);
+	r = &d->groups[0].req;
+	d->worker = worker_start(err, sizeof(err));
+	CHECK(d->worker != NULL);
+	if (!d->worker)
+		goto out;
+	CHECK(mbmsd_request_missing(d, mbmsd_now_ms()) == 1);
+	requests_dispatch(d, mbmsd_now_ms());
+	settle(d);
+	CHECK(d->cnt.bootstraps == 1);
+	CHECK(d->cnt.requests_failed == 0 && d->cnt.requests_retried == 1);
+	CHECK(r->state == POL_REQ_SCHEDULED && r->failures == 0);
+	/* request_jitter = 0: the window is the 1 s floor, from the send. */
+	CHECK(r->due == r->window_start + 1000);
+	CHECK(!strncmp(d->last_outcome[0], "BM-SC not reachable yet", 23));
+	/* The retry goes out when due (no second bootstrap): a retry again. */
+	requests_dispatch(d, r->due);
+	CHECK(r->state == POL_REQ_IN_FLIGHT);
+	settle(d);
+	CHECK(d->cnt.bootstraps == 1 && d->cnt.requests_retried == 2);
+	CHECK(d->cnt.requests_failed == 0 && r->failures == 0);
+	/* The grace is over: the same refusal is a failure, with backoff. */
+	d->grace_until_ms = mbmsd_now_ms();
+	requests_dispatch(d, r->due);
+	settle(d);
+	CHECK(d->cnt.requests_retried == 2 && d->cnt.requests_failed == 1);
+	CHECK(r->state == POL_REQ_SCHEDULED && r->failures == 1);
+	worker_stop(d->worker);
+	d->worker = NULL;
+out:
+	close(fd);
+	stop(d);
+}
+
+/*
+ * The grace ends early once the BM-SC answered anything: from then on a
+ * refused connection is the BM-SC going down, a failure.  And
+ * startup_grace = 0 turns the grace off.  (Results applied by hand.)
+ */
+static void test_grace_ends(void)
+{
+	static struct worker_result res;
+	struct pol_request rq;
+	uint64_t t0;
+	struct mbmsd *d;
+	int off;
+
+	for (off = 0; off < 2; off++) {
+		d = start(9);
+		if (off) {
+			d->cfg.startup_grace_s = 0;
+			CHECK(mbmsd_setup_state(d) == 0);
+		}
+		t0 = mbmsd_now_ms();
+		CHECK(d->grace_until_ms >= t0 &&
+		      d->grace_until_ms <= t0 + (off ? 0 : 60000));
+		memset(&res, 0, sizeof(res));
+		res.task = WORKER_HTTP;
+		res.out.result = POL_RES_FAILED;
+		CHECK(pol_request_trigger(&d->ue, &d->groups[0], t0, &d->rng));
+		CHECK(pol_take_due(&d->ue, t0, &rq));
+		if (!off) {
+			/* An HTTP 500: the BM-SC is up. */
+			strcpy(res.out.detail, "HTTP 500, 0 MSK response(s)");
+			requests_complete(d, &res, t0);
+			CHECK(d->bmsc_reached && d->cnt.requests_failed == 1);
+			CHECK(pol_take_due(&d->ue, pol_next_due(&d->ue), &rq));
+		}
+		res.out.not_reached = true;
+		strcpy(res.out.detail, "Couldn't connect to server");
+		requests_complete(d, &res, t0 + 5);
+		CHECK(d->cnt.requests_retried == 0);
+		CHECK(d->cnt.requests_failed == (off ? 1u : 2u));
+		CHECK(d->groups[0].req.failures == (off ? 1u : 2u));
+		stop(d);
+		reset_dir();
+	}
+}
+
 static void write_gba_script(void)
 {
 	char hex[65];
@@ -357,14 +488,6 @@ static void write_gba_script(void)
 		BTID, hex, LIFETIME_S);
 	fclose(f);
 	chmod(gba_path, 0700);
-}
-
-static void reset_dir(void)
-{
-	char p[160];
-
-	snprintf(p, sizeof(p), "%s/state", dir);
-	unlink(p);
 }
 
 int main(void)
@@ -392,6 +515,9 @@ int main(void)
 	reset_dir();
 	test_jobs();
 	reset_dir();
+	test_startup_grace();
+	reset_dir();
+	test_grace_ends();
 	unlink(gba_path);
 	rmdir(dir);
 	return test_summary("mbmsd_requests_test");

@@ -71,6 +71,7 @@ void config_defaults(struct mbmsd_config *cfg)
 	snprintf(cfg->status_socket, sizeof(cfg->status_socket), "%s",
 		 "/run/mbmsd/status.sock");
 	cfg->request_jitter_s = 10;
+	cfg->startup_grace_s = MBMSD_STARTUP_GRACE_DEFAULT;
 	cfg->gba_timeout_s = MBMSD_GBA_TIMEOUT_DEFAULT;
 	cfg->log_level = LOG_LVL_INFO;
 	cfg->listen_port = MBMSD_MIKEY_PORT;
@@ -208,7 +209,7 @@ static int copy_str(char *dst, size_t len, const char *v, char *err,
 /* ---- [global] ---------------------------------------------------------- */
 
 enum gkey { G_URI, G_FQDN, G_GBA, G_GBA_TIMEOUT, G_MUK, G_STATE, G_JITTER,
-	    G_LOG, G_PORT, G_STATUS, G__N };
+	    G_LOG, G_PORT, G_STATUS, G_GRACE, G__N };
 
 static const char *const gkeys[G__N] = {
 	[G_URI] = "bmsc_uri", [G_FQDN] = "bmsc_fqdn",
@@ -216,6 +217,7 @@ static const char *const gkeys[G__N] = {
 	[G_MUK] = "muk_policy", [G_STATE] = "state_dir",
 	[G_JITTER] = "request_jitter", [G_LOG] = "log_level",
 	[G_PORT] = "listen_port", [G_STATUS] = "status_socket",
+	[G_GRACE] = "startup_grace",
 };
 
 static bool fqdn_ok(const char *s)
@@ -319,6 +321,11 @@ static int set_global(struct parse_ctx *c, int k, const char *v, char *err,
 		if (parse_u64(v, 3600, &n, err, errlen))
 			return -1;
 		cfg->request_jitter_s = (unsigned int)n;
+		return 0;
+	case G_GRACE:
+		if (parse_u64(v, 3600, &n, err, errlen))
+			return -1;
+		cfg->startup_grace_s = (unsigned int)n;
 		return 0;
 	case G_LOG:
 		lvl = log_level_parse(v);

@@ -26,6 +26,7 @@
 #define MBMSD_PATH_MAX		256
 #define MBMSD_CMD_MAX		1024
 #define MBMSD_GBA_TIMEOUT_DEFAULT 30	/* seconds */
+#define MBMSD_STARTUP_GRACE_DEFAULT 60	/* seconds */
 
 struct mbmsd_addr {
 	int family;		/* AF_INET or AF_INET6 */
@@ -65,6 +66,8 @@ struct mbmsd_config {
 	enum pol_muk_mode muk_mode;
 	char state_dir[MBMSD_PATH_MAX];
 	unsigned int request_jitter_s;
+	/* Until the BM-SC first answers: a refused connect is retried. */
+	unsigned int startup_grace_s;
 	int log_level;		/* enum log_level */
 	uint16_t listen_port;
 	char status_socket[MBMSD_PATH_MAX];

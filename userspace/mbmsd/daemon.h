@@ -49,6 +49,8 @@ struct mbmsd_counters {
 	uint64_t bootstraps;
 	uint64_t bootstrap_failures;
 	uint64_t requests_ok, requests_failed;
+	/* not reached the BM-SC during the start-up grace, sent again */
+	uint64_t requests_retried;
 };
 
 struct mbmsd {
@@ -65,6 +67,15 @@ struct mbmsd {
 	/* Pending request of each group, for status: last outcome text. */
 	char last_outcome[MBMSD_MAX_SESSIONS][256];
 	bool persist;			/* save the store on change */
+	/*
+	 * Start-up grace (startup_grace): until @grace_until_ms (policy
+	 * clock), and only until the BM-SC first answered (@bmsc_reached),
+	 * a request that could not connect is sent again one window later
+	 * instead of failing: mbmsd often starts with the BM-SC (systemd,
+	 * make demo) and must not count its first seconds as failures.
+	 */
+	uint64_t grace_until_ms;
+	bool bmsc_reached;
 };
 
 /* CLOCK_REALTIME in milliseconds: the policy's clock (see policy.h). */
@@ -75,7 +86,8 @@ uint64_t mbmsd_random64(void *ctx);
 
 /*
  * Build groups from the configuration (one per key domain + key group),
- * initialise the policy, restore the store.  Returns 0 or -1 (logged).
+ * initialise the policy, restore the store, start the start-up grace.
+ * Returns 0 or -1 (logged).
  */
 int mbmsd_setup_state(struct mbmsd *d);
 

@@ -373,6 +373,8 @@ void http_msk_request(const struct http_request *rq, struct http_outcome *out)
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
 
 	rc = perform(c, &body, &hdr, &out->status);
+	out->not_reached = rc == CURLE_COULDNT_CONNECT ||
+			   rc == CURLE_COULDNT_RESOLVE_HOST;
 	if (rc == CURLE_OK && out->status == 401) {
 		/* Digest: the password never goes out, in the clear or not. */
 		if (request_uri(url, ds.uri, sizeof(ds.uri))) {

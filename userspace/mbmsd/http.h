@@ -11,6 +11,7 @@
 #ifndef MBMSD_HTTP_H
 #define MBMSD_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -39,6 +40,12 @@ struct http_outcome {
 	enum pol_result result;
 	long status;			/* HTTP status, 0 if none */
 	uint32_t retry_after_ms;	/* from a 503's Retry-After, 0 = none */
+	/*
+	 * Nothing reached the BM-SC: the connection was refused, the host
+	 * unreachable or its name unresolved (mbmsd's start-up grace
+	 * retries these while the BM-SC is not up yet).
+	 */
+	bool not_reached;
 	size_t nresp;
 	struct xml_msk_response resp[XML_MAX_MSKS];
 	char detail[256];		/* for the log: what happened */

@@ -695,6 +695,14 @@ bool pol_take_due(struct pol_ue *ue, uint64_t now, struct pol_request *out)
 	return true;
 }
 
+void pol_request_retry(struct pol_ue *ue, struct pol_group *g, uint64_t now,
+		       const struct pol_rng *rng)
+{
+	if (g->req.state != POL_REQ_IN_FLIGHT)
+		return;
+	schedule(ue, g, now, 0, rng);
+}
+
 void pol_request_result(struct pol_ue *ue, struct pol_group *g,
 			enum pol_result res, uint32_t retry_after_ms,
 			uint32_t muk_gen, uint64_t now,

@@ -455,6 +455,18 @@ void pol_request_result(struct pol_ue *ue, struct pol_group *g,
 			uint32_t muk_gen, uint64_t now,
 			const struct pol_rng *rng);
 
+/*
+ * The in-flight request of @g never reached the BM-SC (no connection) and
+ * the caller wants it sent again without counting a failure: mbmsd's
+ * start-up grace, while the BM-SC it starts with is not listening yet.
+ * The request is scheduled one window after it was sent (the group's rate
+ * limit, unchanged) with no backoff step and no jitter on top (the first
+ * send was jittered already).  Nothing happens unless a request of @g is
+ * in flight.
+ */
+void pol_request_retry(struct pol_ue *ue, struct pol_group *g, uint64_t now,
+		       const struct pol_rng *rng);
+
 /* ---- small helpers, exported for tests and the simulator -------------- */
 
 /*

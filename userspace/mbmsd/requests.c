@@ -135,6 +135,32 @@ int requests_bootstrapped(struct mbmsd *d, struct worker_result *res,
 	return requests_make_job(d, &rq, next);
 }
 
+/*
+ * The start-up grace (daemon.h): an HTTP request that found no BM-SC
+ * listening, before any BM-SC answer and within startup_grace seconds of
+ * the start, is a retry, not a failed request.  True if it was one.
+ */
+static bool grace_retry(struct mbmsd *d, struct pol_group *g,
+			struct worker_result *res, uint64_t now)
+{
+	if (!res->out.not_reached) {
+		d->bmsc_reached = true;
+		return false;
+	}
+	if (d->bmsc_reached || now >= d->grace_until_ms)
+		return false;
+	d->cnt.requests_retried++;
+	pol_request_retry(&d->ue, g, now, &d->rng);
+	snprintf(d->last_outcome[res->group], sizeof(d->last_outcome[0]),
+		 "BM-SC not reachable yet (start-up grace): %.200s",
+		 res->out.detail);
+	log_info("MSK request for key group 0x%04x: %s; start-up grace: BM-SC not up yet, retry in %llu ms (grace ends in %llu s)",
+		 g->key_group, res->out.detail,
+		 (unsigned long long)(g->req.due > now ? g->req.due - now : 0),
+		 (unsigned long long)((d->grace_until_ms - now + 999) / 1000));
+	return true;
+}
+
 void requests_complete(struct mbmsd *d, struct worker_result *res,
 		       uint64_t now)
 {
@@ -161,6 +187,8 @@ void requests_complete(struct mbmsd *d, struct worker_result *res,
 		}
 		goto out;
 	}
+	if (res->task == WORKER_HTTP && grace_retry(d, g, res, now))
+		goto out;
 	if (res->bootstrap_failed) {
 		d->cnt.bootstrap_failures++;
 		log_warn("GBA bootstrap failed: %s", res->bootstrap_err);

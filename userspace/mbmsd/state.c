@@ -61,6 +61,8 @@ int mbmsd_setup_state(struct mbmsd *d)
 	int rc;
 
 	config_to_policy(&d->cfg, &d->pcfg);
+	d->grace_until_ms = mbmsd_now_ms() + d->cfg.startup_grace_s * 1000ull;
+	d->bmsc_reached = false;
 	d->rng.fn = mbmsd_random64;
 	d->rng.ctx = NULL;
 	d->ngroups = 0;

@@ -227,6 +227,7 @@ static void json_counters(struct mbmsd *d, struct json *j)
 	json_kv_u64(j, "requests_sent", st->requests_sent);
 	json_kv_u64(j, "requests_ok", d->cnt.requests_ok);
 	json_kv_u64(j, "requests_failed", d->cnt.requests_failed);
+	json_kv_u64(j, "requests_retried", d->cnt.requests_retried);
 	json_kv_u64(j, "bootstraps", d->cnt.bootstraps);
 	json_kv_u64(j, "bootstrap_failures", d->cnt.bootstrap_failures);
 	json_kv_u64(j, "store_errors", d->cnt.store_errors);
@@ -343,10 +344,11 @@ static void write_text(struct mbmsd *d, FILE *out, uint64_t now)
 		if (d->cnt.decode_errors[s])
 			fprintf(out, " %s %llu", mikey_strerror(s),
 				(unsigned long long)d->cnt.decode_errors[s]);
-	fprintf(out, "\nrequests: %llu sent, %llu ok, %llu failed; bootstraps %llu (%llu failed); mtk installed %llu\n",
+	fprintf(out, "\nrequests: %llu sent, %llu ok, %llu failed, %llu retried at start-up; bootstraps %llu (%llu failed); mtk installed %llu\n",
 		(unsigned long long)st->requests_sent,
 		(unsigned long long)d->cnt.requests_ok,
 		(unsigned long long)d->cnt.requests_failed,
+		(unsigned long long)d->cnt.requests_retried,
 		(unsigned long long)d->cnt.bootstraps,
 		(unsigned long long)d->cnt.bootstrap_failures,
 		(unsigned long long)d->cnt.mtk_installed);
