@@ -59,25 +59,25 @@ static void write_policy(struct mbmsd *d, FILE *out)
 	int i;
 
 	prom_family(out, "mbmsd_accepted_total", "counter",
-	       "MIKEY messages the policy accepted, by kind.");
+		    "MIKEY messages the policy accepted, by kind.");
 	one(out, "mbmsd_accepted_total", "kind", "msk", st->accepted_msk);
 	one(out, "mbmsd_accepted_total", "kind", "solicited_pull",
 	    st->accepted_pull);
 	one(out, "mbmsd_accepted_total", "kind", "mtk", st->accepted_mtk);
 	prom_family(out, "mbmsd_solicited_pulls_expired_muk_total", "counter",
-	       "Solicited pulls accepted under an expired MUK (relaxed policy).");
+		    "Solicited pulls accepted under an expired MUK (relaxed policy).");
 	prom_u64(out, "mbmsd_solicited_pulls_expired_muk_total", NULL, 0,
 		 st->accepted_pull_expired);
 	prom_family(out, "mbmsd_mtk_resends_total", "counter",
-	       "Authentic resends of an MTK already accepted.");
+		    "Authentic resends of an MTK already accepted.");
 	prom_u64(out, "mbmsd_mtk_resends_total", NULL, 0, st->mtk_resends);
 	prom_family(out, "mbmsd_rejected_total", "counter",
-	       "MIKEY messages and key-needed events the policy refused, by reason.");
+		    "MIKEY messages and key-needed events the policy refused, by reason.");
 	for (i = 1; i < POL_R__COUNT; i++)
 		one(out, "mbmsd_rejected_total", "reason", pol_reason_name(i),
 		    st->rejected[i]);
 	prom_family(out, "mbmsd_decode_errors_total", "counter",
-	       "MIKEY datagrams that did not decode, by error.");
+		    "MIKEY datagrams that did not decode, by error.");
 	for (i = 1; i < __MIKEY_E_MAX; i++)
 		one(out, "mbmsd_decode_errors_total", "error",
 		    mikey_strerror(i), d->cnt.decode_errors[i]);
@@ -86,22 +86,22 @@ static void write_policy(struct mbmsd *d, FILE *out)
 static void write_requests(struct mbmsd *d, FILE *out)
 {
 	prom_family(out, "mbmsd_msk_requests_sent_total", "counter",
-	       "MSK requests sent to the BM-SC.");
+		    "MSK requests sent to the BM-SC.");
 	prom_u64(out, "mbmsd_msk_requests_sent_total", NULL, 0,
 		 d->ue.stats.requests_sent);
 	prom_family(out, "mbmsd_msk_requests_total", "counter",
-	       "MSK requests completed, by outcome.");
+		    "MSK requests completed, by outcome.");
 	one(out, "mbmsd_msk_requests_total", "outcome", "ok",
 	    d->cnt.requests_ok);
 	one(out, "mbmsd_msk_requests_total", "outcome", "failed",
 	    d->cnt.requests_failed);
 	prom_family(out, "mbmsd_bootstraps_total", "counter",
-	       "GBA bootstraps, by outcome.");
+		    "GBA bootstraps, by outcome.");
 	one(out, "mbmsd_bootstraps_total", "outcome", "ok", d->cnt.bootstraps);
 	one(out, "mbmsd_bootstraps_total", "outcome", "failed",
 	    d->cnt.bootstrap_failures);
 	prom_family(out, "mbmsd_bootstrap_required", "gauge",
-	       "1 if the next MSK request must follow a fresh bootstrap.");
+		    "1 if the next MSK request must follow a fresh bootstrap.");
 	prom_u64(out, "mbmsd_bootstrap_required", NULL, 0,
 		 d->ue.need_bootstrap);
 }
@@ -114,7 +114,7 @@ static void write_sessions(struct mbmsd *d, FILE *out, uint64_t now)
 	size_t k;
 
 	prom_family(out, "mbmsd_last_mtk_age_seconds", "gauge",
-	       "Time since the session's last MTK was installed (absent: none yet).");
+		    "Time since the session's last MTK was installed (absent: none yet).");
 	for (i = 0; i < d->cfg.nsessions; i++) {
 		const struct mbmsd_session *s = &d->cfg.sessions[i];
 		struct prom_label l[2] = { { "session", id },
