@@ -34,6 +34,7 @@ npackets=${MBMS_PACKETS:-10000}
 nlraw=$top/tests/selftests/nlraw.py
 udpcsum=$top/tests/selftests/udpcsum.py
 frag=$top/tests/selftests/frag.py
+promcheck=$top/tests/selftests/promcheck.py
 
 ns1=mbms-send-$$
 ns2=mbms-recv-$$
@@ -1337,13 +1338,36 @@ stage_frag_pass() {
 	expect "reassembled" "$(counter 1 frag_reassembled)" 1
 }
 
+# `mbmsctl -o prometheus stats`, read by prometheus_client's parser,
+# agrees with the JSON: a stream with failures (auth) on one session, an
+# unused key (no idle sample) on another, all sessions and one.
+stage_prometheus() {
+	ctl session add 1
+	ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+	ctl flow add session 1 dst 10.0.0.2 dport 5002
+	ctl session add 2 on-fail pass
+	ctl key add session 2 msk-id "$MSK" mtk-id 2 key "$KB" salt "$SB" lifetime 3600
+	xfer "$T/r" "--listen 10.0.0.2 --port 5002 --expect 90 --idle 1500" \
+		"--dst 10.0.0.2 --port 5002" "${keyA[@]}" --count 100 \
+		--tamper payload --tamper-first 5 --tamper-every 10 --ssrc 7
+	expect "prometheus stream packets" "$(counter 1 packets)" 90
+	expect "prometheus stream auth" "$(counter 1 auth_failed)" 10
+	n2 /usr/bin/python3 "$promcheck" "$bin/mbmsctl"
+	n2 /usr/bin/python3 "$promcheck" "$bin/mbmsctl" session 2
+	ctl -o prometheus stats > "$T/prom"
+	grep -q '^mbms_srtp_failed_packets_total{session="1",reason="auth"} 10$' "$T/prom"
+	grep -q '^mbms_srtp_key_idle_seconds{session="1",' "$T/prom"
+	expect "prometheus idle of an unused key" \
+		"$(grep -c '^mbms_srtp_key_idle_seconds{session="2",' "$T/prom" || true)" 0
+}
+
 # ---- runner ------------------------------------------------------------
 
 stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_events_perm
 	nl_reserved nl_key_conflict nl_dump_resume nl_malformed nl_no_keys nl_netns memcg limits
 	userns cloned_skb gso csum_fwd csum_bad max_packets max_packets_smp ssrc_replay
 	ssrc_evict frag_forged frag_genuine frag_pass hooks_lazy netns_delete
-	unload leaks)
+	prometheus unload leaks)
 [[ $# -gt 0 ]] && stages=("$@")
 
 # One module image for the whole run, even if the build tree changes.

@@ -99,11 +99,37 @@ static void test_json(void)
 	free(buf);
 }
 
+/* The exposition format's escapes: a label value may hold anything. */
+static void test_prom(void)
+{
+	struct prom_label l[2] = {
+		{ "session", "1" }, { "reason", "a\"b\\c\nd" },
+	};
+	char *buf = NULL;
+	size_t len;
+	FILE *out = open_memstream(&buf, &len);
+
+	prom_family(out, "x_total", "counter", "one\\two\nthree \"q\"");
+	prom_u64(out, "x_total", l, 2, 18446744073709551615ULL);
+	prom_u64(out, "x_total", NULL, 0, 0);
+	prom_ms(out, "y_seconds", l, 1, 12345);
+	prom_ms(out, "y_seconds", l, 1, 7);
+	fclose(out);
+	CHECK_STR(buf, "# HELP x_total one\\\\two\\nthree \"q\"\n"
+		  "# TYPE x_total counter\n"
+		  "x_total{session=\"1\",reason=\"a\\\"b\\\\c\\nd\"} 18446744073709551615\n"
+		  "x_total 0\n"
+		  "y_seconds{session=\"1\"} 12.345\n"
+		  "y_seconds{session=\"1\"} 0.007\n");
+	free(buf);
+}
+
 int main(void)
 {
 	test_hex();
 	test_num();
 	test_secret_file();
 	test_json();
+	test_prom();
 	return test_summary("common_test");
 }

@@ -78,6 +78,18 @@ static void test_global(void)
 	CHECK(parse(&c, "-j session show") == 0 && c.json);
 	CHECK(parse(&c, "--json flow show") == 0 && c.json);
 	CHECK(parse(&c, "session show") == 0 && !c.json);
+	CHECK(parse(&c, "-o prometheus stats") == 0 && c.prometheus && !c.json);
+	CHECK(parse(&c, "--output prometheus stats session 2") == 0 &&
+	      c.prometheus && c.has_session_id && c.session_id == 2);
+	CHECK(parse(&c, "-o json key show") == 0 && c.json && !c.prometheus);
+	CHECK(parse(&c, "-j -o text stats") == 0 && !c.json && !c.prometheus);
+	CHECK(parse(&c, "-o prometheus -j stats") == 0 && c.json &&
+	      !c.prometheus);
+	BAD("-o", "-o: missing format (text, json or prometheus)");
+	BAD("--output yaml stats",
+	    "--output: unknown format 'yaml' (text, json or prometheus)");
+	BAD("-o prometheus session show",
+	    "-o prometheus: only 'stats' has metrics, not 'session'");
 	BAD("", "missing object (try 'mbmsctl help')");
 	BAD("-j", "missing object (try 'mbmsctl help')");
 	BAD("-x session show", "unknown option '-x' (try 'mbmsctl help')");
@@ -517,6 +529,52 @@ static void test_printers(void)
 	CHECK_STR(buf, "session 1\n\tpackets 10\n\tauth 2\n\tssrc-full 4\n");
 	free(buf);
 
+	/* Only the counters the kernel reported; every family once. */
+	CAPTURE(buf, cli_print_prometheus(out, &s, 1, &k, 1));
+	CHECK_STR(buf,
+		  "# HELP mbms_srtp_packets_total SRTP and SRTCP packets authenticated and decrypted.\n"
+		  "# TYPE mbms_srtp_packets_total counter\n"
+		  "mbms_srtp_packets_total{session=\"1\"} 10\n"
+		  "# HELP mbms_srtp_bytes_total Plaintext UDP payload bytes of the decrypted packets.\n"
+		  "# TYPE mbms_srtp_bytes_total counter\n"
+		  "# HELP mbms_srtp_rtcp_packets_total Of the decrypted packets, the SRTCP ones.\n"
+		  "# TYPE mbms_srtp_rtcp_packets_total counter\n"
+		  "# HELP mbms_srtp_failed_packets_total Packets that failed, by reason (see mbmsctl(8) stats).\n"
+		  "# TYPE mbms_srtp_failed_packets_total counter\n"
+		  "mbms_srtp_failed_packets_total{session=\"1\",reason=\"auth\"} 2\n"
+		  "mbms_srtp_failed_packets_total{session=\"1\",reason=\"ssrc_full\"} 4\n"
+		  "# HELP mbms_srtp_passed_packets_total Failed packets passed on unchanged (on-fail pass).\n"
+		  "# TYPE mbms_srtp_passed_packets_total counter\n"
+		  "# HELP mbms_srtp_gso_segmented_total GSO/GRO packets of a flow split into their segments.\n"
+		  "# TYPE mbms_srtp_gso_segmented_total counter\n"
+		  "# HELP mbms_srtp_frag_reassembled_total Datagrams reassembled from IP fragments before decryption.\n"
+		  "# TYPE mbms_srtp_frag_reassembled_total counter\n"
+		  "# HELP mbms_srtp_keys Keys (MTKs) installed in the session.\n"
+		  "# TYPE mbms_srtp_keys gauge\n"
+		  "mbms_srtp_keys{session=\"1\"} 1\n"
+		  "# HELP mbms_srtp_flows Flows steered to the session.\n"
+		  "# TYPE mbms_srtp_flows gauge\n"
+		  "mbms_srtp_flows{session=\"1\"} 2\n"
+		  "# HELP mbms_srtp_ssrcs SSRCs being tracked.\n"
+		  "# TYPE mbms_srtp_ssrcs gauge\n"
+		  "mbms_srtp_ssrcs{session=\"1\"} 3\n"
+		  "# HELP mbms_srtp_ssrcs_high_water Most SSRCs tracked at once.\n"
+		  "# TYPE mbms_srtp_ssrcs_high_water gauge\n"
+		  "mbms_srtp_ssrcs_high_water{session=\"1\"} 5\n"
+		  "# HELP mbms_srtp_key_packets_total Packets authenticated with the key.\n"
+		  "# TYPE mbms_srtp_key_packets_total counter\n"
+		  "mbms_srtp_key_packets_total{session=\"1\",msk_id=\"0x00010002\",mtk_id=\"7\"} 5\n"
+		  "# HELP mbms_srtp_key_age_seconds Time since the key was installed.\n"
+		  "# TYPE mbms_srtp_key_age_seconds gauge\n"
+		  "mbms_srtp_key_age_seconds{session=\"1\",msk_id=\"0x00010002\",mtk_id=\"7\"} 12.345\n"
+		  "# HELP mbms_srtp_key_idle_seconds Time since the key last authenticated a packet (absent: never).\n"
+		  "# TYPE mbms_srtp_key_idle_seconds gauge\n"
+		  "# HELP mbms_srtp_key_expired 1 if the key is past its packet or time limit.\n"
+		  "# TYPE mbms_srtp_key_expired gauge\n"
+		  "mbms_srtp_key_expired{session=\"1\",msk_id=\"0x00010002\",mtk_id=\"7\"} 1\n");
+	CHECK(!strstr(buf, "abab") && !strstr(buf, "cdcd"));
+	free(buf);
+
 	CAPTURE(buf, cli_print_flows(out, false, f, 2));
 	CHECK_STR(buf, "flow session 1 dst 232.0.0.1 dport 5004\n"
 		  "flow session 1 dst ff15::1 dport 5005 src 2001:db8::1 rtcp\n");
@@ -602,7 +660,7 @@ static void test_usage_grammar(void)
 		"mbmsctl [-j] key add session ID msk-id N mtk-id N key HEX|@FILE salt HEX|@FILE [roc N] [max-packets N] [lifetime SECONDS]",
 		"mbmsctl [-j] key del session ID msk-id N mtk-id N",
 		"mbmsctl [-j] key show [session ID]",
-		"mbmsctl [-j] stats [session ID]",
+		"mbmsctl [-j | -o prometheus] stats [session ID]",
 		"mbmsctl [-j] monitor",
 	};
 	const struct mbmsctl_object *objs[] = {

@@ -108,6 +108,7 @@ static void test_defaults(void)
 	CHECK(cfg.startup_grace_s == 60);
 	CHECK_STR(cfg.state_dir, "/var/lib/mbmsd");
 	CHECK(cfg.gba_timeout_s == 30);
+	CHECK(!cfg.metrics);	/* no HTTP endpoint unless asked for */
 }
 
 /* Each bad line must produce an error naming its line and key. */
@@ -186,6 +187,37 @@ static void test_errors(void)
 		     "flow 1 of [session t] is also in [session s]");
 }
 
+/* metrics_listen: loopback as given; anything else only when allowed. */
+static void test_metrics(void)
+{
+	char *e, a[64];
+	int ret;
+
+	e = load(HEAD "metrics_listen = 127.0.0.1:9468\n" SESS, &cfg, &ret);
+	CHECK(ret == 0 && cfg.metrics && cfg.metrics_port == 9468);
+	CHECK_STR(config_addr_str(&cfg.metrics_addr, a, sizeof(a)), "127.0.0.1");
+	free(e);
+	e = load(HEAD "metrics_listen = [::1]:80\n" SESS, &cfg, &ret);
+	CHECK(ret == 0 && cfg.metrics && cfg.metrics_port == 80);
+	CHECK(cfg.metrics_addr.family == AF_INET6);
+	free(e);
+	e = load(HEAD "metrics_listen = 10.0.0.5:9468\nmetrics_allow_remote = yes\n"
+		 SESS, &cfg, &ret);
+	CHECK(ret == 0 && cfg.metrics && cfg.metrics_allow_remote);
+	free(e);
+	expect_error(HEAD "metrics_listen = 0.0.0.0:9468\n" SESS,
+		     "t.conf:5: 'metrics_listen': not a loopback address; set metrics_allow_remote = yes");
+	expect_error(HEAD "metrics_allow_remote = no\nmetrics_listen = [::]:1\n" SESS,
+		     "t.conf:6: 'metrics_listen': not a loopback address");
+	expect_error(HEAD "metrics_listen = 9468\n" SESS,
+		     "t.conf:5: 'metrics_listen': '9468': expected ADDR:PORT ([ADDR]:PORT for IPv6)");
+	expect_error(HEAD "metrics_listen = ::1:9468\n" SESS, "expected ADDR:PORT");
+	expect_error(HEAD "metrics_listen = 127.0.0.1:0\n" SESS,
+		     "t.conf:5: 'metrics_listen': port 0 is not allowed");
+	expect_error(HEAD "metrics_allow_remote = 1\n" SESS,
+		     "t.conf:5: 'metrics_allow_remote': '1': expected 'yes' or 'no'");
+}
+
 /* Several errors are all reported, not only the first. */
 static void test_all_errors(void)
 {
@@ -251,6 +283,7 @@ int main(void)
 	test_good();
 	test_defaults();
 	test_errors();
+	test_metrics();
 	test_all_errors();
 	test_file();
 	test_example_file();

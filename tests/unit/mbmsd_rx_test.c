@@ -12,6 +12,7 @@
 
 #include "mbms/common.h"
 #include "../../userspace/mbmsd/daemon.h"
+#include "../../userspace/mbmsd/metrics.h"
 #include "test.h"
 
 #define T0 1800000000000ull	/* "now" in ms */
@@ -134,6 +135,35 @@ static size_t pull_msg(uint8_t *out, const uint8_t *muk, uint32_t ctr)
 static uint8_t m[MIKEY_MAX_MESSAGE_LEN], reply[MIKEY_MAX_MESSAGE_LEN];
 static struct mikey_msg init_msg, reply_msg;
 
+/* The counters above as /metrics shows them, 12.345 s after MTK 1. */
+static void check_metrics(struct mbmsd *d, uint64_t now)
+{
+	static const char *const want[] = {
+		"# TYPE mbmsd_accepted_total counter\n",
+		"mbmsd_accepted_total{kind=\"msk\"} 1\n",
+		"mbmsd_accepted_total{kind=\"mtk\"} 1\n",
+		"mbmsd_rejected_total{reason=\"replay\"} 2\n",
+		"mbmsd_rejected_total{reason=\"auth\"} 0\n",
+		"mbmsd_verifications_sent_total 1\n",
+		"mbmsd_mtk_installed_total 1\n",
+		"mbmsd_bootstraps_total{outcome=\"ok\"} 1\n",
+		"# TYPE mbmsd_last_mtk_age_seconds gauge\n",
+		"mbmsd_last_mtk_age_seconds{session=\"5\",name=\"tv\"} 12.345\n",
+	};
+	char *buf = NULL;
+	size_t len, i;
+	FILE *out = open_memstream(&buf, &len);
+
+	metrics_write(d, out, now);
+	fclose(out);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		CHECK(strstr(buf, want[i]) != NULL);
+		if (!strstr(buf, want[i]))
+			fprintf(stderr, "  missing: %s", want[i]);
+	}
+	free(buf);
+}
+
 static void test_push_and_mtk(void)
 {
 	struct mbmsd *d = start("relaxed", true);
@@ -169,6 +199,7 @@ static void test_push_and_mtk(void)
 	rx_mtk(d, m, n, T0 + 2100);
 	CHECK(d->ue.stats.rejected[POL_R_REPLAY] == 2);
 	CHECK(d->ue.stats.mtk_resends == 0);
+	check_metrics(d, T0 + 14345);
 	/*
 	 * The BM-SC's periodic resend of MTK 1 (fresh counter 2): not an
 	 * attack and nothing to install, but its counter is recorded...

@@ -1,6 +1,7 @@
 # userspace/common: helpers linked into every program (static archive).
 COMMON_LIB := $(O)/libmbmscommon.a
-COMMON_OBJS := $(addprefix $(O)/common/,hex.o num.o secret.o json.o log.o)
+COMMON_OBJS := $(addprefix $(O)/common/,hex.o num.o secret.o json.o log.o \
+	prom.o)
 
 $(COMMON_LIB): $(COMMON_OBJS)
 	$(AR) rcs $@ $^

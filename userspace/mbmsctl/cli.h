@@ -35,7 +35,8 @@ struct mbmsctl_object;
 
 /* One parsed command line: the model that execution works from. */
 struct mbmsctl_cmd {
-	bool json;
+	bool json;			/* -j, -o json */
+	bool prometheus;		/* -o prometheus (stats only) */
 	bool help;			/* print usage of obj (NULL: all) */
 	bool version;			/* --version */
 	const struct mbmsctl_object *obj;
@@ -137,6 +138,20 @@ void cli_print_keys(FILE *out, bool json, const struct mbms_key *k,
 		    size_t n);
 void cli_print_stats(FILE *out, bool json, const struct mbms_session *s,
 		     size_t n);
+
+/*
+ * `stats -o prometheus`: the sessions' counters and gauges and the keys'
+ * use and age in the Prometheus text exposition format.
+ */
+void cli_print_prometheus(FILE *out, const struct mbms_session *s, size_t n,
+			  const struct mbms_key *k, size_t nk);
+
+/* Fetch the one session named (cmd->has_session_id) or all, sorted. */
+int cli_fetch_sessions(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl,
+		       struct mbms_session **s, size_t *n);
+/* Fetch the keys of the session named, or of all, sorted. */
+int cli_fetch_keys(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl,
+		   struct mbms_key **k, size_t *n);
 
 /*
  * `session show [ID]` and `stats [session ID]`: fetch the one session

@@ -185,6 +185,24 @@ static size_t only_session(struct mbms_key *k, size_t n, uint32_t id)
 	return kept;
 }
 
+int cli_fetch_keys(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl,
+		   struct mbms_key **k, size_t *n)
+{
+	int ret;
+
+	*k = NULL;
+	*n = 0;
+	ret = mbms_nl_key_dump(nl, cmd->has_session_id ? cmd->session_id : 0,
+			       k, n);
+	if (ret)
+		return ret;
+	if (cmd->has_session_id)
+		*n = only_session(*k, *n, cmd->session_id);
+	if (*n)
+		qsort(*k, *n, sizeof(**k), key_order);
+	return 0;
+}
+
 static int key_exec(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl)
 {
 	const struct mbms_key *k = &cmd->key;
@@ -202,14 +220,9 @@ static int key_exec(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl)
 	default:
 		break;
 	}
-	ret = mbms_nl_key_dump(nl, cmd->has_session_id ? cmd->session_id : 0,
-			       &all, &n);
+	ret = cli_fetch_keys(cmd, nl, &all, &n);
 	if (ret)
 		return cli_report(nl, ret);
-	if (cmd->has_session_id)
-		n = only_session(all, n, cmd->session_id);
-	if (n)
-		qsort(all, n, sizeof(*all), key_order);
 	cli_print_keys(stdout, cmd->json, all, n);
 	free(all);
 	return MBMSCTL_EXIT_OK;

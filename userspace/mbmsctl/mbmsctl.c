@@ -42,7 +42,7 @@ static void print_usage(FILE *out, const struct mbmsctl_object *obj)
 		fprintf(out, "Usage:\n%s", obj->usage);
 		return;
 	}
-	fputs("Usage: mbmsctl [-j] OBJECT COMMAND [ARGUMENTS]\n"
+	fputs("Usage: mbmsctl [-j | -o FORMAT] OBJECT COMMAND [ARGUMENTS]\n"
 	      "       mbmsctl OBJECT help\n"
 	      "       mbmsctl { help | --help | --version }\n"
 	      "\n"
@@ -54,6 +54,9 @@ static void print_usage(FILE *out, const struct mbmsctl_object *obj)
 	fputs("\n"
 	      "Options:\n"
 	      "  -j, --json     print JSON (monitor: one object per line)\n"
+	      "  -o, --output text|json|prometheus\n"
+	      "                 output format; prometheus: stats only, in the\n"
+	      "                 Prometheus text exposition format\n"
 	      "  -h, --help     print this help\n"
 	      "  -V, --version  print the version\n"
 	      "\n"
@@ -63,6 +66,18 @@ static void print_usage(FILE *out, const struct mbmsctl_object *obj)
 	fputs("\n"
 	      "Numbers are decimal or 0x hex; @FILE (@- = stdin) reads a key or\n"
 	      "salt from a file.  See mbmsctl(8).\n", out);
+}
+
+/* -o FORMAT; -j is -o json.  The last one given wins. */
+static int parse_output(struct mbmsctl_cmd *cmd, const char *opt,
+			const char *fmt)
+{
+	cmd->json = !strcmp(fmt, "json");
+	cmd->prometheus = !strcmp(fmt, "prometheus");
+	if (!cmd->json && !cmd->prometheus && strcmp(fmt, "text"))
+		return cli_fail(cmd, "%s: unknown format '%s' (text, json or prometheus)",
+				opt, fmt);
+	return 0;
 }
 
 int mbmsctl_parse(struct mbmsctl_cmd *cmd, int argc, char **argv)
@@ -75,6 +90,13 @@ int mbmsctl_parse(struct mbmsctl_cmd *cmd, int argc, char **argv)
 
 		if (!strcmp(o, "-j") || !strcmp(o, "--json")) {
 			cmd->json = true;
+			cmd->prometheus = false;
+		} else if (!strcmp(o, "-o") || !strcmp(o, "--output")) {
+			if (++i == argc)
+				return cli_fail(cmd, "%s: missing format (text, json or prometheus)",
+						o);
+			if (parse_output(cmd, o, argv[i]) < 0)
+				return -1;
 		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
 			cmd->help = true;
 			return 0;
@@ -104,6 +126,9 @@ int mbmsctl_parse(struct mbmsctl_cmd *cmd, int argc, char **argv)
 		cmd->help = true;
 		return 0;
 	}
+	if (cmd->prometheus && cmd->obj != &mbmsctl_stats)
+		return cli_fail(cmd, "-o prometheus: only 'stats' has metrics, not '%s'",
+				cmd->obj->name);
 	return cmd->obj->parse(cmd, argc - i, argv + i);
 }
 

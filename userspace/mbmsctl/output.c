@@ -69,28 +69,59 @@ int cli_report(struct mbms_nl *nl, int ret)
 
 /* ---- stats -------------------------------------------------------------- */
 
+/*
+ * Every counter of a session, the one list for all three outputs.  In
+ * Prometheus output a counter is "mbms_srtp_PROM_total"; the failures
+ * (each failed packet counted once, by mbms_rx_fail()) share the family
+ * mbms_srtp_failed_packets_total with the reason as a label.
+ */
+#define PROM_FAILED "failed_packets"
+
 static const struct {
 	const char *text;	/* human output, as in the man page */
 	const char *json;	/* JSON field name */
 	uint32_t flag;
 	size_t off;
+	const char *prom;	/* Prometheus family, without mbms_srtp_, _total */
+	const char *reason;	/* its reason label, for PROM_FAILED */
+	const char *help;	/* HELP of the family (PROM_FAILED: the reason) */
 } stats_fields[] = {
-#define F(t, j, F_, m) { t, j, MBMS_STATS_HAS_##F_, offsetof(struct mbms_stats, m) }
-	F("packets", "packets", PACKETS, packets),
-	F("bytes", "bytes", BYTES, bytes),
-	F("rtcp-packets", "rtcp_packets", RTCP_PACKETS, rtcp_packets),
-	F("malformed", "malformed", MALFORMED, malformed),
-	F("unknown-mki", "unknown_mki", UNKNOWN_MKI, unknown_mki),
-	F("auth", "auth_failed", AUTH, auth),
-	F("replay", "replay", REPLAY, replay),
-	F("key-expired", "key_expired", KEY_EXPIRED, key_expired),
-	F("passed", "passed", PASSED, passed),
-	F("gso-segmented", "gso_segmented", GSO_SEGMENTED, gso_segmented),
-	F("ssrc-full", "ssrc_full", SSRC_FULL, ssrc_full),
-	F("nomem", "nomem", NOMEM, nomem),
-	F("frag-reassembled", "frag_reassembled", FRAG_REASSEMBLED, frag_reassembled),
-	F("fragment", "fragment", FRAGMENT, fragment),
-	F("csum-error", "csum_error", CSUM_ERROR, csum_error),
+#define F(t, j, F_, m, p, r, h) \
+	{ t, j, MBMS_STATS_HAS_##F_, offsetof(struct mbms_stats, m), p, r, h }
+#define FAIL(t, j, F_, m, r, h) F(t, j, F_, m, PROM_FAILED, r, h)
+	F("packets", "packets", PACKETS, packets, "packets", NULL,
+	  "SRTP and SRTCP packets authenticated and decrypted."),
+	F("bytes", "bytes", BYTES, bytes, "bytes", NULL,
+	  "Plaintext UDP payload bytes of the decrypted packets."),
+	F("rtcp-packets", "rtcp_packets", RTCP_PACKETS, rtcp_packets,
+	  "rtcp_packets", NULL, "Of the decrypted packets, the SRTCP ones."),
+	FAIL("malformed", "malformed", MALFORMED, malformed, "malformed",
+	     "bad RTP/RTCP header or lengths"),
+	FAIL("unknown-mki", "unknown_mki", UNKNOWN_MKI, unknown_mki,
+	     "unknown_mki", "no key for the packet's MKI"),
+	FAIL("auth", "auth_failed", AUTH, auth, "auth",
+	     "authentication tag mismatch"),
+	FAIL("replay", "replay", REPLAY, replay, "replay",
+	     "duplicate or too old"),
+	FAIL("key-expired", "key_expired", KEY_EXPIRED, key_expired,
+	     "key_expired", "key past its packet or time limit"),
+	F("passed", "passed", PASSED, passed, "passed_packets", NULL,
+	  "Failed packets passed on unchanged (on-fail pass)."),
+	F("gso-segmented", "gso_segmented", GSO_SEGMENTED, gso_segmented,
+	  "gso_segmented", NULL,
+	  "GSO/GRO packets of a flow split into their segments."),
+	FAIL("ssrc-full", "ssrc_full", SSRC_FULL, ssrc_full, "ssrc_full",
+	     "new SSRC refused: every SSRC slot is live"),
+	FAIL("nomem", "nomem", NOMEM, nomem, "nomem",
+	     "no memory for a private copy"),
+	F("frag-reassembled", "frag_reassembled", FRAG_REASSEMBLED,
+	  frag_reassembled, "frag_reassembled", NULL,
+	  "Datagrams reassembled from IP fragments before decryption."),
+	FAIL("fragment", "fragment", FRAGMENT, fragment, "fragment",
+	     "IP fragment that reached the module unreassembled"),
+	FAIL("csum-error", "csum_error", CSUM_ERROR, csum_error, "csum_error",
+	     "wrong or (IPv6) missing UDP checksum"),
+#undef FAIL
 #undef F
 };
 
@@ -241,6 +272,154 @@ void cli_print_stats(FILE *out, bool json, const struct mbms_session *s,
 	}
 	json_arr_end(&j);
 	json_finish(&j);
+}
+
+/* ---- Prometheus --------------------------------------------------------- */
+
+#define PROM_PREFIX "mbms_srtp_"
+#define PROM_NAME_MAX 64
+
+/* Whether field @i is the first of its family in stats_fields[]. */
+static bool prom_first(size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(stats_fields[j].prom, stats_fields[i].prom))
+			return false;
+	return true;
+}
+
+/* Each family once, its samples together, as the format requires. */
+static void prom_counters(FILE *out, const struct mbms_session *s, size_t n)
+{
+	char name[PROM_NAME_MAX], id[16];
+	size_t i, f, si;
+
+	for (f = 0; f < ARRAY_SIZE(stats_fields); f++) {
+		bool failed = !strcmp(stats_fields[f].prom, PROM_FAILED);
+
+		if (!prom_first(f))
+			continue;
+		snprintf(name, sizeof(name), PROM_PREFIX "%s_total",
+			 stats_fields[f].prom);
+		prom_family(out, name, "counter", failed ?
+			    "Packets that failed, by reason (see mbmsctl(8) stats)." :
+			    stats_fields[f].help);
+		for (si = 0; si < n; si++) {
+			const struct mbms_stats *st = &s[si].stats;
+
+			if (!(s[si].flags & MBMS_SESSION_HAS_STATS))
+				continue;
+			snprintf(id, sizeof(id), "%" PRIu32, s[si].id);
+			for (i = f; i < ARRAY_SIZE(stats_fields); i++) {
+				struct prom_label l[2] = {
+					{ "session", id },
+					{ "reason", stats_fields[i].reason },
+				};
+
+				if (strcmp(stats_fields[i].prom,
+					   stats_fields[f].prom) ||
+				    !(st->flags & stats_fields[i].flag))
+					continue;
+				prom_u64(out, name, l, failed ? 2 : 1,
+					 stat_value(st, i));
+			}
+		}
+	}
+}
+
+/* The sessions' gauges: what session show reports besides counters. */
+static const struct {
+	const char *name;
+	const char *help;
+	uint32_t flag;
+	size_t off;
+} session_gauges[] = {
+#define G(n, F_, m, h) \
+	{ PROM_PREFIX n, h, MBMS_SESSION_HAS_##F_, offsetof(struct mbms_session, m) }
+	G("keys", NKEYS, nkeys, "Keys (MTKs) installed in the session."),
+	G("flows", NFLOWS, nflows, "Flows steered to the session."),
+	G("ssrcs", NSSRCS, nssrcs, "SSRCs being tracked."),
+	G("ssrcs_high_water", SSRCS_HWM, ssrcs_hwm,
+	  "Most SSRCs tracked at once."),
+#undef G
+};
+
+static void prom_gauges(FILE *out, const struct mbms_session *s, size_t n)
+{
+	char id[16];
+	size_t g, i;
+	uint32_t v;
+
+	for (g = 0; g < ARRAY_SIZE(session_gauges); g++) {
+		prom_family(out, session_gauges[g].name, "gauge",
+			    session_gauges[g].help);
+		for (i = 0; i < n; i++) {
+			struct prom_label l = { "session", id };
+
+			if (!(s[i].flags & session_gauges[g].flag))
+				continue;
+			snprintf(id, sizeof(id), "%" PRIu32, s[i].id);
+			memcpy(&v, (const char *)&s[i] + session_gauges[g].off,
+			       sizeof(v));
+			prom_u64(out, session_gauges[g].name, &l, 1, v);
+		}
+	}
+}
+
+enum { KEY_PACKETS, KEY_AGE, KEY_IDLE, KEY_EXPIRED_G, KEY_METRICS };
+
+static const struct {
+	const char *name, *type, *help;
+} key_metrics[KEY_METRICS] = {
+	[KEY_PACKETS] = { PROM_PREFIX "key_packets_total", "counter",
+			  "Packets authenticated with the key." },
+	[KEY_AGE] = { PROM_PREFIX "key_age_seconds", "gauge",
+		      "Time since the key was installed." },
+	[KEY_IDLE] = { PROM_PREFIX "key_idle_seconds", "gauge",
+		       "Time since the key last authenticated a packet (absent: never)." },
+	[KEY_EXPIRED_G] = { PROM_PREFIX "key_expired", "gauge",
+			    "1 if the key is past its packet or time limit." },
+};
+
+static void prom_keys(FILE *out, const struct mbms_key *k, size_t n)
+{
+	char id[16], msk[16], mtk[8];
+	size_t m, i;
+
+	for (m = 0; m < KEY_METRICS; m++) {
+		const char *name = key_metrics[m].name;
+
+		prom_family(out, name, key_metrics[m].type, key_metrics[m].help);
+		for (i = 0; i < n; i++) {
+			struct prom_label l[3] = {
+				{ "session", id }, { "msk_id", msk },
+				{ "mtk_id", mtk },
+			};
+
+			snprintf(id, sizeof(id), "%" PRIu32, k[i].session_id);
+			snprintf(msk, sizeof(msk), "0x%08" PRIx32, k[i].msk_id);
+			snprintf(mtk, sizeof(mtk), "%u", k[i].mtk_id);
+			if (m == KEY_PACKETS && (k[i].flags & MBMS_KEY_HAS_PACKETS))
+				prom_u64(out, name, l, 3, k[i].packets);
+			else if (m == KEY_AGE && (k[i].flags & MBMS_KEY_HAS_AGE_MS))
+				prom_ms(out, name, l, 3, k[i].age_ms);
+			else if (m == KEY_IDLE && (k[i].flags & MBMS_KEY_HAS_IDLE_MS))
+				prom_ms(out, name, l, 3, k[i].idle_ms);
+			else if (m == KEY_EXPIRED_G)
+				prom_u64(out, name, l, 3,
+					 !!(k[i].flags & MBMS_KEY_EXPIRED));
+		}
+	}
+}
+
+void cli_print_prometheus(FILE *out, const struct mbms_session *s, size_t n,
+			  const struct mbms_key *k, size_t nk)
+{
+	prom_counters(out, s, n);
+	prom_gauges(out, s, n);
+	prom_keys(out, k, nk);
 }
 
 /* ---- flows -------------------------------------------------------------- */

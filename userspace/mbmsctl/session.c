@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* mbmsctl session add|del|show: SRTP crypto contexts. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,25 +128,42 @@ static int by_id(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
+int cli_fetch_sessions(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl,
+		       struct mbms_session **s, size_t *n)
+{
+	int ret;
+
+	*s = NULL;
+	*n = 0;
+	if (cmd->has_session_id) {
+		*s = calloc(1, sizeof(**s));
+		if (!*s)
+			return -ENOMEM;
+		ret = mbms_nl_session_get(nl, cmd->session_id, *s);
+		if (ret) {
+			free(*s);
+			*s = NULL;
+			return ret;
+		}
+		*n = 1;
+		return 0;
+	}
+	ret = mbms_nl_session_dump(nl, s, n);
+	if (!ret && *n)
+		qsort(*s, *n, sizeof(**s), by_id);
+	return ret;
+}
+
 int cli_show_sessions(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl,
 		      cli_session_printer print)
 {
-	struct mbms_session one, *all = NULL;
-	size_t n = 0;
+	struct mbms_session *all;
+	size_t n;
 	int ret;
 
-	if (cmd->has_session_id) {
-		ret = mbms_nl_session_get(nl, cmd->session_id, &one);
-		if (ret)
-			return cli_report(nl, ret);
-		print(stdout, cmd->json, &one, 1);
-		return MBMSCTL_EXIT_OK;
-	}
-	ret = mbms_nl_session_dump(nl, &all, &n);
+	ret = cli_fetch_sessions(cmd, nl, &all, &n);
 	if (ret)
 		return cli_report(nl, ret);
-	if (n)
-		qsort(all, n, sizeof(*all), by_id);
 	print(stdout, cmd->json, all, n);
 	free(all);
 	return MBMSCTL_EXIT_OK;

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* mbmsctl stats [session ID]: per-session packet and error counters. */
+/*
+ * mbmsctl stats [session ID]: per-session packet and error counters; with
+ * -o prometheus also the sessions' gauges and the keys' use and age.
+ */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -25,8 +29,32 @@ static int stats_parse(struct mbmsctl_cmd *cmd, int argc, char **argv)
 	return 0;
 }
 
+/* Counters, gauges and keys in one exposition (one scrape, one file). */
+static int stats_prometheus(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl)
+{
+	struct mbms_session *s;
+	struct mbms_key *k;
+	size_t n, nk;
+	int ret;
+
+	ret = cli_fetch_sessions(cmd, nl, &s, &n);
+	if (ret)
+		return cli_report(nl, ret);
+	ret = cli_fetch_keys(cmd, nl, &k, &nk);
+	if (ret) {
+		free(s);
+		return cli_report(nl, ret);
+	}
+	cli_print_prometheus(stdout, s, n, k, nk);
+	free(k);
+	free(s);
+	return MBMSCTL_EXIT_OK;
+}
+
 static int stats_exec(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl)
 {
+	if (cmd->prometheus)
+		return stats_prometheus(cmd, nl);
 	return cli_show_sessions(cmd, nl, cli_print_stats);
 }
 
@@ -35,5 +63,5 @@ const struct mbmsctl_object mbmsctl_stats = {
 	.parse = stats_parse,
 	.exec = stats_exec,
 	.help = "per-session packet and error counters",
-	.usage = "  mbmsctl [-j] stats [session ID]\n",
+	.usage = "  mbmsctl [-j | -o prometheus] stats [session ID]\n",
 };

@@ -23,10 +23,12 @@ $(O)/tests/mbmsd_policy_test: $(O)/tests/unit/mbmsd_policy_test.o $(MBMSD_POLICY
 # The daemon's pieces other than policy, for mbmsd and its tests.
 include $(SRC)/netlink/vars.mk
 MBMSD_OBJS := $(addprefix $(O)/mbmsd/,config.o store.o gba.o xml.o http.o worker.o \
-	kernel.o state.o rx.o requests.o status.o loop.o) $(DIGEST_OBJS)
+	kernel.o state.o rx.o requests.o status.o metrics.o loop.o) $(DIGEST_OBJS)
 MBMSD_LIB := $(O)/libmbmsd.a
-MBMSD_LIBS := $(shell $(PKG_CONFIG) --libs inih libcrypto libcurl libxml-2.0) $(NL_LIBS) -lpthread
-CFLAGS_mbmsd := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libcurl)
+# libmicrohttpd: the opt-in /metrics endpoint (metrics.c).
+MBMSD_LIBS := $(shell $(PKG_CONFIG) --libs inih libcrypto libcurl libxml-2.0 libmicrohttpd) \
+	$(NL_LIBS) -lpthread
+CFLAGS_mbmsd := $(shell $(PKG_CONFIG) --cflags libxml-2.0 libcurl libmicrohttpd)
 # journald and sd_notify when libsystemd is there (Type=notify).
 ifneq ($(shell $(PKG_CONFIG) --exists libsystemd && echo y),)
 CFLAGS_mbmsd += -DHAVE_LIBSYSTEMD
@@ -113,3 +115,7 @@ $(O)/tests/mbmsd_systemd_test: $(O)/tests/unit/mbmsd_systemd_test.o
 
 # contrib/systemd/mbmsd.service through systemd-analyze verify.
 TEST_SCRIPTS += $(TOP)/tests/unit/mbmsd_unit_verify.sh
+
+# The opt-in /metrics endpoint of a --no-kernel mbmsd, parsed with
+# prometheus_client and compared with `mbmsd status -j`.
+TEST_SCRIPTS += $(TOP)/tests/unit/mbmsd_metrics_check.py

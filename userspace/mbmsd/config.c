@@ -209,7 +209,8 @@ static int copy_str(char *dst, size_t len, const char *v, char *err,
 /* ---- [global] ---------------------------------------------------------- */
 
 enum gkey { G_URI, G_FQDN, G_GBA, G_GBA_TIMEOUT, G_MUK, G_STATE, G_JITTER,
-	    G_LOG, G_PORT, G_STATUS, G_GRACE, G__N };
+	    G_LOG, G_PORT, G_STATUS, G_GRACE, G_METRICS, G_METRICS_REMOTE,
+	    G__N };
 
 static const char *const gkeys[G__N] = {
 	[G_URI] = "bmsc_uri", [G_FQDN] = "bmsc_fqdn",
@@ -218,7 +219,57 @@ static const char *const gkeys[G__N] = {
 	[G_JITTER] = "request_jitter", [G_LOG] = "log_level",
 	[G_PORT] = "listen_port", [G_STATUS] = "status_socket",
 	[G_GRACE] = "startup_grace",
+	[G_METRICS] = "metrics_listen",
+	[G_METRICS_REMOTE] = "metrics_allow_remote",
 };
+
+/* metrics_listen: ADDR:PORT, or [ADDR]:PORT for IPv6. */
+static int set_metrics(struct parse_ctx *c, const char *v, char *err,
+		       size_t errlen)
+{
+	struct mbmsd_config *cfg = c->cfg;
+	char buf[80], *port;
+
+	if (strlen(v) >= sizeof(buf)) {
+		snprintf(err, errlen, "value is too long");
+		return -1;
+	}
+	strcpy(buf, v);
+	if (buf[0] == '[') {
+		port = strstr(buf, "]:");
+		if (port) {
+			*port = '\0';
+			port += 2;
+		}
+	} else {
+		port = strrchr(buf, ':');
+		if (port && strchr(buf, ':') != port)
+			port = NULL;
+		if (port)
+			*port++ = '\0';
+	}
+	if (!port || parse_addr(buf[0] == '[' ? buf + 1 : buf,
+				&cfg->metrics_addr)) {
+		snprintf(err, errlen,
+			 "'%s': expected ADDR:PORT ([ADDR]:PORT for IPv6), e.g. 127.0.0.1:9468",
+			 v);
+		return -1;
+	}
+	if (parse_port(port, &cfg->metrics_port, err, errlen))
+		return -1;
+	cfg->metrics = true;
+	cfg->metrics_line = c->line;
+	return 0;
+}
+
+static bool is_loopback(const struct mbmsd_addr *a)
+{
+	static const uint8_t v6_lo[16] = { [15] = 1 };
+
+	if (a->family == AF_INET)
+		return a->a[0] == 127;
+	return !memcmp(a->a, v6_lo, 16);
+}
 
 static bool fqdn_ok(const char *s)
 {
@@ -339,6 +390,15 @@ static int set_global(struct parse_ctx *c, int k, const char *v, char *err,
 		return 0;
 	case G_PORT:
 		return parse_port(v, &cfg->listen_port, err, errlen);
+	case G_METRICS:
+		return set_metrics(c, v, err, errlen);
+	case G_METRICS_REMOTE:
+		if (strcmp(v, "yes") && strcmp(v, "no")) {
+			snprintf(err, errlen, "'%s': expected 'yes' or 'no'", v);
+			return -1;
+		}
+		cfg->metrics_allow_remote = !strcmp(v, "yes");
+		return 0;
 	}
 	return -1;
 }
@@ -644,6 +704,11 @@ static void validate(struct parse_ctx *c)
 				 "required in [global] but missing");
 	if (!cfg->nsessions)
 		conf_err(c, 0, NULL, "no [session NAME] section");
+	/* Counters tell an observer when keys arrive: local unless asked. */
+	if (cfg->metrics && !cfg->metrics_allow_remote &&
+	    !is_loopback(&cfg->metrics_addr))
+		conf_err(c, cfg->metrics_line, gkeys[G_METRICS],
+			 "not a loopback address; set metrics_allow_remote = yes to serve metrics beyond this host");
 	for (i = 0; i < cfg->nsessions; i++) {
 		struct mbmsd_session *s = &cfg->sessions[i];
 

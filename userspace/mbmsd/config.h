@@ -71,6 +71,16 @@ struct mbmsd_config {
 	int log_level;		/* enum log_level */
 	uint16_t listen_port;
 	char status_socket[MBMSD_PATH_MAX];
+	/*
+	 * metrics_listen: HTTP /metrics on this address and port (metrics.c),
+	 * off unless set; a non-loopback address only with
+	 * metrics_allow_remote = yes.
+	 */
+	bool metrics;
+	struct mbmsd_addr metrics_addr;
+	uint16_t metrics_port;
+	bool metrics_allow_remote;
+	unsigned int metrics_line;
 	struct mbmsd_session sessions[MBMSD_MAX_SESSIONS];
 	unsigned int nsessions;
 };

@@ -24,6 +24,7 @@
 
 #include "mbms/common.h"
 #include "loop.h"
+#include "metrics.h"
 
 #ifndef IP_MULTICAST_ALL
 #define IP_MULTICAST_ALL 49
@@ -33,7 +34,7 @@
 #endif
 
 enum src { SRC_UNICAST, SRC_MTK, SRC_KERNEL, SRC_WORKER, SRC_TIMER,
-	   SRC_SIGNAL, SRC_STATUS };
+	   SRC_SIGNAL, SRC_STATUS, SRC_METRICS };
 
 struct loop {
 	struct mbmsd *d;
@@ -41,6 +42,7 @@ struct loop {
 	int unicast, timer, sig, status;
 	int mtk[MBMSD_MAX_SESSIONS];
 	size_t nmtk;
+	struct metrics_server *metrics;	/* NULL unless metrics_listen */
 	bool stop;
 };
 
@@ -335,6 +337,7 @@ static void close_all(struct loop *l)
 		close(l->status);
 		unlink(l->d->cfg.status_socket);
 	}
+	metrics_stop(l->metrics);
 	if (l->ep >= 0)
 		close(l->ep);
 }
@@ -400,6 +403,18 @@ int loop_run(struct mbmsd *d, void (*ready)(void))
 	if (l.status < 0)
 		goto fail;
 	ep_add(&l, l.status, SRC_STATUS, 0);
+	if (d->cfg.metrics) {
+		l.metrics = metrics_start(d, err, sizeof(err));
+		if (!l.metrics || metrics_fd(l.metrics) < 0 ||
+		    ep_add(&l, metrics_fd(l.metrics), SRC_METRICS, 0))
+			goto fail;
+		log_info("serving metrics on http://%s%s%s:%u/metrics",
+			 d->cfg.metrics_addr.family == AF_INET6 ? "[" : "",
+			 config_addr_str(&d->cfg.metrics_addr, err, sizeof(err)),
+			 d->cfg.metrics_addr.family == AF_INET6 ? "]" : "",
+			 d->cfg.metrics_port);
+		err[0] = '\0';
+	}
 
 	log_info("listening on UDP %u (MSK push), %zu MTK socket(s), %zu key group(s), MUK policy %s",
 		 d->cfg.listen_port, l.nmtk, d->ngroups,
@@ -411,7 +426,9 @@ int loop_run(struct mbmsd *d, void (*ready)(void))
 
 		requests_dispatch(d, now);
 		arm_timer(&l, now);
-		n = epoll_wait(l.ep, evs, ARRAY_SIZE(evs), -1);
+		/* libmicrohttpd's own timeouts (idle connections) included. */
+		n = epoll_wait(l.ep, evs, ARRAY_SIZE(evs),
+			       l.metrics ? metrics_timeout_ms(l.metrics) : -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -446,8 +463,12 @@ int loop_run(struct mbmsd *d, void (*ready)(void))
 			case SRC_STATUS:
 				on_status(&l);
 				break;
+			case SRC_METRICS:
+				break;	/* below, with the timeouts */
 			}
 		}
+		if (l.metrics)
+			metrics_run(l.metrics);
 	}
 	ret = 0;
 	goto out;

@@ -97,6 +97,22 @@ void json_kv_u64(struct json *j, const char *k, uint64_t v);
 void json_kv_bool(struct json *j, const char *k, bool v);
 void json_kv_hex(struct json *j, const char *k, const uint8_t *b, size_t len);
 
+/* ---- Prometheus text exposition format (prom.c) ------------------------ */
+
+struct prom_label {
+	const char *name;	/* [a-zA-Z_][a-zA-Z0-9_]*, not escaped */
+	const char *value;	/* any text; escaped */
+};
+
+/* "# HELP NAME HELP" and "# TYPE NAME TYPE" (counter, gauge). */
+void prom_family(FILE *out, const char *name, const char *type,
+		 const char *help);
+/* One sample with @n labels: an integer, or milliseconds as seconds. */
+void prom_u64(FILE *out, const char *name, const struct prom_label *l,
+	      size_t n, uint64_t v);
+void prom_ms(FILE *out, const char *name, const struct prom_label *l,
+	     size_t n, uint64_t ms);
+
 /* ---- logging ------------------------------------------------------------ */
 
 enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
