@@ -25,7 +25,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all module userspace check check-userspace check-kernel deps demo \
-	bench fuzz lint install clean sim
+	bench fuzz lint install clean sim mutants
 
 all: module userspace
 
@@ -82,6 +82,10 @@ check: deps
 
 fuzz:
 	$(MAKE) -C userspace fuzz
+
+# Each datapath-security defence undone in turn: its tests must fail.
+mutants: userspace
+	@$(TOP)/tests/selftests/mutants.sh --kernel "$(firstword $(KVER))"
 
 # '+': lint.sh's kernel builds use our jobserver.
 lint: module
