@@ -77,6 +77,7 @@ static void __net_exit mbms_net_exit(struct net *net)
 	mutex_unlock(&mn->lock);
 	mbms_flow_table_destroy(mn);
 	xa_destroy(&mn->sessions);
+	mbms_events_net_free(mn);
 }
 
 static struct pernet_operations mbms_net_ops = {

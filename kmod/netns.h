@@ -13,6 +13,8 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+struct mbms_events_seen;
+
 /**
  * struct mbms_net - everything mbms_srtp keeps for one netns
  * @net: the namespace
@@ -24,6 +26,7 @@
  * @nsessions: number of sessions (under @lock), against mbms_max_sessions
  * @nkeys: number of keys of all sessions (under @lock), against mbms_max_keys
  * @event_work: sends pending KEY_NEEDED notifications
+ * @seen: unknown-MKI filter, allocated with the first session
  * @hook_ops: the IPv4 and IPv6 PRE_ROUTING hooks of this namespace
  */
 struct mbms_net {
@@ -36,6 +39,7 @@ struct mbms_net {
 	unsigned int nsessions;
 	unsigned int nkeys;
 	struct work_struct event_work;
+	struct mbms_events_seen *seen;
 	struct nf_hook_ops hook_ops[2];
 };
 
