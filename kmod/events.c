@@ -62,6 +62,7 @@ int mbms_events_net_prepare(struct mbms_net *mn)
 	if (!seen)
 		return -ENOMEM;
 	get_random_bytes(&seen->key, sizeof(seen->key));
+	/* pairs with mbms_event_seen_again(): the key before the pointer */
 	smp_store_release(&mn->seen, seen);
 	return 0;
 }
@@ -86,6 +87,7 @@ void mbms_events_net_free(struct mbms_net *mn)
 static bool mbms_event_seen_again(const struct mbms_session *s,
 				  u32 msk_id, u16 mtk_id)
 {
+	/* pairs with mbms_events_net_prepare(): see the hash key it set */
 	struct mbms_events_seen *seen = smp_load_acquire(&s->mn->seen);
 	u16 hold = msecs_to_jiffies(MBMS_EVENT_SEEN_HOLD_MS);
 	u16 now = (u16)jiffies;
