@@ -23,6 +23,8 @@ struct netlink_ext_ack;
 enum mbms_key_flags {
 	MBMS_KEY_SOFT_PACKETS_SENT,
 	MBMS_KEY_SOFT_LIFETIME_SENT,
+	MBMS_KEY_SOFT_PACKETS_PENDING,	/* its event waits for the worker */
+	MBMS_KEY_SOFT_LIFETIME_PENDING,
 	MBMS_KEY_USED,
 	MBMS_KEY_REMOVED,	/* unpublished: no packet may commit under it */
 };

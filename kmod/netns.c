@@ -68,6 +68,7 @@ static void __net_exit mbms_net_exit(struct net *net)
 	cancel_work_sync(&mn->event_work);
 	mbms_flow_table_destroy(mn);
 	xa_destroy(&mn->sessions);
+	mbms_events_net_free(mn);
 }
 
 static struct pernet_operations mbms_net_ops = {

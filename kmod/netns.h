@@ -13,6 +13,8 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+struct mbms_events_seen;
+
 /**
  * struct mbms_net - everything mbms_srtp keeps for one netns
  * @net: the namespace
@@ -27,6 +29,7 @@
  *	or removed; a dump that sees it change between two of its reply
  *	buffers flags them NLM_F_DUMP_INTR so that the reader starts again
  * @event_work: sends pending KEY_NEEDED notifications
+ * @seen: unknown-MKI filter, allocated with the first session
  * @hook_ops: the IPv4 and IPv6 PRE_ROUTING hooks of this namespace
  */
 struct mbms_net {
@@ -40,6 +43,7 @@ struct mbms_net {
 	unsigned int nkeys;
 	unsigned int dump_gen;
 	struct work_struct event_work;
+	struct mbms_events_seen *seen;
 	struct nf_hook_ops hook_ops[2];
 };
 

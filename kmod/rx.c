@@ -253,12 +253,10 @@ static void mbms_rx_soft_events(struct mbms_session *s, struct mbms_key *k,
 {
 	if (k->soft_packets && n >= k->soft_packets &&
 	    !test_and_set_bit(MBMS_KEY_SOFT_PACKETS_SENT, &k->flags))
-		mbms_event_raise(s, MBMS_SRTP_EVENT_KEY_SOFT_PACKETS,
-				 k->msk_id, k->mtk_id);
+		mbms_event_key_soft(s, k, MBMS_KEY_SOFT_PACKETS_PENDING);
 	if (k->soft_expires && time_after_eq64(now, k->soft_expires) &&
 	    !test_and_set_bit(MBMS_KEY_SOFT_LIFETIME_SENT, &k->flags))
-		mbms_event_raise(s, MBMS_SRTP_EVENT_KEY_SOFT_LIFETIME,
-				 k->msk_id, k->mtk_id);
+		mbms_event_key_soft(s, k, MBMS_KEY_SOFT_LIFETIME_PENDING);
 }
 
 /* @n: the key's packet count with this packet, from mbms_key_reserve() */
@@ -284,8 +282,8 @@ static void mbms_rx_unknown_mki(struct mbms_rx_ctx *c)
 	unsigned int n = c->s->p.mki_len;
 
 	memcpy(ids + MBMS_SRTP_MKI_LEN_MAX - n, c->mki, n);
-	mbms_event_raise(c->s, MBMS_SRTP_EVENT_UNKNOWN_MKI,
-			 get_unaligned_be32(ids), get_unaligned_be16(ids + 4));
+	mbms_event_unknown_mki(c->s, get_unaligned_be32(ids),
+			       get_unaligned_be16(ids + 4));
 }
 
 static const char * const mbms_rx_reason_name[] = {

@@ -89,6 +89,9 @@ int mbms_session_create(struct mbms_net *mn,
 	lockdep_assert_held(&mn->lock);
 	if (mn->nsessions >= READ_ONCE(mbms_max_sessions))
 		return -ENOSPC;
+	err = mbms_events_net_prepare(mn);
+	if (err)
+		return err;
 	s = kmem_cache_zalloc(mbms_session_cache, GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;

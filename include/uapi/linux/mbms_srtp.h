@@ -129,9 +129,12 @@
  *   MBMS_SRTP_A_MSK_ID          u32, from the MKI (or of the key)
  *   MBMS_SRTP_A_MTK_ID          u16, from the MKI (or of the key)
  *   MBMS_SRTP_A_EVENT_REASON    u8, enum mbms_srtp_event_reason
- *   Rate-limited per session (at most MBMS_SRTP_EVENT_MIN_INTERVAL_MS
- *   apart for the same reason) and never sent from the packet path
- *   itself: a worker sends it, so a flood costs one message per interval.
+ *   Never sent from the packet path itself: a worker sends it.  An
+ *   unknown MKI is reported from its second packet on, then at most once
+ *   per MBMS_SRTP_EVENT_MIN_INTERVAL_MS while its packets keep coming,
+ *   and a session reports few distinct MKIs per interval, so a flood of
+ *   random MKIs raises next to nothing.  Each soft-limit reason is sent
+ *   once per key.
  *   With an MKI length below 6 the missing bytes of the IDs read as 0.
  */
 #ifndef _UAPI_LINUX_MBMS_SRTP_H
