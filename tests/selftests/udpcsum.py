@@ -38,15 +38,19 @@ SO_NO_CHECK = 11
 SO_RCVBUFFORCE = 33
 
 
-def csum_ok(pseudo, udp):
-    """One's complement sum over pseudo-header and datagram is 0xffff."""
-    data = pseudo + udp
+def ones_sum(data):
+    """16-bit one's complement sum (RFC 1071)."""
     if len(data) % 2:
         data += b"\0"
     s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
     while s >> 16:
         s = (s & 0xFFFF) + (s >> 16)
-    return s == 0xFFFF
+    return s
+
+
+def csum_ok(pseudo, udp):
+    """One's complement sum over pseudo-header and datagram is 0xffff."""
+    return ones_sum(pseudo + udp) == 0xFFFF
 
 
 def classify(proto, pkt):
@@ -121,13 +125,8 @@ def relay(lport, dst, dport, count, ready):
 
 
 def udp_checksum(pseudo, udp):
-    data = pseudo + udp
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s & 0xFFFF) or 0xFFFF
+    """The checksum field for this datagram (0 is sent as 0xffff)."""
+    return (~ones_sum(pseudo + udp) & 0xFFFF) or 0xFFFF
 
 
 def badrelay(lport, dst, dport, count, ready, mode):

@@ -29,13 +29,38 @@ static const char CONF[] =
 	"[session tv]\nid=5\nkey_domain=262f01\nkey_group=0x0102\n"
 	"flows=232.1.1.1:5004\nmtk_group=232.1.1.1\n";
 
+/*
+ * The request due at @now bootstraps first: run the bootstrap job as if
+ * the worker got @muk, up to the HTTP job it leads to (left in @job).
+ */
+static void bootstrap_through(struct mbmsd *d, uint64_t now,
+			      const uint8_t *muk, const char *btid,
+			      struct worker_job *job)
+{
+	struct worker_result res;
+	struct pol_request rq;
+
+	CHECK(pol_take_due(&d->ue, now, &rq) && rq.bootstrap_first);
+	CHECK(requests_make_job(d, &rq, job) == 0 &&
+	      job->task == WORKER_BOOTSTRAP);
+	memset(&res, 0, sizeof(res));
+	res.task = WORKER_BOOTSTRAP;
+	res.bootstrapped = true;
+	res.bootstrap_ms = now;
+	memcpy(res.keys.ks_naf, muk, 32);
+	strcpy(res.keys.btid, btid);
+	res.keys.lifetime_s = 3600;
+	CHECK(requests_bootstrapped(d, &res, job) == 0 &&
+	      job->task == WORKER_HTTP);
+	gba_keys_wipe(&res.keys);
+}
+
 /* A daemon whose MUK (gen 1) was bootstrapped and used at T0. */
 static struct mbmsd *start(const char *policy, bool give_muk)
 {
 	struct mbmsd *d = calloc(1, sizeof(*d));
 	struct worker_result res;
 	struct worker_job job;
-	struct pol_request rq;
 	char text[1024], err[200];
 
 	snprintf(text, sizeof(text), CONF, policy, dir);
@@ -47,20 +72,7 @@ static struct mbmsd *start(const char *policy, bool give_muk)
 		return d;
 	/* Through the real path: a request that bootstrapped first. */
 	CHECK(pol_request_trigger(&d->ue, &d->groups[0], T0, &d->rng));
-	CHECK(pol_take_due(&d->ue, T0, &rq) && rq.bootstrap_first);
-	CHECK(requests_make_job(d, &rq, &job) == 0 &&
-	      job.task == WORKER_BOOTSTRAP);
-	memset(&res, 0, sizeof(res));
-	res.task = WORKER_BOOTSTRAP;
-	res.group = 0;
-	res.bootstrapped = true;
-	res.bootstrap_ms = T0;
-	memcpy(res.keys.ks_naf, MUK, 32);
-	strcpy(res.keys.btid, "fake1@bsf.test");
-	res.keys.lifetime_s = 3600;
-	CHECK(requests_bootstrapped(d, &res, &job) == 0 &&
-	      job.task == WORKER_HTTP);
-	gba_keys_wipe(&res.keys);
+	bootstrap_through(d, T0, MUK, "fake1@bsf.test", &job);
 	memset(&res, 0, sizeof(res));
 	res.task = WORKER_HTTP;
 	res.group = 0;
@@ -523,7 +535,6 @@ static void test_rcc_rate_kept(void)
  */
 static void bootstrap_again(struct mbmsd *d, uint64_t now)
 {
-	struct worker_result res;
 	struct worker_job job;
 	struct pol_request rq;
 	uint32_t gen1 = d->ue.muk[d->ue.cur].gen;
@@ -532,19 +543,7 @@ static void bootstrap_again(struct mbmsd *d, uint64_t now)
 	CHECK(pol_take_due(&d->ue, now, &rq) && !rq.bootstrap_first);
 	pol_request_result(&d->ue, rq.group, POL_RES_UNAUTHORIZED, 0, gen1,
 			   now, &d->rng);
-	CHECK(pol_take_due(&d->ue, now, &rq) && rq.bootstrap_first);
-	CHECK(requests_make_job(d, &rq, &job) == 0 &&
-	      job.task == WORKER_BOOTSTRAP);
-	memset(&res, 0, sizeof(res));
-	res.task = WORKER_BOOTSTRAP;
-	res.bootstrapped = true;
-	res.bootstrap_ms = now;
-	memcpy(res.keys.ks_naf, MUK2, 32);
-	strcpy(res.keys.btid, "fake2@bsf.test");
-	res.keys.lifetime_s = 3600;
-	CHECK(requests_bootstrapped(d, &res, &job) == 0 &&
-	      job.task == WORKER_HTTP);
-	gba_keys_wipe(&res.keys);
+	bootstrap_through(d, now, MUK2, "fake2@bsf.test", &job);
 	secure_zero(&job, sizeof(job));
 	CHECK(d->ue.muk[d->ue.cur].gen != gen1 &&
 	      d->ue.muk[d->ue.neg].gen == gen1);
