@@ -25,7 +25,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all module userspace check check-userspace check-kernel deps demo \
-	bench fuzz lint install clean sim mutants
+	bench fuzz lint install clean sim mutants ynl
 
 all: module userspace
 
@@ -54,8 +54,12 @@ check-userspace: | deps
 # side by side, one VM each (scripts/check-kernel.sh); the summary names
 # the failures and the exit status says whether all passed.  '+': the
 # bench smoke builds a module with make, which must get our jobserver.
-check-kernel: module userspace
+check-kernel: module userspace ynl
 	+@$(TOP)/scripts/check-kernel.sh $(KVER)
+
+# The kernel's ynl CLI and spec schemas, for the selftest stage ynl.
+ynl: | deps
+	@$(TOP)/scripts/ynl.sh > /dev/null
 
 # Two phases.  1: the userspace tests (ASan/UBSan, fuzz smoke) and lint,
 # side by side (lint's output prefixed "[lint] ", kept in

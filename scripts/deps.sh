@@ -13,7 +13,7 @@ PKGS="build-essential pkg-config bc kmod cpio busybox-static qemu-system-x86
  libnl-3-dev libnl-genl-3-dev libsrtp2-dev libssl-dev libcurl4-openssl-dev
  libxml2-dev libmicrohttpd-dev libinih-dev libsystemd-dev
  iproute2 ethtool nftables procps clang llvm tshark gnuplot-nox python3 jq xxd
- python3-prometheus-client
+ python3-prometheus-client linux-source-6.12 python3-yaml python3-jsonschema
  dkms curl openssl linux-perf"
 
 # Kernel package patterns for the 6.12 backports kernel of the test matrix.
