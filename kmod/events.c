@@ -112,21 +112,36 @@ static bool mbms_event_seen_again(const struct mbms_session *s,
 	return false;
 }
 
+/* Does record @r hold this MKI?  Also read without ev->lock. */
+static bool mbms_event_mki_is(const struct mbms_event_mki *r, u32 msk_id,
+			      u16 mtk_id)
+{
+	return READ_ONCE(r->used) && READ_ONCE(r->msk_id) == msk_id &&
+	       READ_ONCE(r->mtk_id) == mtk_id;
+}
+
+/* Was @r reported within the interval before @now? */
+static bool mbms_event_mki_fresh(const struct mbms_event_mki *r,
+				 unsigned long now)
+{
+	return time_before(now, READ_ONCE(r->last) +
+			   msecs_to_jiffies(MBMS_SRTP_EVENT_MIN_INTERVAL_MS));
+}
+
 /* Stage two, under ev->lock: the record to report this MKI in, or -1. */
 static int mbms_event_mki_record(struct mbms_events *ev, u32 msk_id,
 				 u16 mtk_id, unsigned long now)
 {
-	unsigned long interval = msecs_to_jiffies(MBMS_SRTP_EVENT_MIN_INTERVAL_MS);
 	struct mbms_event_mki *r;
 	int i, free = -1;
 
 	for (i = 0; i < MBMS_EVENT_MKI_RECORDS; i++) {
 		r = &ev->mki[i];
-		if (r->used && r->msk_id == msk_id && r->mtk_id == mtk_id)
-			return time_before(now, r->last + interval) ? -1 : i;
+		if (mbms_event_mki_is(r, msk_id, mtk_id))
+			return mbms_event_mki_fresh(r, now) ? -1 : i;
 		/* a record still waiting for the worker is not free */
 		if (free < 0 && !test_bit(i, &ev->pending) &&
-		    (!r->used || !time_before(now, r->last + interval)))
+		    (!r->used || !mbms_event_mki_fresh(r, now)))
 			free = i;
 	}
 	return free;
@@ -136,17 +151,12 @@ static int mbms_event_mki_record(struct mbms_events *ev, u32 msk_id,
 static bool mbms_event_mki_recent(struct mbms_events *ev, u32 msk_id,
 				  u16 mtk_id, unsigned long now)
 {
-	unsigned long interval = msecs_to_jiffies(MBMS_SRTP_EVENT_MIN_INTERVAL_MS);
-	struct mbms_event_mki *r;
 	int i;
 
-	for (i = 0; i < MBMS_EVENT_MKI_RECORDS; i++) {
-		r = &ev->mki[i];
-		if (READ_ONCE(r->used) && READ_ONCE(r->msk_id) == msk_id &&
-		    READ_ONCE(r->mtk_id) == mtk_id &&
-		    time_before(now, READ_ONCE(r->last) + interval))
+	for (i = 0; i < MBMS_EVENT_MKI_RECORDS; i++)
+		if (mbms_event_mki_is(&ev->mki[i], msk_id, mtk_id) &&
+		    mbms_event_mki_fresh(&ev->mki[i], now))
 			return true;
-	}
 	return false;
 }
 

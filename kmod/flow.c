@@ -113,6 +113,7 @@ int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 		  struct mbms_session *s, bool rtcp)
 {
 	struct mbms_flow *f;
+	bool first;
 	int err;
 
 	lockdep_assert_held(&mn->lock);
@@ -124,7 +125,8 @@ int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 	f->key = *key;
 	f->session = s;
 	f->rtcp = rtcp;
-	if (!atomic_read(&mn->nflows)) {
+	first = !atomic_read(&mn->nflows);	/* stable: writers hold the lock */
+	if (first) {
 		err = mbms_datapath_enable(mn);
 		if (err) {
 			kmem_cache_free(mbms_flow_cache, f);
@@ -134,7 +136,7 @@ int mbms_flow_add(struct mbms_net *mn, const struct mbms_flow_key *key,
 	err = rhashtable_lookup_insert_fast(&mn->flows, &f->node,
 					    mbms_flow_params);
 	if (err) {
-		if (!atomic_read(&mn->nflows))
+		if (first)
 			mbms_datapath_disable(mn);
 		kmem_cache_free(mbms_flow_cache, f);
 		return err;

@@ -229,54 +229,47 @@ enum mbms_key_clash mbms_key_conflict(struct mbms_session *s, u32 msk_id,
 }
 
 /**
- * mbms_key_adds() - would installing this key add one to the count?
+ * mbms_key_adds() - would installing a key add one to the count?
  * @s: the session; mn->lock held
- * @msk_id: MSK ID of the new key
- * @mtk_id: MTK ID of the new key
  *
- * Not when it replaces a key of the same IDs, nor when the session is at
- * its max-keys and so evicts one: rotating keys never hits mbms_max_keys.
+ * Not when the session is at its max-keys and so evicts one: rotating
+ * keys never hits mbms_max_keys.  (A key of the same IDs is refused
+ * before, by mbms_key_conflict().)
  *
  * Return: true if the session would hold one key more.
  */
-bool mbms_key_adds(struct mbms_session *s, u32 msk_id, u16 mtk_id)
+bool mbms_key_adds(const struct mbms_session *s)
 {
 	lockdep_assert_held(&s->mn->lock);
-	if (mbms_key_slot(s, msk_id, mtk_id) < MBMS_SRTP_MAX_KEYS_MAX)
-		return false;
 	return s->nkeys < s->p.max_keys;
 }
 
 /**
- * mbms_key_install() - install a key, replacing or evicting as needed
+ * mbms_key_install() - install a key, evicting one if the session is full
  * @s: the session; mn->lock held
  * @key: from mbms_key_create(); owned by the session afterwards
  *
- * The same (MSK ID, MTK ID) replaces the old key in place; a full session
- * first loses mbms_key_victim().  Readers see either the old or the new
- * key, never a half-built one.
+ * The caller has refused a key whose IDs or MKI clash with an installed
+ * one (mbms_key_conflict()).  A full session first loses
+ * mbms_key_victim().  Readers see either the old or the new key, never a
+ * half-built one.
  */
 void mbms_key_install(struct mbms_session *s, struct mbms_key *key)
 {
-	unsigned int i, slot;
+	unsigned int slot = 0;
 	struct mbms_key *old = NULL;
 
 	lockdep_assert_held(&s->mn->lock);
-	slot = mbms_key_slot(s, key->msk_id, key->mtk_id);
-	if (slot < MBMS_SRTP_MAX_KEYS_MAX)
-		old = mbms_key_unlink(s, slot);
-	if (slot == MBMS_SRTP_MAX_KEYS_MAX && s->nkeys >= s->p.max_keys) {
+	if (!mbms_key_adds(s)) {
 		slot = mbms_key_victim(s);
 		old = mbms_key_unlink(s, slot);
 		/* before @key is published at the same index */
 		mbms_ssrc_forget_key(s, old);
+	} else {
+		/* nkeys < max-keys <= MBMS_SRTP_MAX_KEYS_MAX: one is free */
+		while (mbms_key_at(s, slot))
+			slot++;
 	}
-	if (slot == MBMS_SRTP_MAX_KEYS_MAX)
-		for (i = 0; i < MBMS_SRTP_MAX_KEYS_MAX; i++)
-			if (!mbms_key_at(s, i)) {
-				slot = i;
-				break;
-			}
 
 	key->install_seq = ++s->key_seq;
 	key->slot = slot;

@@ -104,7 +104,7 @@ enum mbms_key_clash {
 
 enum mbms_key_clash mbms_key_conflict(struct mbms_session *s, u32 msk_id,
 				      u16 mtk_id);
-bool mbms_key_adds(struct mbms_session *s, u32 msk_id, u16 mtk_id);
+bool mbms_key_adds(const struct mbms_session *s);
 void mbms_key_install(struct mbms_session *s, struct mbms_key *key);
 int mbms_key_remove(struct mbms_session *s, u32 msk_id, u16 mtk_id);
 void mbms_key_remove_all(struct mbms_session *s);

@@ -487,7 +487,7 @@ static int mbms_nl_key_new(struct sk_buff *skb, struct genl_info *info)
 	case MBMS_KEY_OK:
 		break;
 	}
-	if (mbms_key_adds(s, p.msk_id, p.mtk_id) &&
+	if (mbms_key_adds(s) &&
 	    mn->nkeys >= READ_ONCE(mbms_max_keys)) {
 		NL_SET_ERR_MSG(info->extack, MBMS_LIMIT_KEYS_MSG);
 		err = -ENOSPC;

@@ -354,10 +354,10 @@ bool mbms_rx_writable(struct mbms_session *s, struct sk_buff *skb,
  * checksum (0); IPv6 may not (RFC 8200 section 8.1; the RFC 6936
  * exception is for tunnels, which MBMS streams are not).
  */
-static bool mbms_rx_csum_bad(struct sk_buff *skb, const struct udphdr *uh,
-			     unsigned int thoff)
+static bool mbms_rx_csum_bad(struct sk_buff *skb, u8 family,
+			     const struct udphdr *uh, unsigned int thoff)
 {
-	u8 pf = ip_hdr(skb)->version == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	u8 pf = family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
 
 	if (!uh->check)
 		return pf == NFPROTO_IPV6;
@@ -399,7 +399,7 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 	ulen = ntohs(uh->len);
 	if (ulen < sizeof(*uh) || ulen != skb->len - thoff)
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_MALFORMED);
-	if (mbms_rx_csum_bad(skb, uh, thoff))
+	if (mbms_rx_csum_bad(skb, flow->key.family, uh, thoff))
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_CSUM_ERROR);
 	c.pl = (u8 *)(uh + 1);
 	c.len = ulen - sizeof(*uh);
