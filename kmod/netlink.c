@@ -57,6 +57,8 @@ static const struct nla_policy mbms_policy[MBMS_SRTP_A_MAX + 1] = {
 	[MBMS_SRTP_A_PAD] = { .type = NLA_REJECT },
 	[MBMS_SRTP_A_MAX_SSRCS] = NLA_POLICY_RANGE(NLA_U16, 1, MBMS_SRTP_MAX_SSRCS_MAX),
 	[MBMS_SRTP_A_SESSION_SSRCS_HWM] = { .type = NLA_REJECT },
+	[MBMS_SRTP_A_SESSION_RCC_MODE] = NLA_POLICY_MAX(NLA_U8, MBMS_SRTP_RCC_MODE_MAX),
+	[MBMS_SRTP_A_SESSION_RCC_RATE] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
 static struct genl_family mbms_genl_family;
@@ -163,6 +165,9 @@ static int mbms_nl_fill_session(struct sk_buff *skb, struct mbms_session *s,
 			atomic_read(&s->nssrcs)) ||
 	    nla_put_u32(skb, MBMS_SRTP_A_SESSION_SSRCS_HWM,
 			READ_ONCE(s->ssrcs_hwm)) ||
+	    nla_put_u8(skb, MBMS_SRTP_A_SESSION_RCC_MODE, s->p.rcc_mode) ||
+	    (s->p.rcc_mode &&
+	     nla_put_u16(skb, MBMS_SRTP_A_SESSION_RCC_RATE, s->p.rcc_rate)) ||
 	    mbms_nl_put_stats(skb, s))
 		goto cancel;
 	genlmsg_end(skb, hdr);
@@ -175,6 +180,42 @@ cancel:
 static u8 mbms_nl_get_u8(struct genl_info *info, int attr, u8 def)
 {
 	return info->attrs[attr] ? nla_get_u8(info->attrs[attr]) : def;
+}
+
+/*
+ * RFC 4771: R is needed with a mode and meaningless without one.  Modes 1
+ * and 2 authenticate an RCC packet with the first n_tag - 4 bytes of the
+ * MAC; with the 32-bit suite that is nothing at all, so the ROC that
+ * moves the SSRC state would be unauthenticated in a mode that promises
+ * integrity: refused (mode 3 is the explicit no-integrity choice).
+ */
+static bool mbms_nl_session_rcc(struct genl_info *info,
+				struct mbms_session_params *p)
+{
+	struct nlattr *mode = info->attrs[MBMS_SRTP_A_SESSION_RCC_MODE];
+	struct nlattr *rate = info->attrs[MBMS_SRTP_A_SESSION_RCC_RATE];
+
+	p->rcc_mode = mode ? nla_get_u8(mode) : 0;
+	p->rcc_rate = rate ? nla_get_u16(rate) : 0;
+	if (!p->rcc_mode && rate) {
+		NL_SET_ERR_MSG_ATTR(info->extack, rate,
+				    "SESSION_RCC_RATE without SESSION_RCC_MODE 1..3");
+		return false;
+	}
+	if (p->rcc_mode && !rate) {
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL,
+				     MBMS_SRTP_A_SESSION_RCC_RATE);
+		NL_SET_ERR_MSG(info->extack,
+			       "SESSION_RCC_MODE 1..3 needs SESSION_RCC_RATE");
+		return false;
+	}
+	if ((p->rcc_mode == 1 || p->rcc_mode == 2) &&
+	    p->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32) {
+		NL_SET_ERR_MSG_ATTR(info->extack, mode,
+				    "SESSION_RCC_MODE 1 and 2 need the 80-bit suite: with a 32-bit tag the RCC packet has no MAC (RFC 4771)");
+		return false;
+	}
+	return true;
 }
 
 static int mbms_nl_session_new(struct sk_buff *skb, struct genl_info *info)
@@ -201,6 +242,8 @@ static int mbms_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	p.max_ssrcs = info->attrs[MBMS_SRTP_A_MAX_SSRCS] ?
 		      nla_get_u16(info->attrs[MBMS_SRTP_A_MAX_SSRCS]) :
 		      MBMS_SRTP_MAX_SSRCS_DEFAULT;
+	if (!mbms_nl_session_rcc(info, &p))
+		return -EINVAL;
 
 	mutex_lock(&mn->lock);
 	err = mbms_session_create(mn, &p);

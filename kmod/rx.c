@@ -14,6 +14,17 @@
  * failure after decryption re-applies the keystream so that on-fail pass
  * still hands the packet on unchanged.
  *
+ * RFC 4771 (ROC carriage, session RCC mode 1..3, rate R): a packet with
+ * SEQ mod R = 0 (an "RCC packet") carries the sender's ROC in its tag and
+ * is checked and decrypted at index ROC || SEQ whatever the SSRC state
+ * says, so that, once it has authenticated and passed the replay check,
+ * it sets the ROC of a new SSRC (a late joiner: the key's ROC does not
+ * matter) or corrects that of a known one (after a loss of 2^15 packets
+ * or more).  Packets without integrity (modes 1 and 3 off the RCC
+ * packets) are decrypted at the RFC 3711 estimate but never move the
+ * SSRC state; mode 3 RCC packets, which have no integrity either, do: it
+ * is what mode 3 is for (see the threat model in design.rst).
+ *
  * GSO skbs never get here: the hook splits them first and hands each
  * segment back to the stack (gso.c), so every skb seen here carries one
  * SRTP or SRTCP packet.
@@ -58,7 +69,10 @@
  * @new_len: payload length once MKI, tag (and E||index) are stripped
  * @mki: the MKI bytes in the packet
  * @tag: the tag in the packet
- * @tag_len: its length
+ * @tag_len: its length on the wire
+ * @mac_off: offset of the MAC in @tag (4 after an RCC packet's ROC)
+ * @mac_len: MAC bytes to verify; 0 for a packet without integrity
+ * @rcc: an RFC 4771 RCC packet: @tag starts with the sender's ROC
  * @ssrc: SSRC
  * @seq: RTP sequence number
  * @index: SRTP packet index or SRTCP index
@@ -78,6 +92,9 @@ struct mbms_rx_ctx {
 	const u8 *mki;
 	const u8 *tag;
 	unsigned int tag_len;
+	unsigned int mac_off;
+	unsigned int mac_len;
+	bool rcc;
 	u32 ssrc;
 	u16 seq;
 	u64 index;
@@ -86,13 +103,45 @@ struct mbms_rx_ctx {
 	bool padded;
 };
 
+/*
+ * The SRTP tag of this packet (RFC 4771 section 3): mode 0, and mode 2
+ * off the RCC packets, the RFC 3711 tag; RCC packets in mode 1 and 2
+ * ROC || MAC truncated by 4 bytes (same length), in mode 3 the ROC only;
+ * other packets in mode 1 and 3 none.  Sets @mac_off, @mac_len, @rcc.
+ */
+static unsigned int mbms_rx_rtp_tag(struct mbms_rx_ctx *c)
+{
+	const struct mbms_session_params *p = &c->s->p;
+	unsigned int n = c->s->srtp_tag_len;
+
+	c->mac_off = 0;
+	c->mac_len = n;
+	if (!p->rcc_mode)
+		return n;
+	c->rcc = c->seq % p->rcc_rate == 0;
+	if (c->rcc) {
+		/* modes 1 and 2 have the 80-bit suite (netlink.c) */
+		c->mac_off = 4;
+		c->mac_len = p->rcc_mode == 3 ? 0 : n - 4;
+		return 4 + c->mac_len;
+	}
+	if (p->rcc_mode == 2)
+		return n;
+	c->mac_len = 0;
+	return 0;
+}
+
 /* RFC 3550 section 5.1 header, with MKI and tag after the payload. */
 static bool mbms_rx_parse_rtp(struct mbms_rx_ctx *c)
 {
-	unsigned int trailer = c->s->p.mki_len + c->s->srtp_tag_len;
-	unsigned int hdr;
+	unsigned int trailer, tag_len, hdr;
 	u8 b0;
 
+	if (c->len < RTP_HDR_LEN)
+		return false;
+	c->seq = get_unaligned_be16(c->pl + 2);
+	tag_len = mbms_rx_rtp_tag(c);
+	trailer = c->s->p.mki_len + tag_len;
 	if (c->len < RTP_HDR_LEN + trailer)
 		return false;
 	b0 = c->pl[0];
@@ -109,7 +158,6 @@ static bool mbms_rx_parse_rtp(struct mbms_rx_ctx *c)
 			return false;
 	}
 	c->padded = b0 & 0x20;
-	c->seq = get_unaligned_be16(c->pl + 2);
 	c->ssrc = get_unaligned_be32(c->pl + 8);
 	c->auth_len = c->len - trailer;
 	c->enc_off = hdr;
@@ -117,7 +165,7 @@ static bool mbms_rx_parse_rtp(struct mbms_rx_ctx *c)
 	c->encrypted = true;
 	c->mki = c->pl + c->auth_len;
 	c->tag = c->mki + c->s->p.mki_len;
-	c->tag_len = c->s->srtp_tag_len;
+	c->tag_len = tag_len;
 	c->new_len = c->auth_len;
 	/* a padded packet needs at least the padding count octet */
 	return !c->padded || c->enc_len > 0;
@@ -146,6 +194,7 @@ static bool mbms_rx_parse_rtcp(struct mbms_rx_ctx *c)
 	c->mki = c->pl + c->auth_len;
 	c->tag = c->mki + c->s->p.mki_len;
 	c->tag_len = MBMS_SRTCP_TAG_LEN;
+	c->mac_len = MBMS_SRTCP_TAG_LEN;
 	return true;
 }
 
@@ -157,6 +206,9 @@ static bool mbms_rx_parse_rtcp(struct mbms_rx_ctx *c)
  * the tag is copied first as the MKI may be shorter) so that the HMAC is
  * one digest over one buffer; the bytes are put back before returning, so
  * a failed packet is handed on unchanged.  Writable: see mbms_rx().
+ * An RFC 4771 RCC packet is checked the same way with the ROC it carries
+ * (in @c->index), against the @mac_len bytes that follow that ROC; its
+ * tag, at least 10 bytes then, still has room for the ROC.
  */
 static bool mbms_rx_auth(const struct mbms_rx_ctx *c,
 			 const struct mbms_cipher *cipher)
@@ -176,7 +228,7 @@ static bool mbms_rx_auth(const struct mbms_rx_ctx *c,
 	err = mbms_cipher_hmac_digest(cipher, c->pl, len, mac);
 	if (!c->rtcp)
 		memcpy(end, saved, sizeof(saved));
-	ok = !err && !crypto_memneq(mac, tag, c->tag_len);
+	ok = !err && !crypto_memneq(mac, tag + c->mac_off, c->mac_len);
 	memzero_explicit(mac, sizeof(mac));
 	return ok;
 }
@@ -418,11 +470,13 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 	}
 	cipher = c.rtcp ? &c.key->srtcp : &c.key->srtp;
 
-	if (mbms_ssrc_precheck(c.s, c.ssrc, c.rtcp, c.seq, c.key->roc,
-			       &c.index) != MBMS_REPLAY_OK)
+	if (c.rcc)
+		c.index = (u64)get_unaligned_be32(c.tag) << 16 | c.seq;
+	if (mbms_ssrc_precheck(c.s, c.ssrc, c.rtcp, c.rtcp || c.rcc, c.seq,
+			       c.key->roc, &c.index) != MBMS_REPLAY_OK)
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_REPLAY);
 	mbms_timing_mark(&t, MBMS_T_PREP);
-	if (!mbms_rx_auth(&c, cipher))
+	if (c.mac_len && !mbms_rx_auth(&c, cipher))
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_AUTH);
 	mbms_timing_mark(&t, MBMS_T_AUTH);
 	if (!mbms_key_reserve(c.key, c.rtcp, &n)) {
@@ -442,12 +496,15 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 	reason = MBMS_SRTP_STATS_A_MALFORMED;
 	if (!c.rtcp && !mbms_rx_padding_ok(&c))
 		goto restore;
-	ret = mbms_ssrc_commit(c.s, c.key, c.ssrc, c.rtcp, c.index);
-	reason = ret == MBMS_SSRC_FULL ? MBMS_SRTP_STATS_A_SSRC_FULL :
-		 ret == MBMS_SSRC_KEY_GONE ? MBMS_SRTP_STATS_A_KEY_EXPIRED :
-		 MBMS_SRTP_STATS_A_REPLAY;
-	if (ret != MBMS_REPLAY_OK)
-		goto restore;
+	/* a packet without integrity (RFC 4771 mode 1, 3) moves nothing */
+	if (c.mac_len || c.rcc) {
+		ret = mbms_ssrc_commit(c.s, c.key, c.ssrc, c.rtcp, c.index);
+		reason = ret == MBMS_SSRC_FULL ? MBMS_SRTP_STATS_A_SSRC_FULL :
+			 ret == MBMS_SSRC_KEY_GONE ? MBMS_SRTP_STATS_A_KEY_EXPIRED :
+			 MBMS_SRTP_STATS_A_REPLAY;
+		if (ret != MBMS_REPLAY_OK)
+			goto restore;
+	}
 
 	mbms_rx_account(&c, n);
 	mbms_timing_mark(&t, MBMS_T_ACCOUNT);

@@ -201,25 +201,29 @@ static struct mbms_ssrc *mbms_ssrc_find(struct mbms_session *s, u32 ssrc)
  * mbms_ssrc_precheck() - estimate the index and check it against replay
  * @s: the session
  * @ssrc: the packet's SSRC
- * @rtcp: SRTCP (then *@index is given) or SRTP (then it is estimated)
+ * @rtcp: SRTCP (check the SRTCP window) or SRTP
+ * @given: *@index is the packet's own: the SRTCP index, or the carried
+ *	ROC || SEQ of an RFC 4771 RCC packet; else it is estimated
  * @seq: SRTP sequence number
  * @key_roc: ROC to use for an SSRC without SRTP state yet
- * @index: SRTCP: the packet's index; SRTP: receives the estimated index
+ * @index: the packet's index if @given; else receives the estimate
  *
- * Runs before authentication and changes nothing.  Slots are scanned
+ * Runs before authentication and changes nothing.  A given index is
+ * checked against the window as it is, however far it lies from the
+ * state: that is how an RCC packet corrects a wrong ROC.  Slots are scanned
  * without a lock (a handful of cache lines) and the match is confirmed
  * under the slot lock, since a slot can be recycled.
  *
  * Return: MBMS_REPLAY_OK, MBMS_REPLAY_DUP or MBMS_REPLAY_OLD.
  */
-int mbms_ssrc_precheck(struct mbms_session *s, u32 ssrc, bool rtcp, u16 seq,
-		       u32 key_roc, u64 *index)
+int mbms_ssrc_precheck(struct mbms_session *s, u32 ssrc, bool rtcp,
+		       bool given, u16 seq, u32 key_roc, u64 *index)
 {
 	struct mbms_ssrc *x = mbms_ssrc_find(s, ssrc);
 	int ret = MBMS_REPLAY_OK;
 	s64 est;
 
-	if (!rtcp)
+	if (!given)
 		*index = ((u64)key_roc << 16) | seq;
 	if (!x)
 		return MBMS_REPLAY_OK;
@@ -227,8 +231,8 @@ int mbms_ssrc_precheck(struct mbms_session *s, u32 ssrc, bool rtcp, u16 seq,
 	spin_lock_bh(&x->lock);
 	if (!x->used || x->ssrc != ssrc)
 		goto out;
-	if (rtcp) {
-		ret = mbms_window_check(&x->rtcp, *index);
+	if (given) {
+		ret = mbms_window_check(rtcp ? &x->rtcp : &x->rtp, *index);
 		goto out;
 	}
 	if (!x->rtp.valid)

@@ -26,6 +26,8 @@ struct mbms_net;
  * @max_keys: keys held at most
  * @on_fail: enum mbms_srtp_on_fail
  * @max_ssrcs: SSRC slots, 1..MBMS_SRTP_MAX_SSRCS_MAX
+ * @rcc_mode: RFC 4771 mode, 0 (none) or 1..3 (RCCm1..3)
+ * @rcc_rate: R: packets with SEQ mod R = 0 carry the ROC; 0 without a mode
  */
 struct mbms_session_params {
 	u32 id;
@@ -35,6 +37,8 @@ struct mbms_session_params {
 	u8 max_keys;
 	u8 on_fail;
 	u16 max_ssrcs;
+	u8 rcc_mode;
+	u16 rcc_rate;
 };
 
 /**
@@ -87,8 +91,8 @@ int mbms_session_create(struct mbms_net *mn,
 int mbms_session_delete(struct mbms_net *mn, u32 id);
 void mbms_session_delete_all(struct mbms_net *mn);
 struct mbms_session *mbms_session_find(struct mbms_net *mn, u32 id);
-int mbms_ssrc_precheck(struct mbms_session *s, u32 ssrc, bool rtcp, u16 seq,
-		       u32 key_roc, u64 *index);
+int mbms_ssrc_precheck(struct mbms_session *s, u32 ssrc, bool rtcp,
+		       bool given, u16 seq, u32 key_roc, u64 *index);
 int mbms_ssrc_commit(struct mbms_session *s, const struct mbms_key *key,
 		     u32 ssrc, bool rtcp, u64 index);
 void mbms_ssrc_forget_key(struct mbms_session *s, struct mbms_key *key);

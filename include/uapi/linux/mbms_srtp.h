@@ -57,6 +57,28 @@
  *                               (RFC 3711 section 3.3.2); while all are
  *                               taken, packets of new SSRCs are dropped
  *                               and counted as SSRC_FULL
+ *   MBMS_SRTP_A_SESSION_RCC_MODE u8, 0..3, default 0: RFC 4771 ROC
+ *                               carriage.  0: none (RFC 3711 default
+ *                               integrity transform); 1, 2, 3: RCCm1,
+ *                               RCCm2, RCCm3.  Packets with SEQ mod R = 0
+ *                               carry the sender's ROC, which sets or
+ *                               corrects the SSRC's ROC (a late joiner,
+ *                               a loss of 2^15 packets or more).  In
+ *                               mode 1 and 2 they carry ROC || the first
+ *                               n_tag - 4 bytes of the MAC over
+ *                               M || ROC, so the 32-bit suite (whose MAC
+ *                               part would be empty) is refused with
+ *                               them (-EINVAL).  Mode 3 has no integrity
+ *                               at all: RCC packets carry the ROC only,
+ *                               others no tag; anyone on the path can
+ *                               forge packets and move the ROC.  Other
+ *                               packets: mode 2 the normal tag, mode 1
+ *                               none (not authenticated, decrypted with
+ *                               the RFC 3711 estimate, never moving the
+ *                               SSRC state).  SRTCP is not affected.
+ *   MBMS_SRTP_A_SESSION_RCC_RATE u16, 1..65535: R, the ROC transmission
+ *                               rate; required with RCC_MODE 1..3,
+ *                               refused with mode 0
  *   -EEXIST if the ID is in use.  There is no "change": delete and re-add.
  *
  * MBMS_SRTP_CMD_SESSION_DEL: delete a session, its flows and its keys.
@@ -64,7 +86,8 @@
  *
  * MBMS_SRTP_CMD_SESSION_GET: one session (doit, SESSION_ID required) or
  *   all sessions (dumpit).  Each reply carries SESSION_ID, SUITE, MKI_LEN,
- *   REPLAY_WINDOW, MAX_KEYS, ON_FAIL, MAX_SSRCS, plus
+ *   REPLAY_WINDOW, MAX_KEYS, ON_FAIL, MAX_SSRCS, SESSION_RCC_MODE (and
+ *   SESSION_RCC_RATE when the mode is not 0), plus
  *   MBMS_SRTP_A_SESSION_NKEYS   u32, keys installed
  *   MBMS_SRTP_A_SESSION_NFLOWS  u32, flows bound to it
  *   MBMS_SRTP_A_SESSION_NSSRCS  u32, SSRCs being tracked
@@ -104,9 +127,10 @@
  *                               absent means the RFC 3711 limits only
  *   MBMS_SRTP_A_KEY_LIFETIME    u32, optional: seconds after install
  *                               after which the key is expired; 0 = none
- *   Installing the same (MSK ID, MTK ID) again replaces the key.  When the
- *   session already holds MAX_KEYS keys the oldest installed one (under
- *   one MSK: the lowest MTK ID) is removed first.
+ *   Installing a (MSK ID, MTK ID) the session already holds is refused
+ *   with -EEXIST (delete it first).  When the session already holds
+ *   MAX_KEYS keys the oldest installed one (under one MSK: the lowest MTK
+ *   ID) is removed first.
  *
  * MBMS_SRTP_CMD_KEY_DEL: remove a key.
  *   SESSION_ID, MSK_ID, MTK_ID: all required.
@@ -156,6 +180,7 @@
 #define MBMS_SRTP_MAX_KEYS_DEFAULT	2
 #define MBMS_SRTP_MAX_SSRCS_MAX		256
 #define MBMS_SRTP_MAX_SSRCS_DEFAULT	16
+#define MBMS_SRTP_RCC_MODE_MAX		3
 #define MBMS_SRTP_EVENT_MIN_INTERVAL_MS	100
 
 enum mbms_srtp_cmd {
@@ -208,6 +233,8 @@ enum mbms_srtp_attr {
 	MBMS_SRTP_A_PAD,		/* padding for 64-bit attributes */
 	MBMS_SRTP_A_MAX_SSRCS,		/* u16 */
 	MBMS_SRTP_A_SESSION_SSRCS_HWM,	/* u32, read only */
+	MBMS_SRTP_A_SESSION_RCC_MODE,	/* u8, 0 none, 1..3 RFC 4771 RCCm1..3 */
+	MBMS_SRTP_A_SESSION_RCC_RATE,	/* u16, R, 1..65535 */
 	__MBMS_SRTP_A_MAX
 };
 
