@@ -127,6 +127,12 @@ static void test_session(void)
 	CHECK(c.session.replay_window == 64 && c.session.max_keys == 1);
 	CHECK(c.session.max_ssrcs == 1);
 	CHECK(c.session.mki_len == 6 && c.session.suite == 1);
+	/* RFC 4771 ROC carriage: mode and R together */
+	CHECK(parse(&c, "session add 3 rcc-mode 1 rcc-rate 16") == 0);
+	CHECK(c.session.rcc_mode == 1 && c.session.rcc_rate == 16);
+	CHECK(c.session.flags == MBMS_SESSION_HAS_RCC);
+	CHECK(parse(&c, "session add 3 rcc-rate 65535 rcc-mode 3") == 0);
+	CHECK(c.session.rcc_mode == 3 && c.session.rcc_rate == 65535);
 	CHECK(parse(&c, "session add 0x10 window 0x80") == 0);
 	CHECK(c.session.id == 16 && c.session.replay_window == 128);
 	/* A leading zero is still decimal (not octal); 0X is hex too. */
@@ -166,6 +172,13 @@ static void test_session(void)
 	BAD("session add 1 max-ssrcs 257", "max-ssrcs: 257 is out of range (1..256)");
 	BAD("session add 1 max-ssrcs", "session add: missing value for 'max-ssrcs'");
 	BAD("session add 1 max-ssrcs 2 max-ssrcs 3", "session add: 'max-ssrcs' given twice");
+	BAD("session add 1 rcc-mode 0 rcc-rate 1", "rcc-mode: 0 is out of range (1..3)");
+	BAD("session add 1 rcc-mode 4 rcc-rate 1", "rcc-mode: 4 is out of range (1..3)");
+	BAD("session add 1 rcc-mode 1 rcc-rate 0", "rcc-rate: 0 is out of range (1..65535)");
+	BAD("session add 1 rcc-mode 1 rcc-rate 65536", "rcc-rate: 65536 is out of range (1..65535)");
+	BAD("session add 1 rcc-mode 1 rcc-mode 2 rcc-rate 1", "session add: 'rcc-mode' given twice");
+	BAD("session add 1 rcc-mode 2", "session add: rcc-mode and rcc-rate go together (got only rcc-mode)");
+	BAD("session add 1 rcc-rate 2", "session add: rcc-mode and rcc-rate go together (got only rcc-rate)");
 	BAD("session add 1 suite aes",
 	    "suite: unknown suite 'aes' (aes-cm-128-hmac-sha1-80 or aes-cm-128-hmac-sha1-32)");
 	BAD("session add 1 on-fail accept",
@@ -498,6 +511,7 @@ static void test_printers(void)
 			 MBMS_EVENT_HAS_MTK_ID | MBMS_EVENT_HAS_REASON,
 	};
 	char *buf = NULL;
+	uint32_t flags;
 
 	/* Key material must never show: fill it and look for it below. */
 	memset(k.master, 0xab, sizeof(k.master));
@@ -522,6 +536,20 @@ static void test_printers(void)
 	CAPTURE(buf, cli_print_sessions(out, true, NULL, 0));
 	CHECK_STR(buf, "[]\n");
 	free(buf);
+	/* RFC 4771: text and JSON show the mode and R */
+	flags = s.flags;
+	s.flags = MBMS_SESSION_HAS_RCC;
+	s.rcc_mode = 2;
+	s.rcc_rate = 16;
+	CAPTURE(buf, cli_print_sessions(out, false, &s, 1));
+	CHECK_STR(buf, "session 1 rcc-mode 2 rcc-rate 16\n");
+	free(buf);
+	CAPTURE(buf, cli_print_sessions(out, true, &s, 1));
+	CHECK_STR(buf, "[{\"session_id\":1,\"rcc_mode\":2,\"rcc_rate\":16}]\n");
+	free(buf);
+	s.flags = flags;
+	s.rcc_mode = 0;
+	s.rcc_rate = 0;
 	CAPTURE(buf, cli_print_stats(out, true, &s, 1));
 	CHECK_STR(buf, "[{\"session_id\":1,\"packets\":10,\"auth_failed\":2,\"ssrc_full\":4}]\n");
 	free(buf);

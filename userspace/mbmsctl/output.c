@@ -184,6 +184,10 @@ static void session_json(struct json *j, const struct mbms_session *s)
 		json_kv_str(j, "on_fail", mbms_on_fail_name(s->on_fail));
 	if (s->flags & MBMS_SESSION_HAS_MAX_SSRCS)
 		json_kv_u64(j, "max_ssrcs", s->max_ssrcs);
+	if (s->flags & MBMS_SESSION_HAS_RCC) {
+		json_kv_u64(j, "rcc_mode", s->rcc_mode);
+		json_kv_u64(j, "rcc_rate", s->rcc_rate);
+	}
 	if (s->flags & MBMS_SESSION_HAS_NKEYS)
 		json_kv_u64(j, "key_count", s->nkeys);
 	if (s->flags & MBMS_SESSION_HAS_NFLOWS)
@@ -216,6 +220,9 @@ static void session_text(FILE *out, const struct mbms_session *s)
 		fprintf(out, " on-fail %s", mbms_on_fail_name(s->on_fail));
 	if (s->flags & MBMS_SESSION_HAS_MAX_SSRCS)
 		fprintf(out, " max-ssrcs %u", s->max_ssrcs);
+	if ((s->flags & MBMS_SESSION_HAS_RCC) && s->rcc_mode)
+		fprintf(out, " rcc-mode %u rcc-rate %u", s->rcc_mode,
+			s->rcc_rate);
 	fputc('\n', out);
 	if (s->flags & (MBMS_SESSION_HAS_NKEYS | MBMS_SESSION_HAS_NFLOWS |
 			MBMS_SESSION_HAS_NSSRCS))

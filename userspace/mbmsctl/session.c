@@ -74,6 +74,22 @@ static int parse_add_option(struct cli_args *a, struct mbms_session *s,
 		if (!v || cli_number(a, opt, v, 1, MBMS_SRTP_MAX_SSRCS_MAX, &n))
 			return -1;
 		s->max_ssrcs = (uint16_t)n;
+	} else if (!strcmp(opt, "rcc-mode")) {
+		if (s->rcc_mode)
+			return cli_twice(a, opt);
+		v = cli_value(a, opt);
+		if (!v || cli_number(a, opt, v, 1, MBMS_SRTP_RCC_MODE_MAX, &n))
+			return -1;
+		s->rcc_mode = (uint8_t)n;
+		s->flags |= MBMS_SESSION_HAS_RCC;
+	} else if (!strcmp(opt, "rcc-rate")) {
+		if (s->rcc_rate)
+			return cli_twice(a, opt);
+		v = cli_value(a, opt);
+		if (!v || cli_number(a, opt, v, 1, UINT16_MAX, &n))
+			return -1;
+		s->rcc_rate = (uint16_t)n;
+		s->flags |= MBMS_SESSION_HAS_RCC;
 	} else if (!strcmp(opt, "on-fail")) {
 		if (once(a, s, MBMS_SESSION_HAS_ON_FAIL, opt))
 			return -1;
@@ -118,6 +134,10 @@ static int session_parse(struct mbmsctl_cmd *cmd, int argc, char **argv)
 	while (cli_more(&a))
 		if (parse_add_option(&a, &cmd->session, cli_next(&a)) < 0)
 			return -1;
+	/* RFC 4771: the mode and R only make sense together */
+	if (!cmd->session.rcc_mode != !cmd->session.rcc_rate)
+		return cli_fail(cmd, "session add: rcc-mode and rcc-rate go together (got only %s)",
+				cmd->session.rcc_mode ? "rcc-mode" : "rcc-rate");
 	return 0;
 }
 
@@ -194,7 +214,7 @@ const struct mbmsctl_object mbmsctl_session = {
 	.usage =
 	"  mbmsctl [-j] session add ID [suite aes-cm-128-hmac-sha1-80|aes-cm-128-hmac-sha1-32]\n"
 	"                    [mki-len N] [window N] [max-keys N] [max-ssrcs N]\n"
-	"                    [on-fail drop|pass]\n"
+	"                    [on-fail drop|pass] [rcc-mode 1|2|3 rcc-rate R]\n"
 	"  mbmsctl [-j] session del ID\n"
 	"  mbmsctl [-j] session show [ID]\n",
 };
