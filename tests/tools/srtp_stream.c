@@ -7,6 +7,7 @@
 #include <srtp2/srtp.h>
 
 #include "mbms/common.h"
+#include "mbms/srtp_rcc.h"
 #include "srtp_stream.h"
 
 struct stream {
@@ -28,6 +29,7 @@ static const char *const tamper_names[] = {
 	[TAMPER_VERSION] = "version",
 	[TAMPER_CC] = "cc",
 	[TAMPER_EXTLEN] = "extlen",
+	[TAMPER_ROC] = "roc",
 };
 
 const char *tamper_name(enum tamper_mode m)
@@ -84,6 +86,18 @@ static int check_cfg(const struct stream_cfg *c, char *err, size_t errlen)
 	if (c->mki_len > STREAM_MKI_MAX) {
 		snprintf(err, errlen, "--mki-len %u: at most %d", c->mki_len,
 			 STREAM_MKI_MAX);
+		return -1;
+	}
+	if (!c->rcc_mode != !c->rcc_rate) {
+		snprintf(err, errlen, "--rcc-mode and --rcc-rate go together");
+		return -1;
+	}
+	if (c->rcc_mode && p->rtcp) {
+		snprintf(err, errlen, "--rcc-mode is for SRTP only (RFC 4771)");
+		return -1;
+	}
+	if (c->tamper == TAMPER_ROC && !c->rcc_mode) {
+		snprintf(err, errlen, "--tamper roc needs --rcc-mode");
 		return -1;
 	}
 	if (p->rtcp && (p->csrc_count || p->ext_words || p->padding)) {
@@ -237,12 +251,49 @@ static size_t rtp_header_len(const uint8_t *p, size_t len)
 	return h;
 }
 
+/* RFC 4771 section 3: is this an RCC packet (SEQ = 0 mod R)? */
+static bool rcc_packet(const struct stream_cfg *c, const uint8_t *w)
+{
+	return c->rcc_mode && ((w[2] << 8) | w[3]) % c->rcc_rate == 0;
+}
+
+/*
+ * The RFC 4771 form of a packet libsrtp protected, with the ROC libsrtp
+ * used for it (the stream's, right after protecting it in order).
+ */
+static int rcc_reframe(struct stream *s, size_t *n, char *err, size_t errlen)
+{
+	const struct stream_cfg *c = &s->cfg;
+	srtp_err_status_t st;
+	uint32_t roc;
+
+	if (!c->rcc_mode)
+		return 0;
+	st = srtp_get_stream_roc(s->srtp, c->pat.ssrc, &roc);
+	if (st) {
+		snprintf(err, errlen, "libsrtp: cannot read the ROC (error %d)", st);
+		return -1;
+	}
+	*n = srtp_rcc_reframe(s->wire, *n, c->mki_len, srtp_tag_len(c),
+			      c->rcc_mode, c->rcc_rate, roc);
+	if (!*n) {
+		snprintf(err, errlen, "cannot reframe for RFC 4771");
+		return -1;
+	}
+	return 0;
+}
+
 static void tamper(const struct stream_cfg *c, uint8_t *w, size_t *len)
 {
 	unsigned int tag = srtp_tag_len(c);
 	size_t h;
 
 	switch (c->tamper) {
+	case TAMPER_ROC:
+		/* the ROC leads the tag: 4 bytes in mode 3, the tag's length else */
+		if (rcc_packet(c, w))
+			w[*len - (c->rcc_mode == 3 ? 4 : tag) + 3] ^= 0x01;
+		break;
 	case TAMPER_PAYLOAD:
 		h = c->pat.rtcp ? 8 : rtp_header_len(w, *len);
 		w[h] ^= 0x01;
@@ -300,6 +351,8 @@ int stream_next(struct stream *s, struct stream_pkt *pkt,
 		return -1;
 	}
 	n = len;
+	if (rcc_reframe(s, &n, err, errlen))
+		return -1;
 	pkt->tampered = stream_is_tampered(c, i);
 	if (pkt->tampered)
 		tamper(c, s->wire, &n);

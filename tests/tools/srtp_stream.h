@@ -36,6 +36,7 @@ enum tamper_mode {
 	TAMPER_VERSION,		/* RTP/RTCP version 1 instead of 2 */
 	TAMPER_CC,		/* CSRC count 15 (RTP only) */
 	TAMPER_EXTLEN,		/* extension length 0xffff (RTP with --ext) */
+	TAMPER_ROC,		/* RFC 4771: flip bit 0 of an RCC packet's ROC */
 };
 
 struct stream_key {
@@ -57,6 +58,8 @@ struct stream_cfg {
 	enum tamper_mode tamper;
 	uint64_t tamper_first, tamper_every;
 	unsigned int truncate_to;
+	unsigned int rcc_mode;		/* RFC 4771: 0 none, 1..3 RCCm1..3 */
+	uint16_t rcc_rate;		/* R, with a mode */
 };
 
 struct stream_pkt {

@@ -12,6 +12,7 @@ enum {
 	O_CSRC, O_EXT, O_PADDING, O_RTCP, O_SUITE, O_MKI_LEN,
 	O_MSK, O_MTK, O_KEY, O_SALT, O_MSK2, O_MTK2, O_KEY2, O_SALT2,
 	O_SWITCH_AT, O_TAMPER, O_TAMPER_FIRST, O_TAMPER_EVERY, O_TRUNCATE_TO,
+	O_RCC_MODE, O_RCC_RATE,
 };
 
 const struct option stream_long_opts[] = {
@@ -40,6 +41,8 @@ const struct option stream_long_opts[] = {
 	{ "tamper-first", required_argument, NULL, O_TAMPER_FIRST },
 	{ "tamper-every", required_argument, NULL, O_TAMPER_EVERY },
 	{ "truncate-to", required_argument, NULL, O_TRUNCATE_TO },
+	{ "rcc-mode", required_argument, NULL, O_RCC_MODE },
+	{ "rcc-rate", required_argument, NULL, O_RCC_RATE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -66,7 +69,11 @@ const char stream_opts_help[] =
 "  --ext N              header extension of N 32-bit words (default none)\n"
 "  --padding N          N padding bytes, 1..255 (default none)\n"
 "  --rtcp               SRTCP sender reports instead of SRTP\n"
-"  --tamper MODE        payload, tag, mki, truncate, version, cc, extlen\n"
+"  --rcc-mode M         RFC 4771 RCCm1, 2 or 3 (default 0: none): packets\n"
+"                       with SEQ mod R = 0 carry the ROC (SRTP only)\n"
+"  --rcc-rate R         R, 1..65535 (required with --rcc-mode)\n"
+"  --tamper MODE        payload, tag, mki, truncate, version, cc, extlen,\n"
+"                       roc (flip the lowest bit of an RCC packet's ROC)\n"
 "  --tamper-first N     first tampered packet (default 0)\n"
 "  --tamper-every N     then every Nth (default 1: all from the first)\n"
 "  --truncate-to N      length after --tamper truncate (default 8)\n";
@@ -183,10 +190,17 @@ int stream_opt(struct stream_cfg *c, int opt, const char *arg,
 			c->key[opt == O_MSK2].msk_id = v;
 		c->key[1].have_msk |= opt == O_MSK2;
 		return 0;
-	case O_SEQ: case O_MTK: case O_MTK2:
+	case O_RCC_MODE:
+		if (num(arg, 3, &v, err, errlen))
+			return -1;
+		c->rcc_mode = v;
+		return 0;
+	case O_SEQ: case O_MTK: case O_MTK2: case O_RCC_RATE:
 		if (num(arg, UINT16_MAX, &v, err, errlen))
 			return -1;
-		if (opt == O_SEQ)
+		if (opt == O_RCC_RATE)
+			c->rcc_rate = v;
+		else if (opt == O_SEQ)
 			c->pat.start_seq = v;
 		else
 			c->key[opt == O_MTK2].mtk_id = v;

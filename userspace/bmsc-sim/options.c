@@ -65,9 +65,8 @@ static const char usage_text[] =
 "  --tag-len 10|4            SRTP auth tag (HMAC-SHA1-80 or -32) [10]\n"
 "  --rcc-mode 1|2|3 --rcc-rate R\n"
 "                            RFC 4771 RCCm1..3 and ROC transmission rate R\n"
-"                            (TS 33.246 6.6.2.1) in the MSK messages' SP;\n"
-"                            the SRTP stream itself stays RFC 3711 (no ROC\n"
-"                            in packets: the kernel side is not done yet)\n"
+"                            (TS 33.246 6.6.2.1) in the MSK messages' SP,\n"
+"                            and the SRTP stream sent in that form\n"
 "  --http ADDR:PORT          serve the MSK-request endpoint (port 0: any)\n"
 "  --mikey-bind ADDR[:PORT]  source of MIKEY messages [0.0.0.0:0]\n";
 

@@ -6,6 +6,8 @@
  * libsrtp2 with the MTK the schedule says is in use at that instant and
  * the MBMS MKI = MSK ID (be32) || MTK ID (be16).  A key change goes through
  * srtp_update_stream(), which keeps the ROC, as RFC 3711 re-keying must.
+ * With --rcc-mode the packets go out in the RFC 4771 form the MSK
+ * messages' SP announces (srtp_rcc_reframe(): ROC in every R-th tag).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +18,7 @@
 
 #include <srtp2/srtp.h>
 
+#include "mbms/srtp_rcc.h"
 #include "rtp_pattern.h"
 #include "sim.h"
 
@@ -211,6 +214,30 @@ static bool key_for_packet(struct sim *s, struct srtp_streamer *st,
 	return true;
 }
 
+/* RFC 4771 form of a protected packet, with the ROC libsrtp2 used. */
+static bool rcc_reframe(struct sim *s, struct srtp_streamer *st,
+			uint8_t *pkt, int *n)
+{
+	uint32_t roc;
+	size_t len;
+
+	if (srtp_get_stream_roc(st->session, s->o.ssrc, &roc) !=
+	    srtp_err_status_ok) {
+		s->c.srtp_errors++;
+		log_warn("RFC 4771: cannot read the stream's ROC");
+		return false;
+	}
+	len = srtp_rcc_reframe(pkt, (size_t)*n, MBMS_MKI_LEN, s->o.tag_len,
+			       s->o.rcc_mode, s->o.rcc_rate, roc);
+	if (!len) {
+		s->c.srtp_errors++;
+		log_warn("RFC 4771: cannot reframe a packet of %d bytes", *n);
+		return false;
+	}
+	*n = (int)len;
+	return true;
+}
+
 static void send_packet(struct sim *s, struct srtp_streamer *st, uint64_t t)
 {
 	uint8_t pkt[RTP_HDR_LEN + RTP_MAX_PAYLOAD + SRTP_MAX_TRAILER_LEN];
@@ -242,6 +269,8 @@ static void send_packet(struct sim *s, struct srtp_streamer *st, uint64_t t)
 		log_warn("srtp_protect_mki failed (error %d)", (int)r);
 		return;
 	}
+	if (s->o.rcc_mode && !rcc_reframe(s, st, pkt, &n))
+		return;
 	if (sendto(st->fd, pkt, (size_t)n, 0,
 		   (const struct sockaddr *)&s->o.stream,
 		   sizeof(s->o.stream)) < 0) {
