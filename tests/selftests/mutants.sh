@@ -11,7 +11,10 @@
 # Mutants: frag (the hook lets fragments through, no defrag), ssrc (a new
 # SSRC recycles a live slot when the table is full), limits (no per-netns
 # limits), memcg (no memory-cgroup accounting), csum (no UDP checksum
-# check), hooks (hooks registered whatever the flows).  Needs the
+# check), hooks (hooks registered whatever the flows), rcc (RFC 4771
+# RCC packets not recognised), rcc_mac (an RCC packet's ROC taken without
+# its MAC), rcc_commit (a packet without integrity moves the SSRC
+# state).  Needs the
 # userspace tools built (make userspace).  Prints one line per mutant;
 # exit status 0 only if every mutant was caught.
 set -euo pipefail
@@ -21,7 +24,7 @@ if [[ ${1:-} == --kernel ]]; then
 	kernel=$2
 	shift 2
 fi
-all=(frag ssrc limits memcg csum hooks)
+all=(frag ssrc limits memcg csum hooks rcc rcc_mac rcc_commit)
 [[ $# -gt 0 ]] && all=("$@")
 work=$(mktemp -d /tmp/mbms-mutants.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -72,6 +75,15 @@ mutate() {
 		edit kmod/netns.c 's/(\treturn mbms_flow_table_init\(mn\);)/\tmbms_hooks_register(mn);\n$1/'
 		edit kmod/netns.c 's/(#include "flow.h")/$1\n#include "hook.h"/'
 		stages=(hooks_lazy) ;;
+	rcc)
+		edit kmod/rx.c 's/\tif \(!p->rcc_mode\)\n\t\treturn n;/\treturn n;/'
+		stages=(rcc_late rcc_loss) ;;
+	rcc_mac)
+		edit kmod/rx.c 's/c->mac_len = p->rcc_mode == 3 \? 0 : n - 4;/c->mac_len = 0;/'
+		stages=(rcc_forged) ;;
+	rcc_commit)
+		edit kmod/rx.c 's/if \(c.mac_len \|\| c.rcc\) \{/if (1) {/'
+		stages=(rcc_plain) ;;
 	*)
 		echo "mutants: unknown mutant $1" >&2
 		exit 1 ;;

@@ -346,6 +346,191 @@ stage_roc() {
 	expect "roc 0 key on roc 7 stream: auth" "$(counter 3 auth_failed)" 100
 }
 
+# ---- RFC 4771 ROC carriage (session rcc-mode M rcc-rate R) -------------
+
+# rcc_session SID PORT ARGS...: a session (ARGS: its options), key A
+# installed without a ROC (0), a flow to 10.0.0.2:PORT.
+rcc_session() {
+	local sid=$1 port=$2
+	shift 2
+	ctl session add "$sid" "$@"
+	ctl key add session "$sid" msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+	ctl flow add session "$sid" dst 10.0.0.2 dport "$port"
+}
+
+# rcc_send OUT PORT EXPECT STREAM ARGS...: one stream to PORT; srtp-recv
+# stops after EXPECT datagrams (or 1.5 s without any).
+rcc_send() {
+	local out=$1 port=$2 n=$3
+	shift 3
+	xfer "$out" "--listen 10.0.0.2 --port $port --expect $n --idle 1500" \
+		"--dst 10.0.0.2 --port $port" "${keyA[@]}" "$@"
+}
+
+# A late joiner: the stream has run for 5 wraps (ROC 5) and is at SEQ
+# 60001; the key says ROC 0.  The first RCC packet (SEQ 60016 = 0 mod 16,
+# packet 15) sets the ROC, and everything from it on decrypts byte-exact,
+# across the next wrap (ROC 6).  Before it: mode 2 fails authentication
+# (the tag covers the wrong ROC); modes 1 and 3 have no integrity there
+# and decrypt with the key's ROC into garbage (RFC 3711 estimate).
+stage_rcc_late() {
+	local c mode suite sid=0 port n=6000 pre=15 pk
+	local -a s
+
+	for c in 1:80 2:80 3:80 3:32; do
+		mode=${c%:*}
+		suite=aes-cm-128-hmac-sha1-${c#*:}
+		sid=$((sid + 1))
+		port=$((5100 + 2 * sid))
+		rcc_session "$sid" "$port" suite "$suite" rcc-mode "$mode" rcc-rate 16
+		s=(--suite "$suite" --rcc-mode "$mode" --rcc-rate 16 --roc 5
+		   --seq 60001 --count "$n" --ssrc "$((0x500 + sid))" --payload-size 40)
+		if [[ $mode == 2 ]]; then
+			rcc_send "$T/r" "$port" $((n - pre)) "${s[@]}"
+			expect "rcc $c: auth before the first RCC packet" "$(counter "$sid" auth_failed)" "$pre"
+			expect "rcc $c: received" "$(r "$T/r" received)" $((n - pre))
+			pk=$((n - pre))
+		else
+			rcc_send "$T/r" "$port" "$n" "${s[@]}"
+			expect "rcc $c: garbled before the first RCC packet" "$(r "$T/r" mismatch)" "$pre"
+			expect "rcc $c: auth" "$(counter "$sid" auth_failed)" 0
+			pk=$n
+		fi
+		pretty "rcc $c: $(jq -c . "$T/r")"
+		expect "rcc $c: match from the first RCC packet on" "$(r "$T/r" match)" $((n - pre))
+		expect "rcc $c: packets" "$(counter "$sid" packets)" "$pk"
+		expect "rcc $c: replay" "$(counter "$sid" replay)" 0
+		expect "rcc $c: session show" "$(ctl -j session show "$sid" | jq -c '.[0] | [.rcc_mode, .rcc_rate]')" "[$mode,16]"
+	done
+
+	# Modes 1 and 2 take ROC || MAC truncated by 4 bytes: with the 32-bit
+	# suite no MAC would be left, so the kernel refuses them.
+	for mode in 1 2; do
+		if ctl session add 9 suite aes-cm-128-hmac-sha1-32 rcc-mode "$mode" rcc-rate 16 2> "$T/err"; then
+			pretty "rcc $mode with the 32-bit suite accepted"
+			return 1
+		fi
+		grep -q "need the 80-bit suite" "$T/err"
+	done
+	# A non-RCC session reports mode 0
+	ctl session add 10
+	expect "no rcc: session show" "$(ctl -j session show 10 | jq -c '.[0] | [.rcc_mode, .rcc_rate]')" "[0,0]"
+}
+
+# A receiver that loses 70,000 packets (more than 2^15: the RFC 3711
+# estimate picks the wrong ROC) recovers at the next RCC packet.  Without
+# RFC 4771 (session 3) it never does.
+stage_rcc_loss() {
+	local sid mode first=1 cnt=100 lost=70000 idx seq roc pre
+	idx=$((first + cnt + lost))		# index of the first packet after the loss
+	seq=$((idx % 65536))
+	roc=$((idx / 65536))
+	pre=$(((16 - seq % 16) % 16))		# packets before the next RCC packet
+	for sid in 1 2 3; do
+		mode=$sid
+		[[ $sid == 3 ]] && mode=0
+		if [[ $mode == 0 ]]; then
+			rcc_session "$sid" $((5200 + sid))
+		else
+			rcc_session "$sid" $((5200 + sid)) rcc-mode "$mode" rcc-rate 16
+		fi
+		local -a s=()
+		[[ $mode == 0 ]] || s=(--rcc-mode "$mode" --rcc-rate 16)
+		rcc_send "$T/r" $((5200 + sid)) "$cnt" "${s[@]}" --seq "$first" --count "$cnt"
+		expect "loss $mode: before" "$(r "$T/r" match)" "$cnt"
+		if [[ $mode == 0 ]]; then
+			# nothing authenticates: stop once all failed
+			recv_start "$T/r" --listen 10.0.0.2 --port $((5200 + sid)) --timeout 20 \
+				"${keyA[@]}" --roc "$roc" --seq "$seq" --count "$cnt"
+			n1 "$bin/srtp-send" -q --dst 10.0.0.2 --port $((5200 + sid)) "${keyA[@]}" \
+				--roc "$roc" --seq "$seq" --count "$cnt"
+			wait_until 20 counter_is "$sid" auth_failed "$cnt"
+			recv_stop "$T/r" || true
+			expect "loss, no rcc: match" "$(r "$T/r" match)" 0
+			continue
+		fi
+		rcc_send "$T/r" $((5200 + sid)) $((mode == 2 ? cnt - pre : cnt)) \
+			"${s[@]}" --roc "$roc" --seq "$seq" --count "$cnt"
+		pretty "loss $mode: seq $seq roc $roc: $(jq -c . "$T/r")"
+		expect "loss $mode: match after the RCC packet" "$(r "$T/r" match)" $((cnt - pre))
+		expect "loss $mode: replay" "$(counter "$sid" replay)" 0
+	done
+}
+
+# A forged ROC in an RCC packet (bit 0 flipped: ROC 0 -> 1) is rejected
+# in modes 1 and 2 (its MAC covers the real ROC) and moves nothing: a
+# later genuine packet at ROC 0 still decrypts (had the state moved to
+# ROC 1, it would be a replay).  Mode 3 has no integrity: the forged ROC
+# is taken and the genuine packets after it are refused -- the threat
+# model's "Forged ROC in an RCC packet".
+stage_rcc_forged() {
+	local mode sid port
+	# SEQ 101..200, tampered: packets 11, 27, .., 91 = SEQ 112, 128, .., 192
+	local -a f=(--rcc-rate 16 --seq 101 --count 100 --tamper roc --tamper-first 11 --tamper-every 16)
+	for mode in 1 2 3; do
+		sid=$mode
+		port=$((5300 + sid))
+		rcc_session "$sid" "$port" rcc-mode "$mode" rcc-rate 16
+		rcc_send "$T/r" "$port" 100 --rcc-mode "$mode" --rcc-rate 16 --seq 1 --count 100
+		expect "forged $mode: genuine start" "$(r "$T/r" match)" 100
+		if [[ $mode == 3 ]]; then
+			# the first forged ROC (1, SEQ 112) is taken: what follows
+			# is decrypted at ROC 1 (garbage) ...
+			rcc_send "$T/r" "$port" 100 --rcc-mode 3 "${f[@]}"
+			pretty "forged 3: $(jq -c . "$T/r")"
+			expect "forged 3: before the forged ROC" "$(r "$T/r" match)" 11
+			# ... and the genuine RCC packets (SEQ 208, 224, 240) are old
+			rcc_send "$T/r" "$port" 47 --rcc-mode 3 --rcc-rate 16 --seq 201 --count 50
+			expect "forged 3: genuine after" "$(r "$T/r" match)" 0
+			expect "forged 3: genuine RCC packets refused" "$(counter 3 replay)" 3
+			continue
+		fi
+		rcc_send "$T/r" "$port" 94 --rcc-mode "$mode" "${f[@]}"
+		pretty "forged $mode: $(jq -c . "$T/r")"
+		expect "forged $mode: auth" "$(counter "$sid" auth_failed)" 6
+		expect "forged $mode: genuine ones" "$(r "$T/r" match)" 94
+		# the state did not move: the next genuine packets, at ROC 0
+		rcc_send "$T/r" "$port" 50 --rcc-mode "$mode" --rcc-rate 16 --seq 201 --count 50
+		expect "forged $mode: genuine after" "$(r "$T/r" match)" 50
+		expect "forged $mode: replay" "$(counter "$sid" replay)" 0
+		expect "forged $mode: packets" "$(counter "$sid" packets)" 244
+	done
+}
+
+# Packets that do not carry the ROC (SEQ mod R != 0).  Mode 2: the normal
+# tag, checked (a bad one fails).  Modes 1 and 3: no tag (RFC 4771
+# section 3), decrypted at the RFC 3711 estimate and never moving the
+# SSRC state: one far ahead (SEQ 30001) is delivered, yet the stream
+# behind it still decrypts; a tampered payload is delivered tampered (no
+# integrity), not counted as an authentication failure.
+stage_rcc_plain() {
+	local mode sid port
+	for mode in 1 2 3; do
+		sid=$mode
+		port=$((5400 + sid))
+		rcc_session "$sid" "$port" rcc-mode "$mode" rcc-rate 16
+		rcc_send "$T/r" "$port" 100 --rcc-mode "$mode" --rcc-rate 16 --seq 1 --count 100
+		expect "plain $mode: start" "$(r "$T/r" match)" 100
+		# packets 1, 17, .., 97 (SEQ 102, 118, ..): 7, not RCC packets
+		if [[ $mode == 2 ]]; then
+			rcc_send "$T/r" "$port" 93 --rcc-mode 2 --rcc-rate 16 --seq 101 --count 100 \
+				--tamper tag --tamper-first 1 --tamper-every 16
+			expect "plain 2: bad tag fails" "$(counter 2 auth_failed)" 7
+			expect "plain 2: others" "$(r "$T/r" match)" 93
+			continue
+		fi
+		rcc_send "$T/r" "$port" 1 --rcc-mode "$mode" --rcc-rate 16 --seq 30001 --count 1
+		expect "plain $mode: far packet delivered" "$(r "$T/r" match)" 1
+		rcc_send "$T/r" "$port" 100 --rcc-mode "$mode" --rcc-rate 16 --seq 101 --count 100 \
+			--tamper payload --tamper-first 1 --tamper-every 16
+		pretty "plain $mode: $(jq -c . "$T/r")"
+		expect "plain $mode: stream behind it" "$(r "$T/r" match)" 93
+		expect "plain $mode: tampered, delivered" "$(r "$T/r" mismatch)" 7
+		expect "plain $mode: auth" "$(counter "$sid" auth_failed)" 0
+		expect "plain $mode: replay" "$(counter "$sid" replay)" 0
+	done
+}
+
 # Stage 4: replay protection.
 stage_replay() {
 	# Every 10th packet twice: the copies are dropped and counted.
@@ -1471,7 +1656,7 @@ stage_prometheus() {
 
 # ---- runner ------------------------------------------------------------
 
-stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_events_perm
+stages=(load rtp rollover roc rcc_late rcc_loss rcc_forged rcc_plain replay tamper ipv6 srtcp nl_perm nl_events_perm
 	nl_reserved nl_key_conflict nl_dump_resume nl_malformed nl_no_keys
 	nl_netns memcg limits userns cloned_skb gso csum_fwd csum_bad max_packets
 	max_packets_smp events_flood events_soft ssrc_replay ssrc_evict
