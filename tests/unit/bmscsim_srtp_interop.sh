@@ -83,4 +83,12 @@ run "MTK change at packet 50 after the wrap, tag 4" --seq 65520 \
 	--mtk-period 1 --tag-len 4 -- \
 	--seq 65520 --key "$K0" --salt "$S0" --key2 "$K1" --salt2 "$S1" \
 	--switch-at 50 --suite aes-cm-128-hmac-sha1-32
+# RFC 4771: with --rcc-mode the stream goes out in that form (the ROC,
+# 0 then 1 across the wrap, in every R-th tag), as srtp-send frames it.
+run "RCCm1, R 16, across the seq wrap" --seq 65500 --rcc-mode 1 --rcc-rate 16 -- \
+	--seq 65500 --key "$K0" --salt "$S0" --rcc-mode 1 --rcc-rate 16
+run "RCCm3, R 7, tag 4, MTK change at packet 50" --seq 65520 --mtk-period 1 \
+	--tag-len 4 --rcc-mode 3 --rcc-rate 7 -- \
+	--seq 65520 --key "$K0" --salt "$S0" --key2 "$K1" --salt2 "$S1" \
+	--switch-at 50 --suite aes-cm-128-hmac-sha1-32 --rcc-mode 3 --rcc-rate 7
 echo "bmscsim_srtp_interop: all passed"
