@@ -53,6 +53,8 @@ dsc_sha() {
 # for bookworm and bookworm-security, signed by Debian's archive key.  A
 # partial failure (one file missing on the mirror) is not fatal here.
 apt_fetch() {
+	[ -z "${apt_done:-}" ] || return 0
+	apt_done=1
 	a=$cache/apt
 	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
 	cat > "$a/sources.list" <<EOF
@@ -102,11 +104,10 @@ fetch() {
 			cp "$cache/src/$f" "$dir/$f"
 			continue
 		fi
-		[ -e "$dir/.apt-tried" ] || { apt_fetch; touch "$dir/.apt-tried"; }
+		apt_fetch
 		sha_ok "$dir/$f" "$want" || pool_fetch "$f" "$want" ||
 			die "cannot get $f with SHA-256 $want"
 	done
-	rm -f "$dir/.apt-tried"
 }
 
 # srtp.c and srtp.h as Debian builds them: if a Debian patch touches
