@@ -1477,17 +1477,19 @@ stage_prometheus() {
 		"$(grep -c '^mbms_srtp_key_idle_seconds{session="2",' "$T/prom" || true)" 0
 }
 
-# oracle_xfer OUT PORT ORACLE-ARGS -- STREAM ARGS...: one stream from the
-# VLC oracle to srtp-recv (given the same stream options), all of it.
+# oracle_xfer OUT PORT "RECV ARGS" ORACLE-ARGS -- STREAM ARGS...: one
+# stream from the VLC oracle to srtp-recv (given the same stream options).
 oracle_xfer() {
-	local out=$1 port=$2 o=()
-	shift 2
+	local out=$1 port=$2 rargs=$3 o=()
+	shift 3
 	while [[ $1 != -- ]]; do
 		o+=("$1")
 		shift
 	done
 	shift
-	recv_start "$out" --listen 10.0.0.2 --port "$port" --idle 1500 "$@" || return 1
+	# shellcheck disable=SC2086
+	recv_start "$out" --listen 10.0.0.2 --port "$port" --idle 1500 $rargs "$@" ||
+		return 1
 	n1 "$oracle" -q --dst 10.0.0.2 --port "$port" "${o[@]}" "$@" ||
 		pretty "vlc-rcc-send failed"
 	recv_wait "$out" || true
@@ -1516,7 +1518,7 @@ stage_rcc_oracle() {
 	ctl session add 9
 	ctl flow add session 9 dst 10.0.0.2 dport 5200
 	ctl key add session 9 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA" roc 5
-	oracle_xfer "$T/r" 5200 --rcc-mode 0 -- --strict "${keyA[@]}" "${st[@]}" \
+	oracle_xfer "$T/r" 5200 --strict --rcc-mode 0 -- "${keyA[@]}" "${st[@]}" \
 		--seq 60000 --ssrc 90
 	expect "VLC RFC 3711: match" "$(r "$T/r" match)" "$n"
 
@@ -1528,8 +1530,8 @@ stage_rcc_oracle() {
 			rcc-mode "$mode" rcc-rate "$rate"
 		ctl flow add session "$sid" dst 10.0.0.2 dport "$port"
 		ctl key add session "$sid" msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
-		oracle_xfer "$T/r" "$port" --rcc-mode "$mode" --rcc-rate "$rate" -- \
-			--strict "${keyA[@]}" "${st[@]}" --suite "$suite" --seq 60000 \
+		oracle_xfer "$T/r" "$port" --strict --rcc-mode "$mode" --rcc-rate "$rate" -- \
+			"${keyA[@]}" "${st[@]}" --suite "$suite" --seq 60000 \
 			--ssrc "$sid" --seed "$sid"
 		expect "RCCm$mode R $rate tag $suite: match" "$(r "$T/r" match)" "$n"
 		expect "RCCm$mode R $rate tag $suite: received" "$(r "$T/r" received)" "$n"
@@ -1539,7 +1541,7 @@ stage_rcc_oracle() {
 	ctl session add 8 rcc-mode 2 rcc-rate 16
 	ctl flow add session 8 dst 10.0.0.2 dport 5220
 	ctl key add session 8 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
-	oracle_xfer "$T/r" 5220 --rcc-mode 2 --rcc-rate 16 -- --expect $((n - 15)) \
+	oracle_xfer "$T/r" 5220 "--expect $((n - 15))" --rcc-mode 2 --rcc-rate 16 -- \
 		"${keyA[@]}" "${st[@]}" --seq 60001 --ssrc 8
 	expect "RCCm2 from a non-RCC packet: match" "$(r "$T/r" match)" $((n - 15))
 	expect "RCCm2 from a non-RCC packet: received" "$(r "$T/r" received)" $((n - 15))
