@@ -120,10 +120,12 @@ extract() {
 	tar -C "$dir/tmp" -xJf "$dir/vlc_$VLC_VERSION.debian.tar.xz" debian
 	touching=
 	if [ -f "$dir/tmp/debian/patches/series" ]; then
-		for p in $(grep -v '^#' "$dir/tmp/debian/patches/series"); do
-			grep -qE '^\+\+\+ [^[:space:]]*modules/access/rtp/srtp\.[ch]' \
-				"$dir/tmp/debian/patches/$p" && touching="$touching $p"
-		done
+		# A series line is a patch name, optionally followed by options.
+		touching=$(awk '!/^#/ && NF { print $1 }' "$dir/tmp/debian/patches/series" |
+			while read -r p; do
+				grep -qE '^\+\+\+ [^[:space:]]*modules/access/rtp/srtp\.[ch]' \
+					"$dir/tmp/debian/patches/$p" && printf ' %s' "$p"
+			done || true)
 	fi
 	if [ -n "$touching" ]; then
 		say "Debian patches touching srtp.c:$touching: unpacking the patched source"
