@@ -38,7 +38,8 @@ struct oracle_opts {
 	bool have_rate, quiet;
 };
 
-enum { O_DST = 1, O_PORT, O_IFACE, O_TTL, O_PPS, O_DUMP, O_RCC_MODE, O_RCC_RATE };
+enum { O_DST = 1, O_PORT, O_IFACE, O_TTL, O_PPS, O_DUMP, O_RCC_MODE, O_RCC_RATE,
+	O_TAMPER };
 
 static const struct option oracle_long_opts[] = {
 	{ "dst", required_argument, NULL, O_DST },
@@ -49,6 +50,8 @@ static const struct option oracle_long_opts[] = {
 	{ "dump", required_argument, NULL, O_DUMP },
 	{ "rcc-mode", required_argument, NULL, O_RCC_MODE },
 	{ "rcc-rate", required_argument, NULL, O_RCC_RATE },
+	/* ahead of the stream option of that name, so that it is refused */
+	{ "tamper", required_argument, NULL, O_TAMPER },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -80,10 +83,10 @@ static void usage(FILE *f)
 }
 
 /*
- * stream_opts.c parses --tamper with srtp_stream.c's tamper_parse(), which
- * comes with libsrtp2.  The oracle links neither (libsrtp2 also exports
- * srtp_create(), as VLC's srtp.c does): it never tampers, so every mode
- * is refused.
+ * stream_opts.c refers to srtp_stream.c's tamper_parse(), which comes with
+ * libsrtp2.  The oracle links neither (libsrtp2 also exports
+ * srtp_create(), as VLC's srtp.c does) and never tampers: --tamper is its
+ * own option, refused, and this is never called.
  */
 int tamper_parse(const char *s)
 {
@@ -107,6 +110,9 @@ static int oracle_opt(void *ctx, int opt, const char *arg, char *err, size_t err
 			return -1;
 		*(opt == O_PORT ? &o->port : &o->ttl) = v;
 		return 0;
+	case O_TAMPER:
+		snprintf(err, errlen, "the oracle sends what VLC sends, untampered");
+		return -1;
 	case O_PPS:
 		return parse_u64(arg, 100000000, &o->pps, err, errlen) ? -1 : 0;
 	case O_RCC_MODE:
