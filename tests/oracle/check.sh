@@ -7,7 +7,7 @@
 #    independent implementations agree, across ROC wraps, MKI lengths and
 #    both tags, so the oracle's plumbing (warm-up to the ROC, MKI splice,
 #    pattern) is right;
-# 2. tests/vectors/rcc-vlc.txt is what the oracle writes today.
+# 2. (below, 3.) tests/vectors/rcc-vlc.txt is what the oracle writes today.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,6 +34,30 @@ for suite in 80 32; do
 		fi
 	done
 done
+
+# 3. srtp-send's RFC 4771 form (libsrtp2 + srtp_rcc_reframe()) is VLC's,
+#    once srtp-send has --rcc-mode (issue 15, another branch).
+if "$send" --help | grep -q -- --rcc-mode; then
+	for suite in 80 32; do
+		for mode in 1 2 3; do
+			r=16
+			[ $suite = 32 ] && r=5
+			s="--seq 65000 --roc 7 --rcc-mode $mode --rcc-rate $r"
+			# shellcheck disable=SC2086
+			"$send" -q --out "$tmp/libsrtp" $K --suite $suite $s --count 1000 --payload-size 40
+			# shellcheck disable=SC2086
+			"$oracle" -q --dump "$tmp/vlc" $K --suite $suite $s --count 1000 --payload-size 40
+			if cut -d' ' -f4 "$tmp/vlc" | cmp -s - "$tmp/libsrtp"; then
+				echo "ok: VLC = srtp-send, tag $suite, $s"
+			else
+				echo "FAIL: VLC != srtp-send, tag $suite, $s"
+				fail=1
+			fi
+		done
+	done
+else
+	echo "skip: $send has no --rcc-mode yet: RCC forms not compared"
+fi
 
 ORACLE=$oracle "$top/tests/vectors/rcc-vlc.sh" > "$tmp/vectors"
 if cmp -s "$tmp/vectors" "$top/tests/vectors/rcc-vlc.txt"; then
