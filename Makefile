@@ -6,6 +6,7 @@
 #   make demo       the end-to-end demo in a VM
 #   make bench      benchmarks in a VM (see Documentation/performance.rst)
 #   make lint       checkpatch --strict, sparse, W=1 on the module
+#   make oracle     the VLC RFC 4771 oracle (build/oracle/), host checks
 #   make install    module (current kernel or KVER=), tools, header, man pages
 #
 # The host kernel here cannot load modules, so the module is built against
@@ -25,7 +26,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all module userspace check check-userspace check-kernel deps demo \
-	bench fuzz lint install clean sim mutants ynl
+	bench fuzz lint install clean sim mutants ynl oracle
 
 all: module userspace
 
@@ -54,8 +55,15 @@ check-userspace: | deps
 # side by side, one VM each (scripts/check-kernel.sh); the summary names
 # the failures and the exit status says whether all passed.  '+': the
 # bench smoke builds a module with make, which must get our jobserver.
-check-kernel: module userspace ynl
+check-kernel: module userspace ynl oracle
 	+@$(TOP)/scripts/check-kernel.sh $(KVER)
+
+# The RFC 4771 oracle for the selftest stage rcc_oracle: VLC's srtp.c from
+# Debian's vlc source package (fetched once into /var/cache/mbms-srtp),
+# built into build/oracle/, then checked on the host (tests/oracle/check.sh).
+oracle: userspace
+	@$(TOP)/scripts/vlc-oracle.sh
+	@$(TOP)/tests/oracle/check.sh
 
 # The kernel's ynl CLI and spec schemas, for the selftest stage ynl.
 ynl: | deps
