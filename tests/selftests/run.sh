@@ -23,7 +23,9 @@
 #
 # Environment: MBMS_TOP (default: two levels up), MBMS_BIN (default
 # $MBMS_TOP/build/userspace/bin), MBMS_KO (default the module built for
-# `uname -r`), MBMS_PACKETS (stage 1 stream length, default 10000).
+# `uname -r`; "installed": the one installed in /lib/modules, e.g. by the
+# mbms-srtp-dkms package, loaded by name), MBMS_PACKETS (stage 1 stream
+# length, default 10000).
 
 set -u
 
@@ -223,6 +225,14 @@ cleanup_net() {
 
 # insmod does not load what the module needs: the IP defragmenters.
 insmod_ko() { modprobe -a nf_defrag_ipv4 nf_defrag_ipv6 && insmod "$ko" "$@"; }
+# modprobe does (modules.dep); -v names the file it loads, for the log.
+if [[ $ko == installed ]]; then
+	insmod_ko() {
+		local out
+		out=$(modprobe -v mbms_srtp "$@") || return
+		pretty "$out"
+	}
+fi
 
 load_module() {
 	lsmod | grep -q "^mbms_srtp " || insmod_ko
@@ -239,7 +249,7 @@ trap cleanup EXIT
 # The module loads and its own known-answer tests (RFC 3711 B.2/B.3
 # vectors, replay window) pass.
 stage_load() {
-	[[ -r $ko ]] || { pretty "no module at $ko"; return 1; }
+	[[ $ko == installed || -r $ko ]] || { pretty "no module at $ko"; return 1; }
 	[[ -x $bin/mbmsctl && -x $bin/srtp-send && -x $bin/srtp-recv ]] ||
 		{ pretty "missing tools in $bin"; return 1; }
 	rmmod mbms_srtp 2>/dev/null || true
@@ -1480,7 +1490,7 @@ stages=(load rtp rollover roc replay tamper ipv6 srtcp nl_perm nl_events_perm
 [[ $# -gt 0 ]] && stages=("$@")
 
 # One module image for the whole run, even if the build tree changes.
-if [[ -r $ko ]]; then
+if [[ $ko != installed && -r $ko ]]; then
 	cp "$ko" "$T/mbms_srtp.ko"
 	ko=$T/mbms_srtp.ko
 fi
