@@ -101,9 +101,12 @@ rc=$?
 cat "$tmp/apt.log"
 [ $rc = 0 ] || nok "apt-get install (exit $rc)"
 say "installed in $((SECONDS - t0))s"
-dkms status mbms-srtp
-for k in "${kernels[@]}"; do
-	if dkms status -m mbms-srtp -k "$k" | grep -q ': installed'; then
+dkms status mbms-srtp 2> /dev/null
+# Every kernel with headers, not only the matrix: debug and RT ones too.
+for b in /lib/modules/*/build; do
+	k=${b#/lib/modules/}
+	k=${k%/build}
+	if dkms status -m mbms-srtp -k "$k" 2> /dev/null | grep -q ': installed'; then
 		echo "ok - DKMS installed mbms-srtp for $k"
 	else
 		nok "DKMS did not install mbms-srtp for $k"
@@ -133,7 +136,7 @@ say "apt-get purge ${pkgs[*]}"
 t2=$SECONDS
 purge || nok "apt-get purge"
 say "purged in $((SECONDS - t2))s"
-s=$(dkms status mbms-srtp 2>&1)
+s=$(dkms status mbms-srtp 2> /dev/null)
 [ -z "$s" ] && echo "ok - dkms status mbms-srtp is empty" || nok "dkms status after purge: $s"
 [ ! -e /var/lib/dkms/mbms-srtp ] || nok "/var/lib/dkms/mbms-srtp remains"
 for p in "${pkgs[@]}"; do
