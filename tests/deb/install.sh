@@ -29,6 +29,7 @@ blacklist=/etc/modprobe.d/mbms-srtp-deb-test.conf
 apt_opts=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
 export DEBIAN_FRONTEND=noninteractive
 fail=0
+vm=
 say() { echo "== $(date -u +%T) check-deb: $*"; }
 nok() { echo "check-deb: FAILED: $*"; fail=1; }
 
@@ -72,6 +73,10 @@ purge() {
 restore() {
 	local extra
 	trap - EXIT INT TERM
+	if [ -n "${vm:-}" ]; then	# vm-run stops its guest on TERM
+		kill "$vm" 2> /dev/null
+		wait "$vm"
+	fi
 	purge > /dev/null 2>&1
 	# Packages apt pulled in for ours (none when deps.sh ran): only those
 	# our apt-get set up, not what others may install meanwhile.
@@ -122,8 +127,14 @@ if [ $fail = 0 ]; then
 	for k in "${kernels[@]}"; do
 		say "VM on $k"
 		t1=$SECONDS
-		if scripts/vm-run --kernel "$k" --timeout "${DEB_TEST_TIMEOUT:-1200}" -- \
-			tests/deb/guest.sh; then
+		# In the background: a signal runs the trap now, not after the VM.
+		scripts/vm-run --kernel "$k" --timeout "${DEB_TEST_TIMEOUT:-1200}" -- \
+			tests/deb/guest.sh &
+		vm=$!
+		wait "$vm"
+		rc=$?
+		vm=
+		if [ $rc = 0 ]; then
 			say "$k passed in $((SECONDS - t1))s"
 		else
 			nok "guest test on $k"
