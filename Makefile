@@ -2,12 +2,15 @@
 #
 #   make            module for every kernel of the test matrix + userspace
 #   make check      deps, userspace unit tests (ASan/UBSan), fuzz smoke,
-#                   kernel selftests in a VM on every kernel of the matrix
+#                   lintian on the packages, kernel selftests in a VM on
+#                   every kernel of the matrix, the package install test
 #   make demo       the end-to-end demo in a VM
 #   make bench      benchmarks in a VM (see Documentation/performance.rst)
 #   make lint       checkpatch --strict, sparse, W=1 on the module
 #   make oracle     the VLC RFC 4771 oracle (build/oracle/), host checks
 #   make install    module (current kernel or KVER=), tools, header, man pages
+#   make deb        Debian packages into build/deb/ (mbms-srtp-dkms, -tools,
+#                   -dev); make check-deb installs them and tests them in VMs
 #
 # The host kernel here cannot load modules, so the module is built against
 # installed Debian headers, never `uname -r` by default.  KVER= picks one
@@ -26,7 +29,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all module userspace check check-userspace check-kernel deps demo \
-	bench fuzz lint install clean sim mutants ynl oracle
+	bench fuzz lint install clean sim mutants ynl oracle deb check-lintian \
+	check-deb
 
 all: module userspace
 
@@ -69,10 +73,11 @@ oracle: userspace
 ynl: | deps
 	@$(TOP)/scripts/ynl.sh > /dev/null
 
-# Two phases.  1: the userspace tests (ASan/UBSan, fuzz smoke) and lint,
-# side by side (lint's output prefixed "[lint] ", kept in
-# build/check/lint.log): host CPU work only, sharing our -j slots.
-# 2: the kernel suites in VMs.  The VMs do not overlap phase 1 on purpose:
+# Two phases.  1: the userspace tests (ASan/UBSan, fuzz smoke), then the
+# packages and lintian, side by side with lint (lint's output prefixed
+# "[lint] ", kept in build/check/lint.log): host CPU work only, sharing
+# our -j slots.  2: the kernel suites in VMs, then the package install
+# test (its VMs after the others: it changes the host's /lib/modules).  The VMs do not overlap phase 1 on purpose:
 # under TCG each guest needs a whole host core, and CPU-bound builds and
 # fuzzing next to them slow the guests and their timing-checked e2e stages.
 CHECK_LOG := $(BUILD)/check
@@ -82,15 +87,32 @@ check: deps
 	{ { $(MAKE) --no-print-directory lint 2>&1; echo $$? > $(CHECK_LOG)/lint.rc; } | \
 		tee $(CHECK_LOG)/lint.log | sed -u 's/^/[lint] /'; } & lint=$$!; \
 	$(MAKE) check-userspace || fail="$$fail check-userspace"; \
+	$(MAKE) check-lintian || fail="$$fail check-lintian"; \
 	t1=$$(date +%s); wait $$lint; \
 	[ "$$(cat $(CHECK_LOG)/lint.rc 2>/dev/null)" = 0 ] || fail="$$fail lint"; \
 	t2=$$(date +%s); \
 	echo "==== $$(date -u +%T) make check: kernel suites"; \
 	$(MAKE) check-kernel || fail="$$fail check-kernel"; \
+	$(MAKE) check-deb DEB_BUILT=1 || fail="$$fail check-deb"; \
 	t3=$$(date +%s); \
 	echo "==== $$(date -u +%T) make check: userspace $$((t1 - t0))s, lint done $$((t2 - t0))s after start, kernel $$((t3 - t2))s, total $$((t3 - t0))s"; \
 	if [ -n "$$fail" ]; then echo "make check: FAILED:$$fail"; exit 1; fi; \
 	echo "make check: all passed"
+
+# Debian packages, built in a copy of the tree (build/deb/src).
+deb: | deps
+	@$(TOP)/scripts/deb.sh
+
+# lintian on the packages and the .changes: no error and no warning
+# (justified exceptions: debian/*.lintian-overrides).
+check-lintian: deb
+	lintian --fail-on error,warning $(BUILD)/deb/*.changes
+
+# The packages installed on this host with apt, the DKMS module loaded
+# and decrypting in a VM of each kernel, then purged (tests/deb/install.sh).
+# DEB_BUILT=1: test build/deb as it is (make check built it in phase 1).
+check-deb: $(if $(DEB_BUILT),,deb) userspace
+	@$(TOP)/tests/deb/install.sh
 
 fuzz:
 	$(MAKE) -C userspace fuzz

@@ -23,7 +23,9 @@
 #
 # Environment: MBMS_TOP (default: two levels up), MBMS_BIN (default
 # $MBMS_TOP/build/userspace/bin), MBMS_KO (default the module built for
-# `uname -r`), MBMS_PACKETS (stage 1 stream length, default 10000).
+# `uname -r`; "installed": the one installed in /lib/modules, e.g. by the
+# mbms-srtp-dkms package, loaded by name), MBMS_PACKETS (stage 1 stream
+# length, default 10000).
 
 set -u
 
@@ -231,6 +233,14 @@ cleanup_net() {
 
 # insmod does not load what the module needs: the IP defragmenters.
 insmod_ko() { modprobe -a nf_defrag_ipv4 nf_defrag_ipv6 && insmod "$ko" "$@"; }
+# modprobe does (modules.dep); -v names the file it loads, for the log.
+if [[ $ko == installed ]]; then
+	insmod_ko() {
+		local out
+		out=$(modprobe -v mbms_srtp "$@") || return
+		pretty "$out"
+	}
+fi
 
 load_module() {
 	lsmod | grep -q "^mbms_srtp " || insmod_ko
@@ -247,7 +257,7 @@ trap cleanup EXIT
 # The module loads and its own known-answer tests (RFC 3711 B.2/B.3
 # vectors, replay window) pass.
 stage_load() {
-	[[ -r $ko ]] || { pretty "no module at $ko"; return 1; }
+	[[ $ko == installed || -r $ko ]] || { pretty "no module at $ko"; return 1; }
 	[[ -x $bin/mbmsctl && -x $bin/srtp-send && -x $bin/srtp-recv ]] ||
 		{ pretty "missing tools in $bin"; return 1; }
 	rmmod mbms_srtp 2>/dev/null || true
@@ -1744,7 +1754,7 @@ stages=(load rtp rollover roc rcc_late rcc_loss rcc_forged rcc_plain replay tamp
 [[ $# -gt 0 ]] && stages=("$@")
 
 # One module image for the whole run, even if the build tree changes.
-if [[ -r $ko ]]; then
+if [[ $ko != installed && -r $ko ]]; then
 	cp "$ko" "$T/mbms_srtp.ko"
 	ko=$T/mbms_srtp.ko
 fi
