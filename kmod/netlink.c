@@ -57,6 +57,8 @@ static const struct nla_policy mbms_policy[MBMS_SRTP_A_MAX + 1] = {
 	[MBMS_SRTP_A_PAD] = { .type = NLA_REJECT },
 	[MBMS_SRTP_A_MAX_SSRCS] = NLA_POLICY_RANGE(NLA_U16, 1, MBMS_SRTP_MAX_SSRCS_MAX),
 	[MBMS_SRTP_A_SESSION_SSRCS_HWM] = { .type = NLA_REJECT },
+	[MBMS_SRTP_A_SESSION_RCC_MODE] = NLA_POLICY_RANGE(NLA_U8, 0, 3),
+	[MBMS_SRTP_A_SESSION_RCC_RATE] = NLA_POLICY_RANGE(NLA_U16, 1, 65535),
 };
 
 static struct genl_family mbms_genl_family;

@@ -69,6 +69,12 @@ int mbms_msg_put_session(struct nl_msg *msg, const struct mbms_session *s)
 		ret = nla_put_u8(msg, MBMS_SRTP_A_ON_FAIL, s->on_fail);
 	if (!ret && (s->flags & MBMS_SESSION_HAS_MAX_SSRCS))
 		ret = nla_put_u16(msg, MBMS_SRTP_A_MAX_SSRCS, s->max_ssrcs);
+	/* RCC_RATE only with a mode: the kernel refuses R without one. */
+	if (!ret && (s->flags & MBMS_SESSION_HAS_RCC))
+		ret = nla_put_u8(msg, MBMS_SRTP_A_SESSION_RCC_MODE, s->rcc_mode);
+	if (!ret && (s->flags & MBMS_SESSION_HAS_RCC) && s->rcc_mode)
+		ret = nla_put_u16(msg, MBMS_SRTP_A_SESSION_RCC_RATE,
+				  s->rcc_rate);
 	return put_err(ret);
 }
 
@@ -180,6 +186,8 @@ static const int attr_len[MBMS_SRTP_A_MAX + 1] = {
 	[MBMS_SRTP_A_PAD] = -1,
 	[MBMS_SRTP_A_MAX_SSRCS] = 2,
 	[MBMS_SRTP_A_SESSION_SSRCS_HWM] = 4,
+	[MBMS_SRTP_A_SESSION_RCC_MODE] = 1,
+	[MBMS_SRTP_A_SESSION_RCC_RATE] = 2,
 };
 
 /*
@@ -313,6 +321,12 @@ int mbms_msg_parse_session(struct nlmsghdr *nlh, struct mbms_session *s)
 		s->ssrcs_hwm = nla_get_u32(tb[MBMS_SRTP_A_SESSION_SSRCS_HWM]);
 		s->flags |= MBMS_SESSION_HAS_SSRCS_HWM;
 	}
+	if (tb[MBMS_SRTP_A_SESSION_RCC_MODE]) {
+		s->rcc_mode = nla_get_u8(tb[MBMS_SRTP_A_SESSION_RCC_MODE]);
+		s->flags |= MBMS_SESSION_HAS_RCC;
+	}
+	if (tb[MBMS_SRTP_A_SESSION_RCC_RATE])
+		s->rcc_rate = nla_get_u16(tb[MBMS_SRTP_A_SESSION_RCC_RATE]);
 	if (tb[MBMS_SRTP_A_STATS]) {
 		ret = parse_stats(tb[MBMS_SRTP_A_STATS], &s->stats);
 		if (ret)

@@ -57,6 +57,10 @@
  *                               (RFC 3711 section 3.3.2); while all are
  *                               taken, packets of new SSRCs are dropped
  *                               and counted as SSRC_FULL
+ *   MBMS_SRTP_A_SESSION_RCC_MODE u8, 0 (none, default) or 1..3: RFC 4771
+ *                               integrity transform RCCm1..RCCm3
+ *   MBMS_SRTP_A_SESSION_RCC_RATE u16, 1..65535: RFC 4771 ROC transmission
+ *                               rate R; required when RCC_MODE is not 0
  *   -EEXIST if the ID is in use.  There is no "change": delete and re-add.
  *
  * MBMS_SRTP_CMD_SESSION_DEL: delete a session, its flows and its keys.
@@ -64,7 +68,7 @@
  *
  * MBMS_SRTP_CMD_SESSION_GET: one session (doit, SESSION_ID required) or
  *   all sessions (dumpit).  Each reply carries SESSION_ID, SUITE, MKI_LEN,
- *   REPLAY_WINDOW, MAX_KEYS, ON_FAIL, MAX_SSRCS, plus
+ *   REPLAY_WINDOW, MAX_KEYS, ON_FAIL, MAX_SSRCS, RCC_MODE, RCC_RATE, plus
  *   MBMS_SRTP_A_SESSION_NKEYS   u32, keys installed
  *   MBMS_SRTP_A_SESSION_NFLOWS  u32, flows bound to it
  *   MBMS_SRTP_A_SESSION_NSSRCS  u32, SSRCs being tracked
@@ -208,6 +212,8 @@ enum mbms_srtp_attr {
 	MBMS_SRTP_A_PAD,		/* padding for 64-bit attributes */
 	MBMS_SRTP_A_MAX_SSRCS,		/* u16 */
 	MBMS_SRTP_A_SESSION_SSRCS_HWM,	/* u32, read only */
+	MBMS_SRTP_A_SESSION_RCC_MODE,	/* u8, 0 none, 1..3 RFC 4771 RCCm1..3 */
+	MBMS_SRTP_A_SESSION_RCC_RATE,	/* u16, RFC 4771 R */
 	__MBMS_SRTP_A_MAX
 };
 

@@ -148,6 +148,7 @@ enum mbms_session_flags {
 	MBMS_SESSION_HAS_STATS		= 1U << 8,
 	MBMS_SESSION_HAS_MAX_SSRCS	= 1U << 9,
 	MBMS_SESSION_HAS_SSRCS_HWM	= 1U << 10,	/* read only */
+	MBMS_SESSION_HAS_RCC		= 1U << 11,	/* rcc_mode and rcc_rate */
 };
 
 struct mbms_session {
@@ -163,6 +164,8 @@ struct mbms_session {
 	uint32_t nssrcs;		/* read only */
 	uint16_t max_ssrcs;		/* 1..MBMS_SRTP_MAX_SSRCS_MAX */
 	uint32_t ssrcs_hwm;		/* read only */
+	uint8_t rcc_mode;		/* RFC 4771: 0 none, 1..3 RCCm1..3 */
+	uint16_t rcc_rate;		/* RFC 4771 R, with rcc_mode != 0 */
 	struct mbms_stats stats;	/* read only */
 };
 
