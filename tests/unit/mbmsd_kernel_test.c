@@ -288,6 +288,7 @@ static void test_dry_run(void)
 	t = &st.mtk[0];
 	CHECK(t->present && kernel_install_mtk(k, &st, KD1, t) == 0);
 	CHECK(kernel_remove_msk(k, 1, 0x00010001) == 0);
+	CHECK(kernel_session_drop(k, 1) == 0);
 	kernel_close(k);
 }
 

@@ -492,6 +492,21 @@ int kernel_install_mtk(struct kernel *k, const struct store *st,
 	return 0;
 }
 
+int kernel_session_drop(struct kernel *k, uint32_t id)
+{
+	int rc;
+
+	log_info("kernel: deleting session %u (new RFC 4771 policy)", id);
+	if (!k->nl)
+		return 0;
+	rc = mbms_nl_session_del(k->nl, id);
+	if (rc < 0 && rc != -ENOENT) {
+		log_err("kernel: deleting session %u: %s", id, nl_why(k, rc));
+		return -1;
+	}
+	return 0;
+}
+
 int kernel_remove_msk(struct kernel *k, uint32_t session_id, uint32_t msk_id)
 {
 	struct mbms_key *kk = NULL;

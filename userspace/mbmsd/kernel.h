@@ -17,9 +17,9 @@
  * A session's parameters are the configuration's plus the RFC 4771 mode
  * and R of its key group's newest stored MSK.  The kernel cannot change a
  * session, so a new policy from the BM-SC (which TS 33.246 §6.4.5.1 says
- * does not happen, except for a group's first MSK) means delete and
- * re-add: the session's SSRC state (ROC, replay window) starts again, and
- * the stored MTKs are reinstalled.
+ * does not happen, except for a group's first MSK) means delete
+ * (kernel_session_drop()) and re-add: the session's SSRC state (ROC,
+ * replay window) starts again, and the stored MTKs are reinstalled.
  */
 #ifndef MBMSD_KERNEL_H
 #define MBMSD_KERNEL_H
@@ -106,6 +106,13 @@ int kernel_reconcile(struct kernel *k, const struct mbmsd_config *cfg,
 /* Install stored MTK @t (see kernel_key_from_store()) into its session. */
 int kernel_install_mtk(struct kernel *k, const struct store *st,
 		       const uint8_t *kd, const struct store_mtk *t);
+/*
+ * Delete session @id (its flows and keys go with it) so that the next
+ * kernel_reconcile() re-creates it as configured: for a new RFC 4771
+ * policy, whether or not the kernel reports the attributes.  Missing is
+ * fine.  Returns 0 or -1.
+ */
+int kernel_session_drop(struct kernel *k, uint32_t id);
 /* Remove every key of @session_id delivered under @msk_id. */
 int kernel_remove_msk(struct kernel *k, uint32_t session_id, uint32_t msk_id);
 

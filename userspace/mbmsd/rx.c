@@ -43,6 +43,13 @@ static void for_group_sessions(struct mbmsd *d, const uint8_t *kd,
 	}
 }
 
+static void drop_session(struct mbmsd *d, const struct mbmsd_session *s,
+			 void *arg)
+{
+	(void)arg;
+	kernel_session_drop(d->kern, s->id);
+}
+
 static void remove_msk_from(struct mbmsd *d, const struct mbmsd_session *s,
 			    void *arg)
 {
@@ -288,6 +295,8 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 	 */
 	if (recreate) {
 		d->cnt.sessions_recreated++;
+		for_group_sessions(d, msg.ext.key_domain, pol_key_group(msk_id),
+				   drop_session, NULL);
 		kernel_reconcile(d->kern, &d->cfg, &d->store);
 	}
 	/*
