@@ -293,6 +293,7 @@ recv_start() {
 	nr "$bin/srtp-recv" -j --listen 10.0.2.2 --port 5004 \
 		--seed "$PSEED" --count $(($2 + ${RECV_EXTRA:-10})) --expect "$2" \
 		--timeout "$1" --idle $(($1 * 1000)) --ready-file "$S/ready" "${DUMMY_KEY[@]}" \
+		${RECV_SEQ:+--seq "$RECV_SEQ"} \
 		> "$S/recv.json" 2> "$S/recv.err" &
 	recv_pid=$!
 }
@@ -708,6 +709,55 @@ stage_unknown_burst() {
 	expect_all_decrypted unknown_burst
 }
 
+# A broadcast that has been running for ~20 minutes when mbmsd joins: at
+# 50 pps, ROC 5 is 5 * 65536 / 50 s = 109 min; any ROC > 0 is "after 2^16
+# packets", which is what matters (issue 15).  The stream starts at ROC 5,
+# SEQ 65400 and wraps to ROC 6 after 136 packets.
+LATE=(--roc 5 --seq 65400)
+
+# late_join D ARGS...: mbmsd, then the stream (LATE and ARGS); every
+# packet must be decrypted exactly, from the first one on.
+late_join() {
+	local d=$1
+	shift
+	RECV_SEQ=65400 recv_for "$d"
+	mbmsd_conf relaxed 1
+	mbmsd_start
+	mbmsd_ready
+	recv_ready
+	bmsc_stream "$d" --mtk-period 1.5 "${LATE[@]}" "$@"
+	bmsc_wait
+	recv_wait
+	snap
+	expect_all_decrypted "$FUNCNAME"
+	expect "kernel packets" "${ST[kernel.packets]}" "$(bm srtp_sent)"
+}
+
+# Stage 7: late joiner, RFC 3711 only: what makes it work is the ROC of
+# the MSK message's SRTP-ID map (RFC 3830 §6.1.1), which mbmsd installs
+# with every MTK (KEY_ROC); without it the kernel starts at ROC 0 and
+# every packet fails authentication.
+stage_late_join_map() {
+	late_join 6
+	log_has "$S/mbmsd.log" "kernel: adding session 1" ||
+		{ pretty "no session added"; return 1; }
+	if log_has "$S/mbmsd.log" "RFC 4771"; then
+		pretty "an RFC 4771 session for a plain stream"
+		return 1
+	fi
+}
+
+# Stage 8: late joiner, RFC 4771 (issue 15): the MSK message's SP says
+# RCCm1, R 16 and its SRTP-ID map says ROC 0 (--no-map-roc), so only the
+# ROC in the RCC packets tells the kernel where the stream is; mbmsd makes
+# the kernel session RCC from the SP alone.  Needs the kernel datapath
+# and bmsc-sim's RCC stream (h-rcck).
+stage_late_join_rcc() {
+	late_join 6 --rcc-mode 1 --rcc-rate 16 --no-map-roc
+	log_has "$S/mbmsd.log" "kernel: adding session 1 (RFC 4771 RCCm1, R 16)" ||
+		{ pretty "mbmsd did not make session 1 RCCm1, R 16"; return 1; }
+}
+
 # ---- runner ------------------------------------------------------------------
 
 # Tools and module present; one module image for the whole run.
@@ -724,7 +774,8 @@ check_tools() {
 # scripts/demo.sh sources this file for the helpers above.
 [[ ${MBMS_E2E_LIB:-0} == 1 ]] && return 0
 
-all_stages=(happy pull_relaxed pull_strict forged bmsc_down kill9 unknown_burst)
+all_stages=(happy pull_relaxed pull_strict forged bmsc_down kill9 unknown_burst
+	late_join_map late_join_rcc)
 stages=("${all_stages[@]}")
 [[ $# -gt 0 ]] && stages=("$@")
 check_tools || exit 1

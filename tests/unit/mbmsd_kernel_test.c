@@ -157,11 +157,126 @@ static void test_flow_conflict(void)
 	kplan_free(&p);
 }
 
+static const uint8_t KD1[3] = { 0, 0, 1 };
+
+/* An MSK of key group 1 with the RFC 4771 policy and SRTP-ID ROC given. */
+static struct store_msk *put_msk(uint16_t kn, uint8_t mode, uint16_t rate,
+				 bool has_roc, uint32_t roc, uint64_t now)
+{
+	static const uint8_t key[16] = { 3 }, rnd[16] = { 4 };
+	struct store_msk *m = store_msk_put(&st, KD1, 1U << 16 | kn, key, rnd,
+					    MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80,
+					    now);
+
+	CHECK(m != NULL);
+	if (m) {
+		m->rcc_mode = mode;
+		m->rcc_rate = rate;
+		m->has_roc = has_roc;
+		m->roc = roc;
+	}
+	return m;
+}
+
+/*
+ * The kernel session follows the RFC 4771 policy of its key group's
+ * newest MSK (TS 33.246 §6.6.2.1: R comes in the MSK message); a kernel
+ * session with another policy is re-created (sessions cannot change).
+ */
+static void test_rcc_session(void)
+{
+	struct mbms_session ks[2], want;
+	struct kplan p;
+
+	store_init(&st);
+	kernel_session_want(&cfg.sessions[0], &st, &want);
+	CHECK(!(want.flags & MBMS_SESSION_HAS_RCC) && want.rcc_mode == 0);
+	put_msk(1, 2, 8, false, 0, 100);
+	put_msk(2, 1, 16, false, 0, 200);	/* newer: it wins */
+	kernel_session_want(&cfg.sessions[0], &st, &want);
+	CHECK(want.flags & MBMS_SESSION_HAS_RCC);
+	CHECK(want.rcc_mode == 1 && want.rcc_rate == 16);
+	/* Group 2 has no MSK: no RFC 4771. */
+	kernel_session_want(&cfg.sessions[1], &st, &want);
+	CHECK(!(want.flags & MBMS_SESSION_HAS_RCC));
+
+	CHECK(kernel_plan(&cfg, &st, NULL, 0, NULL, 0, NULL, 0, &p) == 0);
+	CHECK(count(&p, KP_SESSION_ADD) == 2);
+	CHECK(p.a[0].session.id == 1 && p.a[0].session.rcc_mode == 1 &&
+	      p.a[0].session.rcc_rate == 16);
+	kplan_free(&p);
+
+	/* The kernel reports session 1 without RCC: delete and re-add. */
+	kernel_session_from_config(&cfg.sessions[0], &ks[0]);
+	ks[0].flags |= MBMS_SESSION_HAS_RCC;
+	kernel_session_from_config(&cfg.sessions[1], &ks[1]);
+	CHECK(kernel_plan(&cfg, &st, ks, 2, NULL, 0, NULL, 0, &p) == 0);
+	CHECK(count(&p, KP_SESSION_DEL) == 1 && count(&p, KP_SESSION_ADD) == 1);
+	CHECK(p.a[0].op == KP_SESSION_DEL && p.a[0].session.id == 1);
+	kplan_free(&p);
+
+	/* Same mode, other R: re-created too. */
+	ks[0].rcc_mode = 1;
+	ks[0].rcc_rate = 32;
+	CHECK(kernel_plan(&cfg, &st, ks, 2, NULL, 0, NULL, 0, &p) == 0);
+	CHECK(count(&p, KP_SESSION_DEL) == 1);
+	kplan_free(&p);
+
+	/* As wanted: kept.  A kernel that reports no RCC: kept as well. */
+	ks[0].rcc_rate = 16;
+	CHECK(kernel_plan(&cfg, &st, ks, 2, NULL, 0, NULL, 0, &p) == 0);
+	CHECK(count(&p, KP_SESSION_DEL) == 0 && count(&p, KP_SESSION_ADD) == 0);
+	kplan_free(&p);
+	kernel_session_from_config(&cfg.sessions[0], &ks[0]);
+	CHECK(kernel_plan(&cfg, &st, ks, 2, NULL, 0, NULL, 0, &p) == 0);
+	CHECK(count(&p, KP_SESSION_DEL) == 0);
+	kplan_free(&p);
+}
+
+/*
+ * KEY_NEW carries the ROC of the SRTP-ID map of the MSK message the MTK
+ * came under (RFC 3830 §6.1.1, RFC 3711 §3.3.1: a late joiner must be
+ * given the ROC by key management); none when the push had no map.
+ */
+static void test_key_roc(void)
+{
+	static const uint8_t key[16] = { 7 }, salt[14] = { 8 };
+	struct mbms_key k;
+	struct kplan p;
+	size_t i;
+
+	store_init(&st);
+	put_msk(1, 0, 0, true, 5, 100);
+	put_msk(2, 0, 0, false, 0, 200);
+	CHECK(store_mtk_put(&st, 1, 1U << 16 | 1, 7, key, salt, 1) == 0);
+	CHECK(store_mtk_put(&st, 1, 1U << 16 | 2, 8, key, salt, 2) == 0);
+	for (i = 0; i < STORE_MAX_MTKS; i++) {
+		const struct store_mtk *t = &st.mtk[i];
+
+		if (!t->present)
+			continue;
+		kernel_key_from_store(&st, KD1, t, &k);
+		CHECK(k.session_id == 1 && k.msk_id == t->msk_id &&
+		      k.mtk_id == t->mtk_id);
+		CHECK(!memcmp(k.master, key, 16) && !memcmp(k.salt, salt, 14));
+		if (t->mtk_id == 7)
+			CHECK((k.flags & MBMS_KEY_HAS_ROC) && k.roc == 5);
+		else
+			CHECK(!(k.flags & MBMS_KEY_HAS_ROC) && k.roc == 0);
+		mbms_key_wipe(&k);
+	}
+	/* The reinstall path uses the same key. */
+	CHECK(kernel_plan(&cfg, &st, NULL, 0, NULL, 0, NULL, 0, &p) == 0);
+	CHECK(count(&p, KP_KEY_ADD) == 2);
+	kplan_free(&p);
+}
+
 static void test_dry_run(void)
 {
 	struct kernel *k;
 	char err[200];
 	uint8_t key[16] = { 0 }, salt[14] = { 0 };
+	struct store_mtk *t;
 
 	log_init("mbmsd_kernel_test", LOG_LVL_ERR);
 	k = kernel_open(true, err, sizeof(err));
@@ -169,8 +284,11 @@ static void test_dry_run(void)
 	CHECK(kernel_event_fd(k) == -1);
 	store_init(&st);
 	CHECK(kernel_reconcile(k, &cfg, &st) == 0);
-	CHECK(kernel_install_mtk(k, 1, 0x00010001, 1, key, salt) == 0);
+	CHECK(store_mtk_put(&st, 1, 0x00010001, 1, key, salt, 1) == 0);
+	t = &st.mtk[0];
+	CHECK(t->present && kernel_install_mtk(k, &st, KD1, t) == 0);
 	CHECK(kernel_remove_msk(k, 1, 0x00010001) == 0);
+	CHECK(kernel_session_drop(k, 1) == 0);
 	kernel_close(k);
 }
 
@@ -181,6 +299,8 @@ int main(void)
 	test_in_sync();
 	test_drift();
 	test_flow_conflict();
+	test_rcc_session();
+	test_key_roc();
 	test_dry_run();
 	CHECK_STR(kplan_op_name(KP_KEY_ADD), "key-add");
 	return test_summary("mbmsd_kernel_test");

@@ -74,7 +74,7 @@ def expected(st):
     c = st["counters"]
     for name in ("datagrams", "wrong_kind", "verifications_sent",
                  "mtk_installed", "install_errors", "kernel_events",
-                 "store_errors"):
+                 "sessions_recreated", "store_errors"):
         w[(f"mbmsd_{name}_total", ())] = c[name]
     w[("mbmsd_msk_type_messages_total", ())] = c["msk_type_messages"]
     w[("mbmsd_mtk_messages_total", ())] = c["mtk_messages"]

@@ -409,14 +409,14 @@ static void test_unknown_mki_and_status(void)
  * change the policy.  MSK 1 says HMAC-SHA1-32; MSK 2 of the same key group
  * comes without SP: it must stay on the 32-bit tag, also after a restart.
  */
-static size_t msk_msg_sp(uint8_t *out, uint32_t msk_id, uint32_t ctr,
-			 const struct mikey_sp *sp)
+static size_t msk_msg_roc(uint8_t *out, uint32_t msk_id, uint32_t ctr,
+			  const struct mikey_sp *sp, uint32_t roc)
 {
 	struct mikey_msk_spec s = {
 		.csb_id = 0x11223344, .counter = ctr, .idi = "bmsc.test",
 		.idr = "fake1@bsf.test", .msk_id = msk_id, .msk = MSKEY,
 		.msk_len = 16, .seql = 0, .sequ = 100, .ssrc = 0x1234,
-		.sp = sp, .no_sp = !sp,
+		.roc = roc, .sp = sp, .no_sp = !sp,
 	};
 	struct mikey_error e;
 	size_t len = 0;
@@ -426,6 +426,12 @@ static size_t msk_msg_sp(uint8_t *out, uint32_t msk_id, uint32_t ctr,
 	CHECK(mikey_encode_msk(&s, MUK, 32, out, MIKEY_MAX_MESSAGE_LEN, &len,
 			       &e) == 0);
 	return len;
+}
+
+static size_t msk_msg_sp(uint8_t *out, uint32_t msk_id, uint32_t ctr,
+			 const struct mikey_sp *sp)
+{
+	return msk_msg_roc(out, msk_id, ctr, sp, 0);
 }
 
 static void test_sp_kept_per_group(void)
@@ -525,6 +531,88 @@ static void test_rcc_rate_kept(void)
 	out = status_of(d, true);
 	CHECK(strstr(out, "\"roc_tx_rate\": null") != NULL);
 	free(out);
+	stop(d);
+}
+
+/* The stored MTK @mtk_id of session 5, or NULL. */
+static const struct store_mtk *stored_mtk(struct mbmsd *d, uint16_t mtk_id)
+{
+	size_t i;
+
+	for (i = 0; i < STORE_MAX_MTKS; i++)
+		if (d->store.mtk[i].present && d->store.mtk[i].session_id == 5 &&
+		    d->store.mtk[i].mtk_id == mtk_id)
+			return &d->store.mtk[i];
+	return NULL;
+}
+
+/*
+ * A late joiner (issue 15): the MSK message's SP gives the RFC 4771 mode
+ * and R, its SRTP-ID map the stream's ROC (RFC 3830 §6.1.1).  The kernel
+ * session gets the mode and R, the MTKs under that MSK the ROC; both
+ * survive a restart.  A push that changes the policy re-creates the
+ * kernel session (counted); one without SP changes nothing.
+ */
+static void test_late_joiner(void)
+{
+	struct mbmsd *d = start("relaxed", true);
+	struct mikey_rcc rcc = { MIKEY_RCC_MODE1, 16 };
+	const struct store_mtk *t;
+	struct mbms_session ks;
+	struct store_msk *sm;
+	struct mbms_key k;
+	struct mikey_sp sp;
+	size_t n;
+
+	mikey_sp_mbms_default(&sp, 10);
+	CHECK(mikey_sp_set_rcc(&sp, &rcc) == MIKEY_OK);
+	n = msk_msg_roc(m, KG << 16 | 1, 1, &sp, 5);
+	rx_unicast(d, m, n, T0 + 1000, reply, sizeof(reply));
+	sm = store_msk_find(&d->store, KD, KG << 16 | 1);
+	CHECK(sm && sm->has_roc && sm->roc == 5);
+	/* The first policy of the group: the session was re-created once. */
+	CHECK(d->cnt.sessions_recreated == 1);
+	kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
+	CHECK((ks.flags & MBMS_SESSION_HAS_RCC) && ks.rcc_mode == 1 &&
+	      ks.rcc_rate == 16);
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 1, 1);
+	rx_mtk(d, m, n, T0 + 1100);
+	CHECK(d->cnt.mtk_installed == 1);
+	t = stored_mtk(d, 1);
+	CHECK(t != NULL);
+	if (t) {
+		kernel_key_from_store(&d->store, KD, t, &k);
+		CHECK((k.flags & MBMS_KEY_HAS_ROC) && k.roc == 5);
+		mbms_key_wipe(&k);
+	}
+	/* Same policy again (an SP-less push): nothing re-created. */
+	n = msk_msg_roc(m, KG << 16 | 2, 2, NULL, 6);
+	rx_unicast(d, m, n, T0 + 2000, reply, sizeof(reply));
+	CHECK(d->cnt.sessions_recreated == 1);
+	sm = store_msk_find(&d->store, KD, KG << 16 | 2);
+	CHECK(sm && sm->has_roc && sm->roc == 6 && sm->rcc_mode == 1);
+	stop(d);
+
+	/* Restarted: ROC and policy came back from the store file. */
+	d = start("relaxed", false);
+	sm = store_msk_find(&d->store, KD, KG << 16 | 1);
+	CHECK(sm && sm->has_roc && sm->roc == 5);
+	t = stored_mtk(d, 1);
+	CHECK(t != NULL);
+	if (t) {
+		kernel_key_from_store(&d->store, KD, t, &k);
+		CHECK((k.flags & MBMS_KEY_HAS_ROC) && k.roc == 5);
+		mbms_key_wipe(&k);
+	}
+	/* The BM-SC changes the policy (it may not, §6.4.5.1): re-created. */
+	rcc.mode = MIKEY_RCC_MODE2;
+	CHECK(mikey_sp_set_rcc(&sp, &rcc) == MIKEY_OK);
+	n = msk_msg_roc(m, KG << 16 | 3, 3, &sp, 7);
+	rx_unicast(d, m, n, T0 + 3000, reply, sizeof(reply));
+	CHECK(store_msk_find(&d->store, KD, KG << 16 | 3) != NULL);
+	CHECK(d->cnt.sessions_recreated == 1);
+	kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
+	CHECK(ks.rcc_mode == 2 && ks.rcc_rate == 16);
 	stop(d);
 }
 
@@ -636,6 +724,8 @@ int main(void)
 	test_sp_kept_per_group();
 	reset_dir();
 	test_rcc_rate_kept();
+	reset_dir();
+	test_late_joiner();
 	reset_dir();
 	test_verification_only_under_last_muk();
 	reset_dir();

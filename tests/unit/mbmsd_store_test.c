@@ -469,6 +469,61 @@ static void test_policy_mapping(void)
  * their own record after the MSK's: round trip, written only when set,
  * and every malformed variant refused with the reason.
  */
+/*
+ * Record 7: key domain | MSK ID | ROC u32 of the push's SRTP-ID map (RFC
+ * 3830 §6.1.1), after its MSK record; written only when the push had one.
+ */
+static void test_msk_roc_record(void)
+{
+	static uint8_t body[512];
+	static const uint8_t ROC[] = {
+		7, 0, 11, 0x26, 0x2f, 0x01, 0x01, 0x02, 0x00, 0x01,
+		0x00, 0x01, 0x00, 0x05,
+	};
+	uint8_t rec[3 + 63], key[16] = { 1 }, rand[16] = { 2 };
+	struct store_msk *m;
+	char err[200];
+	size_t n, off, at;
+
+	store_init(&st);
+	m = store_msk_put(&st, KD, 0x01020001u, key, rand, 1, 5);
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	n = (size_t)store_encode(&st, buf, sizeof(buf));
+	off = 16 + sizeof(META);
+	CHECK(n == 16 + sizeof(META) + sizeof(rec) + 4 && buf[off] == 3);
+	memcpy(rec, buf + off, sizeof(rec));
+	CHECK(store_decode(buf, n, &st2, err, sizeof(err)) == 0);
+	CHECK(st2.msk[0].present && !st2.msk[0].has_roc);
+	/* Encoded when known, byte for byte as the format says. */
+	m->has_roc = true;
+	m->roc = 0x00010005;
+	n = (size_t)store_encode(&st, buf, sizeof(buf));
+	CHECK(n == 16 + sizeof(META) + sizeof(rec) + sizeof(ROC) + 4);
+	CHECK(!memcmp(buf + off + sizeof(rec), ROC, sizeof(ROC)));
+
+	at = sizeof(META) + sizeof(rec);
+	memcpy(body, META, sizeof(META));
+	memcpy(body + sizeof(META), rec, sizeof(rec));
+	memcpy(body + at, ROC, sizeof(ROC));
+	n = wrap(body, at + sizeof(ROC), buf);
+	CHECK(store_decode(buf, n, &st2, err, sizeof(err)) == 0);
+	CHECK(st2.msk[0].has_roc && st2.msk[0].roc == 0x00010005);
+	memcpy(body + at + sizeof(ROC), ROC, sizeof(ROC));
+	expect_bad(body, at + 2 * sizeof(ROC),
+		   "record 4 (msk-roc) at offset 90: MSK ID 0x01020001 repeated");
+	body[at + 9] = 7;		/* MSK 0x01020007: not stored */
+	expect_bad(body, at + sizeof(ROC),
+		   "MSK ID 0x01020007 not stored before it");
+	body[at + 9] = 1;
+	body[at + 2] = 10;		/* length */
+	expect_bad(body, at + sizeof(ROC) - 1, "length 10, expected 11");
+	/* Before its MSK record. */
+	memcpy(body + sizeof(META), ROC, sizeof(ROC));
+	expect_bad(body, sizeof(META) + sizeof(ROC), "not stored before it");
+}
+
 static void test_msk_rcc(void)
 {
 	static uint8_t body[STORE_MAX_FILE];
@@ -524,6 +579,7 @@ int main(void)
 	test_corruption();
 	test_structure();
 	test_msk_rcc();
+	test_msk_roc_record();
 	test_msk_order_record();
 	test_mtk_keep_two();
 	test_files();

@@ -111,7 +111,7 @@ static int build_msk(struct sim *s, const struct gba_key *muk,
 		.sequ = s->o.mtk_id_max,
 		.v = v,
 		.ssrc = s->o.ssrc,
-		.roc = 0,
+		.roc = s->o.no_map_roc ? 0 : srtp_stream_roc(s),
 		.sp = &sp,
 	};
 	struct mikey_error e;

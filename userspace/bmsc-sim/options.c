@@ -62,6 +62,10 @@ static const char usage_text[] =
 "  --ttl N                   multicast TTL [8]\n"
 "  --ssrc N  --pps N  --payload-len N  --seq N  --pattern-seed N\n"
 "                            stream [0x4d424d53, 50, 160, 1, 1]\n"
+"  --roc N                   ROC of the first packet, also in the MSK\n"
+"                            messages' SRTP-ID map [0]\n"
+"  --no-map-roc              SRTP-ID map ROC 0 whatever the stream's (then\n"
+"                            only RFC 4771 tells a late joiner the ROC)\n"
 "  --tag-len 10|4            SRTP auth tag (HMAC-SHA1-80 or -32) [10]\n"
 "  --rcc-mode 1|2|3 --rcc-rate R\n"
 "                            RFC 4771 RCCm1..3 and ROC transmission rate R\n"
@@ -79,6 +83,7 @@ enum {
 	OPT_RETRY_AFTER, OPT_STREAM, OPT_MTK_DEST, OPT_MCAST_IF, OPT_TTL,
 	OPT_SSRC, OPT_PPS, OPT_PAYLOAD_LEN, OPT_SEQ, OPT_PATTERN_SEED,
 	OPT_TAG_LEN, OPT_RCC_MODE, OPT_RCC_RATE, OPT_HTTP, OPT_MIKEY_BIND,
+	OPT_ROC, OPT_NO_MAP_ROC,
 };
 
 static const struct option long_opts[] = {
@@ -118,6 +123,8 @@ static const struct option long_opts[] = {
 	{ "pps", required_argument, NULL, OPT_PPS },
 	{ "payload-len", required_argument, NULL, OPT_PAYLOAD_LEN },
 	{ "seq", required_argument, NULL, OPT_SEQ },
+	{ "roc", required_argument, NULL, OPT_ROC },
+	{ "no-map-roc", no_argument, NULL, OPT_NO_MAP_ROC },
 	{ "pattern-seed", required_argument, NULL, OPT_PATTERN_SEED },
 	{ "tag-len", required_argument, NULL, OPT_TAG_LEN },
 	{ "rcc-mode", required_argument, NULL, OPT_RCC_MODE },
@@ -529,6 +536,14 @@ static int net_opt(struct cli *cli, int c, const char *arg, char *err,
 		if (num(arg, 0, 0xffff, &v, err, errlen))
 			return -1;
 		o->first_seq = (uint16_t)v;
+		return 0;
+	case OPT_ROC:
+		if (num(arg, 0, UINT32_MAX, &v, err, errlen))
+			return -1;
+		o->first_roc = (uint32_t)v;
+		return 0;
+	case OPT_NO_MAP_ROC:
+		o->no_map_roc = true;
 		return 0;
 	case OPT_PATTERN_SEED:
 		if (num(arg, 0, UINT64_MAX, &v, err, errlen))

@@ -60,6 +60,8 @@ struct sim_opts {
 	uint8_t rcc_mode;
 	uint16_t rcc_rate;
 	uint16_t first_seq;
+	uint32_t first_roc;		/* ROC of the first packet: a late joiner */
+	bool no_map_roc;		/* SRTP-ID map ROC 0, whatever the stream's */
 	uint64_t pattern_seed;		/* rtp_pattern seed, as srtp-recv --seed */
 
 	bool have_http;
@@ -162,6 +164,11 @@ void srtp_stream_close(struct sim *s);
 /* Send the next packet (a burst packet first); see srtp_stream_next_ms(). */
 void srtp_stream_send_next(struct sim *s);
 uint64_t srtp_stream_next_ms(const struct sim *s);
+/*
+ * The ROC of the next packet the stream sends (--roc while none is open):
+ * what an MSK message's SRTP-ID map says (RFC 3830 §6.1.1).
+ */
+uint32_t srtp_stream_roc(const struct sim *s);
 void srtp_stream_burst(struct sim *s, uint32_t count);
 
 /* http.c */

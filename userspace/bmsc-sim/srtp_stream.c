@@ -80,6 +80,30 @@ static void fill_policy(const struct sim *s, struct srtp_streamer *st,
 	p->window_size = 128;
 }
 
+/* ROC of pattern packet @i: --roc, plus the wraps since --seq. */
+static uint32_t roc_of(const struct sim *s, uint64_t i)
+{
+	return s->o.first_roc + (uint32_t)((s->o.first_seq + i) >> 16);
+}
+
+uint32_t srtp_stream_roc(const struct sim *s)
+{
+	return roc_of(s, s->srtp ? s->srtp->next : 0);
+}
+
+/*
+ * Start libsrtp2's sender at the ROC of packet @st->next.  libsrtp 2.5
+ * applies it to the first packet whatever its SEQ (tests/tools'
+ * pattern_test checks that with a stream starting just below the wrap).
+ */
+static srtp_err_status_t set_start_roc(struct sim *s, struct srtp_streamer *st)
+{
+	uint32_t roc = roc_of(s, st->next);
+
+	return roc ? srtp_set_stream_roc(st->session, s->o.ssrc, roc) :
+		     srtp_err_status_ok;
+}
+
 /*
  * Install the key (label, k) of keygen.c under MKI (msk_id, mtk_id): a new
  * session at first, srtp_update_stream() after, which keeps the ROC.
@@ -97,8 +121,13 @@ static int install_key(struct sim *s, struct srtp_streamer *st,
 		    st->keysalt + MIKEY_MBMS_KEY_LEN, MIKEY_MBMS_SALT_LEN);
 	set_mki(st->mki, msk_id, mtk_id);
 	fill_policy(s, st, &p, &mk, keys);
-	r = st->session ? srtp_update_stream(st->session, &p) :
-			  srtp_create(&st->session, &p);
+	if (st->session) {
+		r = srtp_update_stream(st->session, &p);
+	} else {
+		r = srtp_create(&st->session, &p);
+		if (r == srtp_err_status_ok)
+			r = set_start_roc(s, st);
+	}
 	secure_zero(st->keysalt, sizeof(st->keysalt));
 	if (r != srtp_err_status_ok) {
 		log_err("libsrtp2 refused the key for MKI %08x/%u (error %d)",

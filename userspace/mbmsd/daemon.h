@@ -51,6 +51,8 @@ struct mbmsd_counters {
 	uint64_t requests_ok, requests_failed;
 	/* not reached the BM-SC during the start-up grace, sent again */
 	uint64_t requests_retried;
+	/* RFC 4771 policy of a key group changed: kernel session re-created */
+	uint64_t sessions_recreated;
 };
 
 struct mbmsd {

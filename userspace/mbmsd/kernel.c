@@ -38,6 +38,47 @@ void kernel_session_from_config(const struct mbmsd_session *s,
 		     MBMS_SESSION_HAS_MAX_KEYS | MBMS_SESSION_HAS_ON_FAIL;
 }
 
+void kernel_session_want(const struct mbmsd_session *s, const struct store *st,
+			 struct mbms_session *out)
+{
+	const struct store_msk *m = store_msk_newest(st, s->key_domain,
+						     s->key_group);
+
+	kernel_session_from_config(s, out);
+	/* Mode 0 is not sent: a kernel without RFC 4771 still takes it. */
+	if (m && m->rcc_mode) {
+		out->flags |= MBMS_SESSION_HAS_RCC;
+		out->rcc_mode = m->rcc_mode;
+		out->rcc_rate = m->rcc_rate;
+	}
+}
+
+void kernel_key_from_store(const struct store *st, const uint8_t *kd,
+			   const struct store_mtk *t, struct mbms_key *out)
+{
+	const struct store_msk *m = NULL;
+	size_t i;
+
+	for (i = 0; i < STORE_MAX_MSKS && !m; i++)
+		if (st->msk[i].present && st->msk[i].msk_id == t->msk_id &&
+		    !memcmp(st->msk[i].key_domain, kd, POL_KEY_DOMAIN_LEN))
+			m = &st->msk[i];
+	memset(out, 0, sizeof(*out));
+	/*
+	 * The kernel uses it for SSRCs first seen under this key: what a
+	 * receiver joining after 2^16 packets needs (RFC 3711 §3.3.1).
+	 */
+	if (m && m->has_roc) {
+		out->flags |= MBMS_KEY_HAS_ROC;
+		out->roc = m->roc;
+	}
+	out->session_id = t->session_id;
+	out->msk_id = t->msk_id;
+	out->mtk_id = t->mtk_id;
+	memcpy(out->master, t->key, sizeof(out->master));
+	memcpy(out->salt, t->salt, sizeof(out->salt));
+}
+
 static void addr_from_config(const struct mbmsd_addr *a, struct mbms_addr *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -98,6 +139,10 @@ static bool session_matches(const struct mbms_session *k,
 		return false;
 	if ((k->flags & MBMS_SESSION_HAS_MAX_KEYS) &&
 	    k->max_keys != want->max_keys)
+		return false;
+	if ((k->flags & MBMS_SESSION_HAS_RCC) &&
+	    (k->rcc_mode != want->rcc_mode ||
+	     (want->rcc_mode && k->rcc_rate != want->rcc_rate)))
 		return false;
 	return true;
 }
@@ -164,7 +209,7 @@ int kernel_plan(const struct mbmsd_config *cfg, const struct store *st,
 		const struct mbmsd_session *s = cfg_session(cfg, ks[j].id);
 
 		if (s) {
-			kernel_session_from_config(s, &ws);
+			kernel_session_want(s, st, &ws);
 			if (session_matches(&ks[j], &ws)) {
 				kept[s - cfg->sessions] = true;
 				continue;
@@ -182,7 +227,7 @@ int kernel_plan(const struct mbmsd_config *cfg, const struct store *st,
 		a = push(plan, KP_SESSION_ADD);
 		if (!a)
 			goto oom;
-		kernel_session_from_config(&cfg->sessions[i], &a->session);
+		kernel_session_want(&cfg->sessions[i], st, &a->session);
 	}
 	/* Flows: keep exact matches on kept sessions, delete the rest. */
 	for (j = 0; j < nkf; j++) {
@@ -272,6 +317,7 @@ int kernel_plan(const struct mbmsd_config *cfg, const struct store *st,
 		a->msk_id = t->msk_id;
 		a->mtk_id = t->mtk_id;
 		a->mtk = t;
+		a->key_domain = s->key_domain;
 	}
 	/*
 	 * Deletions before additions, sessions before their flows and keys.
@@ -338,7 +384,8 @@ static const char *nl_why(struct kernel *k, int rc)
 	return e && e->msg[0] ? e->msg : strerror(-rc);
 }
 
-static int exec_action(struct kernel *k, const struct kplan_action *a)
+static int exec_action(struct kernel *k, const struct store *st,
+		       const struct kplan_action *a)
 {
 	struct mbms_key key;
 	char d[64];
@@ -351,7 +398,12 @@ static int exec_action(struct kernel *k, const struct kplan_action *a)
 		rc = k->nl ? mbms_nl_session_del(k->nl, a->session.id) : 0;
 		break;
 	case KP_SESSION_ADD:
-		log_info("kernel: adding session %u", a->session.id);
+		if (a->session.rcc_mode)
+			log_info("kernel: adding session %u (RFC 4771 RCCm%u, R %u)",
+				 a->session.id, a->session.rcc_mode,
+				 a->session.rcc_rate);
+		else
+			log_info("kernel: adding session %u", a->session.id);
 		rc = k->nl ? mbms_nl_session_add(k->nl, &a->session) : 0;
 		break;
 	case KP_FLOW_DEL:
@@ -374,12 +426,7 @@ static int exec_action(struct kernel *k, const struct kplan_action *a)
 	case KP_KEY_ADD:
 		log_info("kernel: reinstalling key session %u MSK 0x%08x MTK %u",
 			 a->session_id, a->msk_id, a->mtk_id);
-		memset(&key, 0, sizeof(key));
-		key.session_id = a->session_id;
-		key.msk_id = a->msk_id;
-		key.mtk_id = a->mtk_id;
-		memcpy(key.master, a->mtk->key, sizeof(key.master));
-		memcpy(key.salt, a->mtk->salt, sizeof(key.salt));
+		kernel_key_from_store(st, a->key_domain, a->mtk, &key);
 		rc = k->nl ? mbms_nl_key_add(k->nl, &key) : 0;
 		mbms_key_wipe(&key);
 		break;
@@ -418,7 +465,7 @@ int kernel_reconcile(struct kernel *k, const struct mbmsd_config *cfg,
 		goto out;
 	}
 	for (i = 0; i < plan.n; i++)
-		failed += exec_action(k, &plan.a[i]) ? 1 : 0;
+		failed += exec_action(k, st, &plan.a[i]) ? 1 : 0;
 	kplan_free(&plan);
 out:
 	free(ks);
@@ -427,25 +474,34 @@ out:
 	return failed;
 }
 
-int kernel_install_mtk(struct kernel *k, uint32_t session_id,
-		       uint32_t msk_id, uint16_t mtk_id, const uint8_t *key,
-		       const uint8_t *salt)
+int kernel_install_mtk(struct kernel *k, const struct store *st,
+		       const uint8_t *kd, const struct store_mtk *t)
 {
 	struct mbms_key mk;
 	int rc = 0;
 
-	memset(&mk, 0, sizeof(mk));
-	mk.session_id = session_id;
-	mk.msk_id = msk_id;
-	mk.mtk_id = mtk_id;
-	memcpy(mk.master, key, sizeof(mk.master));
-	memcpy(mk.salt, salt, sizeof(mk.salt));
+	kernel_key_from_store(st, kd, t, &mk);
 	if (k->nl)
 		rc = mbms_nl_key_add(k->nl, &mk);
 	mbms_key_wipe(&mk);
 	if (rc < 0) {
 		log_err("kernel: installing MTK %u of MSK 0x%08x in session %u: %s",
-			mtk_id, msk_id, session_id, nl_why(k, rc));
+			t->mtk_id, t->msk_id, t->session_id, nl_why(k, rc));
+		return -1;
+	}
+	return 0;
+}
+
+int kernel_session_drop(struct kernel *k, uint32_t id)
+{
+	int rc;
+
+	log_info("kernel: deleting session %u (new RFC 4771 policy)", id);
+	if (!k->nl)
+		return 0;
+	rc = mbms_nl_session_del(k->nl, id);
+	if (rc < 0 && rc != -ENOENT) {
+		log_err("kernel: deleting session %u: %s", id, nl_why(k, rc));
 		return -1;
 	}
 	return 0;

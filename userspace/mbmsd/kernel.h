@@ -13,6 +13,13 @@
  * flow not configured for its session is deleted; a key the store does
  * not hold is deleted (stale); a stored MTK the kernel lacks is installed.
  * Nothing is added twice.
+ *
+ * A session's parameters are the configuration's plus the RFC 4771 mode
+ * and R of its key group's newest stored MSK.  The kernel cannot change a
+ * session, so a new policy from the BM-SC (which TS 33.246 §6.4.5.1 says
+ * does not happen, except for a group's first MSK) means delete
+ * (kernel_session_drop()) and re-add: the session's SSRC state (ROC,
+ * replay window) starts again, and the stored MTKs are reinstalled.
  */
 #ifndef MBMSD_KERNEL_H
 #define MBMSD_KERNEL_H
@@ -41,6 +48,7 @@ struct kplan_action {
 	uint32_t msk_id;
 	uint16_t mtk_id;
 	const struct store_mtk *mtk;	/* KEY_ADD: key material, in @st */
+	const uint8_t *key_domain;	/* KEY_ADD: the session's */
 };
 
 struct kplan {
@@ -62,6 +70,20 @@ const char *kplan_op_name(enum kplan_op op);
 /* The session a configured session should be in the kernel. */
 void kernel_session_from_config(const struct mbmsd_session *s,
 				struct mbms_session *out);
+/*
+ * The session as the kernel should have it: the configuration, plus the
+ * RFC 4771 mode and R of the newest stored MSK of its key group (the
+ * BM-SC's policy, TS 33.246 §6.6.2.1).
+ */
+void kernel_session_want(const struct mbmsd_session *s, const struct store *st,
+			 struct mbms_session *out);
+/*
+ * KEY_NEW for stored MTK @t of a session of key domain @kd: key, salt
+ * and, when the MSK message it came under had an SRTP-ID map, that map's
+ * ROC (RFC 3830 §6.1.1).  The caller wipes @out (mbms_key_wipe()).
+ */
+void kernel_key_from_store(const struct store *st, const uint8_t *kd,
+			   const struct store_mtk *t, struct mbms_key *out);
 void kernel_flow_from_config(uint32_t session_id, const struct mbmsd_flow *f,
 			     struct mbms_flow *out);
 
@@ -81,10 +103,16 @@ int kernel_event_fd(const struct kernel *k);
 int kernel_reconcile(struct kernel *k, const struct mbmsd_config *cfg,
 		     const struct store *st);
 
-/* Install an MTK (master key 16 bytes, salt 14) into a session. */
-int kernel_install_mtk(struct kernel *k, uint32_t session_id,
-		       uint32_t msk_id, uint16_t mtk_id, const uint8_t *key,
-		       const uint8_t *salt);
+/* Install stored MTK @t (see kernel_key_from_store()) into its session. */
+int kernel_install_mtk(struct kernel *k, const struct store *st,
+		       const uint8_t *kd, const struct store_mtk *t);
+/*
+ * Delete session @id (its flows and keys go with it) so that the next
+ * kernel_reconcile() re-creates it as configured: for a new RFC 4771
+ * policy, whether or not the kernel reports the attributes.  Missing is
+ * fine.  Returns 0 or -1.
+ */
+int kernel_session_drop(struct kernel *k, uint32_t id);
 /* Remove every key of @session_id delivered under @msk_id. */
 int kernel_remove_msk(struct kernel *k, uint32_t session_id, uint32_t msk_id);
 

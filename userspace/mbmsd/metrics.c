@@ -41,6 +41,8 @@ static const struct {
 	C("install_errors", install_errors,
 	  "MTK installations the kernel refused."),
 	C("kernel_events", kernel_events, "Kernel key-needed events."),
+	C("sessions_recreated", sessions_recreated,
+	  "Kernel sessions re-created for a new RFC 4771 policy."),
 	C("store_errors", store_errors, "Key store saves that failed."),
 #undef C
 };

@@ -43,6 +43,13 @@ static void for_group_sessions(struct mbmsd *d, const uint8_t *kd,
 	}
 }
 
+static void drop_session(struct mbmsd *d, const struct mbmsd_session *s,
+			 void *arg)
+{
+	(void)arg;
+	kernel_session_drop(d->kern, s->id);
+}
+
 static void remove_msk_from(struct mbmsd *d, const struct mbmsd_session *s,
 			    void *arg)
 {
@@ -52,7 +59,7 @@ static void remove_msk_from(struct mbmsd *d, const struct mbmsd_session *s,
 /* What a key group's SP says, as mbmsd keeps it with each MSK. */
 struct msk_policy {
 	uint8_t suite;		/* enum mbms_srtp_suite */
-	struct mikey_rcc rcc;	/* RFC 4771: reported, not used yet */
+	struct mikey_rcc rcc;	/* RFC 4771: the kernel session's */
 };
 
 /*
@@ -71,9 +78,8 @@ static struct msk_policy policy_for_msk(const struct mbmsd *d,
 	struct msk_policy p = {
 		.suite = MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80,
 	};
-	const struct store_msk *best = NULL, *sm;
+	const struct store_msk *best;
 	uint64_t tag = 10;
-	size_t i;
 
 	if (m->n_sp) {
 		if (mikey_sp_get(&m->sp[0], MIKEY_SRTP_AUTH_TAG_LEN, &tag) &&
@@ -82,21 +88,28 @@ static struct msk_policy policy_for_msk(const struct mbmsd *d,
 		mikey_sp_rcc(&m->sp[0], &p.rcc, NULL);
 		return p;
 	}
-	for (i = 0; i < STORE_MAX_MSKS; i++) {
-		sm = &d->store.msk[i];
-		if (!sm->present ||
-		    pol_key_group(sm->msk_id) != pol_key_group(m->ext.msk_id) ||
-		    memcmp(sm->key_domain, m->ext.key_domain, POL_KEY_DOMAIN_LEN))
-			continue;
-		if (!best || sm->received_ms >= best->received_ms)
-			best = sm;
-	}
+	best = store_msk_newest(&d->store, m->ext.key_domain,
+				pol_key_group(m->ext.msk_id));
 	if (best) {
 		p.suite = best->suite;
 		p.rcc.mode = best->rcc_mode;
 		p.rcc.rate = best->rcc_rate;
 	}
 	return p;
+}
+
+/* The RFC 4771 mode and R a key group's kernel sessions have now. */
+static struct mikey_rcc group_rcc(const struct mbmsd *d, const uint8_t *kd,
+				  uint16_t kg)
+{
+	const struct store_msk *m = store_msk_newest(&d->store, kd, kg);
+	struct mikey_rcc r = { 0, 0 };
+
+	if (m && m->rcc_mode) {
+		r.mode = m->rcc_mode;
+		r.rate = m->rcc_rate;
+	}
+	return r;
 }
 
 /*
@@ -158,6 +171,7 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 	enum pol_reason why;
 	uint32_t msk_id, counter;
 	uint64_t seql = 0, sequ = 0;
+	bool recreate = false;
 	size_t n, rlen = 0;
 	int rc, ok;
 
@@ -231,7 +245,11 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 	}
 	if (act.store_msk) {
 		struct msk_policy p = policy_for_msk(d, &msg);
+		uint16_t kg = pol_key_group(msk_id);
+		struct mikey_rcc before, after;
 		struct store_msk *sm;
+
+		before = group_rcc(d, msg.ext.key_domain, kg);
 
 		sm = store_msk_put(&d->store, msg.ext.key_domain, msk_id,
 				   msg.keys[0].key, msg.rand, p.suite, now);
@@ -240,6 +258,22 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 		} else {
 			sm->rcc_mode = p.rcc.mode;
 			sm->rcc_rate = p.rcc.rate;
+			/*
+			 * The stream's ROC when the BM-SC sent this: what a
+			 * late joiner needs (RFC 3711 §3.3.1).  MBMS
+			 * streaming has one CS (TS 33.246 §6.4.5).
+			 */
+			sm->has_roc = msg.hdr.map_type == MIKEY_MAP_SRTP_ID &&
+				      msg.hdr.n_cs >= 1;
+			sm->roc = sm->has_roc ? msg.hdr.srtp[0].roc : 0;
+			after = group_rcc(d, msg.ext.key_domain, kg);
+			if (before.mode != after.mode ||
+			    before.rate != after.rate) {
+				recreate = true;
+				log_info("key group 0x%04x: RFC 4771 policy now %s R %u: its kernel sessions are re-created",
+					 kg, mikey_rcc_mode_name(after.mode),
+					 after.rate);
+			}
 			log_info("MSK 0x%08x accepted (MTK IDs %llu..%llu)",
 				 msk_id, (unsigned long long)seql + 1,
 				 (unsigned long long)sequ);
@@ -255,6 +289,16 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 			 act.bootstrap_first ? ": GBA bootstrap before the request" : "");
 	/* Persist before anything leaves: kill -9 loses nothing accepted. */
 	mbmsd_save(d);
+	/*
+	 * A kernel session cannot change: delete and re-add it (with its
+	 * flows and stored keys) under the new policy.
+	 */
+	if (recreate) {
+		d->cnt.sessions_recreated++;
+		for_group_sessions(d, msg.ext.key_domain, pol_key_group(msk_id),
+				   drop_session, NULL);
+		kernel_reconcile(d->kern, &d->cfg, &d->store);
+	}
 	/*
 	 * V asks for a verification message, but a push under a MUK other
 	 * than the last generated one is treated like a solicited pull and
@@ -303,9 +347,10 @@ static void install_kernel(struct mbmsd *d, const struct mbmsd_session *s,
 			   void *arg)
 {
 	const struct install_arg *a = arg;
+	const struct store_mtk *t = store_mtk_find(&d->store, s->id, a->msk_id,
+						   a->mtk_id);
 
-	if (kernel_install_mtk(d->kern, s->id, a->msk_id, a->mtk_id, a->key,
-			       a->salt)) {
+	if (!t || kernel_install_mtk(d->kern, &d->store, s->key_domain, t)) {
 		d->cnt.install_errors++;
 		return;
 	}

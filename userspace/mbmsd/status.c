@@ -224,6 +224,7 @@ static void json_counters(struct mbmsd *d, struct json *j)
 	json_kv_u64(j, "mtk_installed", d->cnt.mtk_installed);
 	json_kv_u64(j, "install_errors", d->cnt.install_errors);
 	json_kv_u64(j, "kernel_events", d->cnt.kernel_events);
+	json_kv_u64(j, "sessions_recreated", d->cnt.sessions_recreated);
 	json_kv_u64(j, "requests_sent", st->requests_sent);
 	json_kv_u64(j, "requests_ok", d->cnt.requests_ok);
 	json_kv_u64(j, "requests_failed", d->cnt.requests_failed);

@@ -20,7 +20,7 @@ static const uint8_t MAGIC[8] = { 'M', 'B', 'M', 'S', 'D', 'S', 'T', 0 };
 
 enum rec_type {
 	REC_META = 1, REC_MUK = 2, REC_MSK = 3, REC_MTK = 4, REC_MSK_RCC = 5,
-	REC_MSK_ORDER = 6,
+	REC_MSK_ORDER = 6, REC_MSK_ROC = 7,
 };
 
 #define META_LEN	7
@@ -32,6 +32,8 @@ enum rec_type {
 #define MSK_RCC_LEN	(3 + 4 + 1 + 2)
 #define RCC_MODE_MAX	3
 #define MSK_ORDER_LEN	(3 + 4 + 4 + 4)
+/* key domain, MSK ID, ROC u32 of the push's SRTP-ID map; only when known */
+#define MSK_ROC_LEN	(3 + 4 + 4)
 
 uint32_t store_crc32(const uint8_t *p, size_t len)
 {
@@ -177,6 +179,12 @@ long store_encode(const struct store *s, uint8_t *buf, size_t cap)
 			put_u8(&w, m->rcc_mode);
 			put_u16(&w, m->rcc_rate);
 		}
+		if (m->has_roc) {
+			put_rec(&w, REC_MSK_ROC, MSK_ROC_LEN);
+			put(&w, m->key_domain, POL_KEY_DOMAIN_LEN);
+			put_u32(&w, m->msk_id);
+			put_u32(&w, m->roc);
+		}
 	}
 	for (i = 0; i < STORE_MAX_MTKS; i++) {
 		const struct store_mtk *m = &s->mtk[i];
@@ -253,6 +261,7 @@ static const char *rec_name(uint8_t t)
 	case REC_MTK: return "mtk";
 	case REC_MSK_RCC: return "msk-rcc";
 	case REC_MSK_ORDER: return "msk-order";
+	case REC_MSK_ROC: return "msk-roc";
 	}
 	return "unknown";
 }
@@ -374,6 +383,37 @@ static int dec_msk_rcc(struct rbuf *r, size_t rlen, struct store *s,
 	}
 	m->rcc_mode = mode;
 	m->rcc_rate = rate;
+	return 0;
+}
+
+/* The SRTP-ID map ROC of an MSK stored by an earlier record. */
+static int dec_msk_roc(struct rbuf *r, size_t rlen, struct store *s,
+		       char *err, size_t errlen)
+{
+	uint8_t kd[POL_KEY_DOMAIN_LEN];
+	struct store_msk *m;
+	uint32_t msk_id, roc;
+
+	if (rlen != MSK_ROC_LEN) {
+		snprintf(err, errlen, "length %zu, expected %d", rlen,
+			 MSK_ROC_LEN);
+		return -1;
+	}
+	get(r, kd, POL_KEY_DOMAIN_LEN);
+	msk_id = get_u32(r);
+	roc = get_u32(r);
+	m = store_msk_find(s, kd, msk_id);
+	if (!m) {
+		snprintf(err, errlen, "MSK ID 0x%08x not stored before it",
+			 msk_id);
+		return -1;
+	}
+	if (m->has_roc) {
+		snprintf(err, errlen, "MSK ID 0x%08x repeated", msk_id);
+		return -1;
+	}
+	m->has_roc = true;
+	m->roc = roc;
 	return 0;
 }
 
@@ -506,6 +546,9 @@ static int decode_body(struct rbuf *r, struct store *s, char *err,
 			break;
 		case REC_MSK_ORDER:
 			ret = dec_msk_order(r, rlen, s, why, sizeof(why));
+			break;
+		case REC_MSK_ROC:
+			ret = dec_msk_roc(r, rlen, s, why, sizeof(why));
 			break;
 		default:
 			/* A newer writer's record: skip, it is length-framed. */
@@ -822,6 +865,40 @@ void store_msk_del(struct store *s, const uint8_t *key_domain,
 
 	if (m)
 		secure_zero(m, sizeof(*m));
+}
+
+const struct store_msk *store_msk_newest(const struct store *s,
+					 const uint8_t *key_domain,
+					 uint16_t key_group)
+{
+	const struct store_msk *best = NULL, *m;
+	size_t i;
+
+	for (i = 0; i < STORE_MAX_MSKS; i++) {
+		m = &s->msk[i];
+		if (!m->present || pol_key_group(m->msk_id) != key_group ||
+		    memcmp(m->key_domain, key_domain, POL_KEY_DOMAIN_LEN))
+			continue;
+		if (!best || m->received_ms >= best->received_ms)
+			best = m;
+	}
+	return best;
+}
+
+const struct store_mtk *store_mtk_find(const struct store *s,
+				       uint32_t session_id, uint32_t msk_id,
+				       uint16_t mtk_id)
+{
+	size_t i;
+
+	for (i = 0; i < STORE_MAX_MTKS; i++) {
+		const struct store_mtk *m = &s->mtk[i];
+
+		if (m->present && m->session_id == session_id &&
+		    m->msk_id == msk_id && m->mtk_id == mtk_id)
+			return m;
+	}
+	return NULL;
 }
 
 int store_mtk_put(struct store *s, uint32_t session_id, uint32_t msk_id,

@@ -16,8 +16,9 @@
  * Records: 1 meta, 2 MUK, 3 MSK, 4 MTK, 5 MSK RFC 4771 settings (key
  * domain | MSK ID | mode u8 | R u16; only when set), 6 MSK order (key
  * domain | MSK ID | MUK generation u32 | TS counter u32: how new the MSK
- * is, TS 33.246 §6.5.3; only when known).  5 and 6 follow their MSK
- * record.  A reader skips record types it does not know, so neither
+ * is, TS 33.246 §6.5.3; only when known), 7 MSK ROC (key domain | MSK ID
+ * | ROC u32 of the push's SRTP-ID map, RFC 3830 §6.1.1; only when the
+ * push had one).  5, 6 and 7 follow their MSK record.  A reader skips record types it does not know, so neither
  * needed a version bump: files written before them load (no RFC 4771,
  * order "not known"), and an older mbmsd reads newer files without them.
  *
@@ -73,6 +74,9 @@ struct store_msk {
 	uint8_t suite;			/* enum mbms_srtp_suite from the SP */
 	uint8_t rcc_mode;		/* RFC 4771 mode, 0 = none */
 	uint16_t rcc_rate;		/* RFC 4771 R, 0 = none */
+	/* the push's SRTP-ID map (RFC 3830 §6.1.1): the stream's ROC */
+	bool has_roc;
+	uint32_t roc;
 	uint8_t key[STORE_KEY_LEN];	/* secret */
 	uint8_t rand[STORE_RAND_LEN];
 };
@@ -142,6 +146,13 @@ struct store_msk *store_msk_put(struct store *s, const uint8_t *key_domain,
 				uint64_t now_ms);
 void store_msk_del(struct store *s, const uint8_t *key_domain,
 		   uint32_t msk_id);
+/*
+ * The most recently received MSK of a key group (it carries the group's
+ * policy: suite, RFC 4771 mode and R), or NULL.
+ */
+const struct store_msk *store_msk_newest(const struct store *s,
+					 const uint8_t *key_domain,
+					 uint16_t key_group);
 
 /*
  * Record an installed MTK of @session_id; keeps the two most recent per
@@ -150,6 +161,10 @@ void store_msk_del(struct store *s, const uint8_t *key_domain,
 int store_mtk_put(struct store *s, uint32_t session_id, uint32_t msk_id,
 		  uint16_t mtk_id, const uint8_t *key, const uint8_t *salt,
 		  uint64_t now_ms);
+/* The stored MTK (@msk_id, @mtk_id) of @session_id, or NULL. */
+const struct store_mtk *store_mtk_find(const struct store *s,
+				       uint32_t session_id, uint32_t msk_id,
+				       uint16_t mtk_id);
 /* Forget every MTK delivered under @msk_id (it was dropped). */
 void store_mtk_del_msk(struct store *s, uint32_t msk_id);
 
