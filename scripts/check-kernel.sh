@@ -29,8 +29,11 @@ cd "$top" || exit 1
 # suite name, vm-run timeout, command
 SUITES=("selftests 1800 tests/selftests/run.sh" "e2e 900 tests/e2e/run.sh")
 
-label() {	# 6.12.117+deb12-amd64 -> 6.12
-	echo "$1" | cut -d. -f1-2
+label() {	# 6.12.117+deb12-amd64 -> 6.12, 6.12.117+deb12-rt-amd64 -> 6.12-rt
+	case $1 in
+	*-rt-*) echo "$(echo "$1" | cut -d. -f1-2)-rt" ;;
+	*) echo "$1" | cut -d. -f1-2 ;;
+	esac
 }
 
 # One kernel's suites in sequence; $out/<KVER>.result gets one line per
