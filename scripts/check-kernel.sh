@@ -8,8 +8,9 @@
 # Every kernel of the matrix runs its suites (selftests, then e2e) in its
 # own VM, all kernels side by side: each VM gets one vCPU (CHECK_VM_CPUS)
 # and the CI machine has two cores, so two kernels take about as long as
-# one.  Each kernel's output goes to our stdout with its series as a prefix
-# ("[6.12] ...") and, unprefixed, to build/check/<KVER>.log.  Then the
+# one and the three of the matrix (6.1, 6.12, 6.12-rt) about 1.5 times as
+# long.  Each kernel's output goes to our stdout with its series as a
+# prefix ("[6.12-rt] ...") and, unprefixed, to build/check/<KVER>.log.  Then the
 # bench smoke runs alone on the first kernel.  Every suite runs even when
 # another fails; the summary names each suite that did not pass and the
 # exit status says whether all did.
