@@ -10,8 +10,10 @@
 # nothing and exit 1 (vm-run and demo.sh boot it).
 # A series "X" never picks an RT kernel (6.12.118+deb12-rt-amd64 would sort
 # after 6.12.118+deb12-amd64); "X-rt" picks only RT kernels.
+# KERNELS_ROOT (default /) is for tests/unit/kernels_test.sh.
 set -eu
 MATRIX="6.1 6.12 6.12-rt"
+R=${KERNELS_ROOT:-}
 
 pick() {	# SERIES, versions on stdin -> the newest version of SERIES
 	while read -r v; do
@@ -24,14 +26,14 @@ pick() {	# SERIES, versions on stdin -> the newest version of SERIES
 		esac
 	done | sort -V | tail -n1
 }
-headers() { ls -d /lib/modules/*/build 2>/dev/null | sed 's|^/lib/modules/||; s|/build$||'; }
-images() { ls -d /boot/vmlinuz-* 2>/dev/null | sed 's|^/boot/vmlinuz-||'; }
+headers() { ls -d "$R"/lib/modules/*/build 2>/dev/null | sed 's|^.*/lib/modules/||; s|/build$||'; }
+images() { ls -d "$R"/boot/vmlinuz-* 2>/dev/null | sed 's|^.*/boot/vmlinuz-||'; }
 
 case ${1:-} in
 --resolve)
 	shift
 	for k in "$@"; do
-		if [ -d "/lib/modules/$k/build" ]; then
+		if [ -d "$R/lib/modules/$k/build" ]; then
 			echo "$k"
 		else
 			v=$(headers | pick "$k")
@@ -41,7 +43,7 @@ case ${1:-} in
 	exit 0 ;;
 --resolve-image)
 	[ $# = 2 ] || { echo "kernels.sh: --resolve-image takes one kernel" >&2; exit 2; }
-	if [ -e "/boot/vmlinuz-$2" ]; then
+	if [ -e "$R/boot/vmlinuz-$2" ]; then
 		echo "$2"
 		exit 0
 	fi
@@ -53,7 +55,7 @@ esac
 for series in $MATRIX; do
 	v=$(headers | pick "$series")
 	[ -n "$v" ] || continue
-	if [ "${1:-}" = --images ] && [ ! -e "/boot/vmlinuz-$v" ]; then
+	if [ "${1:-}" = --images ] && [ ! -e "$R/boot/vmlinuz-$v" ]; then
 		continue
 	fi
 	echo "$v"
