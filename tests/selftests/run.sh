@@ -1416,7 +1416,7 @@ stage_churn() {
 	pretty "session 1: $(jq -c '.[0]' "$T/st1")"
 	sent=$(jsum sent "$T"/a.s.*)
 	read -r m e mm < <(cat "$T"/a.r.* | jq -rs '[(map(.match) | add), (map(.encrypted) | add), (map(.mismatch) | add)] | @tsv')
-	pretty "session 1 stream: $(ls "$T"/a.s.* | wc -l) rounds, sent $sent, match $m encrypted $e mismatch $mm"
+	pretty "session 1 stream: $(jq -s length "$T"/a.s.*) rounds, sent $sent, match $m encrypted $e mismatch $mm"
 	expect "session 1: delivered undecrypted" "$e" 0
 	expect "session 1: garbled" "$mm" 0
 	pk=$(jq '.[0].packets' "$T/st1")
@@ -1427,7 +1427,7 @@ stage_churn() {
 	[[ $(jq '.[0].unknown_mki' "$T/st1") -gt 0 ]]
 
 	read -r m e mm < <(cat "$T"/b.r.* | jq -rs '[(map(.match) | add), (map(.encrypted) | add), (map(.mismatch) | add)] | @tsv')
-	pretty "session 2 stream: $(ls "$T"/b.s.* | wc -l) rounds, sent $(jsum sent "$T"/b.s.*), match $m, as sent while session 2 was gone $e, mismatch $mm"
+	pretty "session 2 stream: $(jq -s length "$T"/b.s.*) rounds, sent $(jsum sent "$T"/b.s.*), match $m, as sent while session 2 was gone $e, mismatch $mm"
 	expect "session 2: garbled" "$mm" 0
 	[[ $m -gt 0 ]]
 
