@@ -37,8 +37,7 @@ if [[ ${1:-} != --in-vm ]]; then
 		*) echo "demo.sh: unknown option '$1'" >&2; exit 2 ;;
 		esac
 	done
-	kver=$(cd /boot && ls -d vmlinuz-"$kernel" vmlinuz-"$kernel".* vmlinuz-"$kernel"-* 2>/dev/null |
-		sed 's/^vmlinuz-//' | sort -V | tail -n1)
+	kver=$("$TOP/scripts/kernels.sh" --resolve-image "$kernel") || kver=
 	[[ -n $kver ]] || { echo "demo.sh: no installed kernel matches '$kernel' (scripts/deps.sh)" >&2; exit 1; }
 	if [[ ! -r $TOP/build/kmod/$kver/kmod/mbms_srtp.ko ]]; then
 		echo "== building the module for $kver"

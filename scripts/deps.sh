@@ -2,8 +2,8 @@
 # Install the Debian packages mbms-srtp needs to build, test and benchmark.
 #
 # Idempotent and quiet when everything is already there.  Adds the
-# bookworm-backports suite (for the 6.12 test kernel) on the same mirror
-# that the machine's existing Debian sources already use.
+# bookworm-backports suite (for the 6.12 and 6.12-rt test kernels) on the
+# same mirror that the machine's existing Debian sources already use.
 set -eu
 
 [ "$(id -u)" -eq 0 ] || { echo "deps.sh: must run as root (apt-get)" >&2; exit 1; }
@@ -16,9 +16,13 @@ PKGS="build-essential pkg-config bc kmod cpio busybox-static qemu-system-x86
  python3-prometheus-client linux-source-6.12 python3-yaml python3-jsonschema
  dkms curl openssl linux-perf libgcrypt20-dev debhelper dh-dkms lintian"
 
-# Kernel package patterns for the 6.12 backports kernel of the test matrix.
-BPO_IMG_RE='^linux-image-6\.12\.[0-9.-]*\+deb12-amd64-unsigned$'
-BPO_HDR_RE='^linux-headers-6\.12\.[0-9.-]*\+deb12-amd64$'
+# Kernel packages of the test matrix beyond Debian 12's 6.1: the 6.12
+# backports kernel and its PREEMPT_RT build (where softirqs run in threads
+# and spinlocks sleep), newest of each.  The "-unsigned" image packages
+# hold the same vmlinuz as the signed ones without the shim dependencies.
+# NAME IMAGE_RE HEADERS_RE, one kernel a line.
+MATRIX_KERNELS='6.12 ^linux-image-6\.12\.[0-9.-]*\+deb12-amd64-unsigned$ ^linux-headers-6\.12\.[0-9.-]*\+deb12-amd64$
+6.12-rt ^linux-image-6\.12\.[0-9.-]*\+deb12-rt-amd64-unsigned$ ^linux-headers-6\.12\.[0-9.-]*\+deb12-rt-amd64$'
 
 say() { [ -n "${quiet_done:-}" ] || echo "deps.sh: $*"; }
 
@@ -49,11 +53,9 @@ missing() {
 	done
 }
 
-have_bpo_kernel() {
-	dpkg-query -W -f='${Package} ${Status}\n' 'linux-image-6.12*' 2>/dev/null |
-		grep -q 'install ok installed' &&
-	dpkg-query -W -f='${Package} ${Status}\n' 'linux-headers-6.12*' 2>/dev/null |
-		grep -q 'install ok installed'
+installed_like() {	# RE: is a package whose name matches RE installed?
+	dpkg-query -W -f='${Package} ${Status}\n' 'linux-*' 2>/dev/null |
+		grep 'install ok installed$' | cut -d' ' -f1 | grep -Eq "$1"
 }
 
 updated=
@@ -76,17 +78,21 @@ if [ -n "$need" ]; then
 	apt-get install -y -qq --no-install-recommends $need >/dev/null
 fi
 
-if ! have_bpo_kernel; then
+while read -r name img_re hdr_re; do
+	installed_like "$img_re" && installed_like "$hdr_re" && continue
 	apt_update
-	img=$(apt-cache pkgnames linux-image-6.12 | grep -E "$BPO_IMG_RE" | sort -V | tail -n1)
-	hdr=$(apt-cache pkgnames linux-headers-6.12 | grep -E "$BPO_HDR_RE" | sort -V | tail -n1)
+	img=$(apt-cache pkgnames linux-image-6.12 | grep -E "$img_re" | sort -V | tail -n1)
+	hdr=$(apt-cache pkgnames linux-headers-6.12 | grep -E "$hdr_re" | sort -V | tail -n1)
 	if [ -z "$img" ] || [ -z "$hdr" ]; then
-		echo "deps.sh: no 6.12 kernel found in bookworm-backports" >&2
+		echo "deps.sh: no $name kernel found in bookworm-backports" >&2
 		exit 1
 	fi
-	say "installing backports kernel: $img $hdr"
-	apt-get install -y -qq --no-install-recommends -t bookworm-backports "$img" "$hdr" >/dev/null
-fi
+	say "installing the $name kernel: $img $hdr"
+	apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+		"$img" "$hdr" < /dev/null > /dev/null
+done <<EOF
+$MATRIX_KERNELS
+EOF
 
 # checkpatch.pl and kernel-doc come from the kernel source tarball; unpack only that part.
 if [ ! -x /usr/src/linux-source-6.1/scripts/checkpatch.pl ] ||

@@ -1504,6 +1504,142 @@ stage_ynl() {
 	expect "sessions after ynl's delete" "$(ctl -j session show | jq length)" 1
 }
 
+# ---- churn: configuration changes against live traffic -----------------
+
+churn=$top/tests/selftests/churn.py
+churn_secs=${MBMS_CHURN_SECONDS:-60}
+
+# churn_stream TAG PORT END: rounds of a full-rate stream (key A, SSRC =
+# round, 5000 packets: no ROC rollover, whose state a key re-add resets;
+# short rounds so that the last one ends soon after END on a slow guest)
+# to 10.0.0.2:PORT, each checked by its own srtp-recv, until SECONDS END.
+# $T/TAG.s.N and $T/TAG.r.N hold round N's sender and receiver JSON.
+churn_stream() {
+	local tag=$1 port=$2 end=$3 n=0 rp
+	while ((SECONDS < end)); do
+		n=$((n + 1))
+		rm -f "$T/$tag.ready"
+		n2 "$bin/srtp-recv" -j --ready-file "$T/$tag.ready" --listen 10.0.0.2 \
+			--port "$port" --timeout 300 --idle 1500 --count 5000 \
+			--ssrc "$n" "${keyA[@]}" > "$T/$tag.r.$n" 2> /dev/null &
+		rp=$!
+		wait_for_file "$T/$tag.ready" || return 1
+		n1 "$bin/srtp-send" -j --dst 10.0.0.2 --port "$port" --count 5000 \
+			--ssrc "$n" "${keyA[@]}" > "$T/$tag.s.$n" || true
+		wait "$rp" || true
+	done
+}
+
+# churn_netns END: until SECONDS END, a namespace pair like $ns1/$ns2 with
+# a session, flow and key; a full-rate stream into it; the receiving
+# namespace deleted while the stream flows, then the sending one.
+churn_netns() {
+	local end=$1 k=0 cs=mbms-chs-$$ cr=mbms-chr-$$ sp
+	while ((SECONDS < end)); do
+		k=$((k + 1))
+		ip netns add "$cs"
+		ip netns add "$cr"
+		ip -n "$cs" link add vc1 type veth peer name vc2 netns "$cr"
+		ip -n "$cs" addr add 10.1.0.1/24 dev vc1
+		ip -n "$cr" addr add 10.1.0.2/24 dev vc2
+		ip -n "$cs" link set vc1 up
+		ip -n "$cr" link set vc2 up
+		nsenter --net="/run/netns/$cr" python3 "$nlraw" batch > /dev/null <<-EOF
+		SESSION_NEW SESSION_ID=u32:1
+		FLOW_NEW SESSION_ID=u32:1 FLOW_DST4=hex:0a010002 FLOW_DPORT=u16:5004
+		KEY_NEW SESSION_ID=u32:1 MSK_ID=u32:$MSK MTK_ID=u16:1 KEY_MASTER=hex:$KA KEY_SALT=hex:$SA
+		EOF
+		nsenter --net="/run/netns/$cs" "$bin/srtp-send" -q --dst 10.1.0.2 \
+			--count 1000000 "${keyA[@]}" 2> /dev/null &
+		sp=$!
+		sleep 1
+		ip netns del "$cr"
+		sleep 0.5
+		kill "$sp" 2> /dev/null
+		wait "$sp" 2> /dev/null || true
+		ip netns del "$cs"
+	done
+	echo "$k" > "$T/netns.rounds"
+}
+
+# sum FIELD FILE...: FIELD of JSON objects, added up.
+jsum() {
+	local f=$1
+	shift
+	cat "$@" | jq -s "map(.$f // 0) | add // 0"
+}
+
+kernel_reports() { dmesg | grep -cE 'WARNING:|BUG:|Oops|UBSAN|KASAN|KFENCE|refcount_t|INFO: task|rcu.*stall|Objects remaining|still has objects' || true; }
+
+# Configuration churn against live traffic: full-rate libsrtp2 streams
+# through session 1 (on-fail drop; its key in use is deleted and re-added
+# thousands of times, its other flows and keys come and go) and session 2
+# (deleted and re-created, flow and key, thousands of times), while short
+# sessions with several flows and keys are made and torn down, a second
+# namespace pair is made and deleted under traffic, and a reader dumps
+# sessions (stats), flows and keys and listens on the events group.
+# Session 1's packets are all either decrypted exactly or counted as
+# dropped, never delivered undecrypted; session 2's, while it exists,
+# likewise (while it is gone they are not ours and arrive as sent); no
+# datagram is ever garbled; the kernel reports nothing; rmmod succeeds and
+# leaves no object behind.  MBMS_CHURN_SECONDS (default 60) bounds it.
+stage_churn() {
+	local end reports sent mod m e mm pk
+	reports=$(kernel_reports)
+	# No packet may wait for ARP (and be lost there): the count of
+	# packets sent is compared with the module's.
+	ip -n "$ns1" neigh replace 10.0.0.2 dev veth1 nud permanent \
+		lladdr "$(ip -n "$ns2" -j link show veth2 | jq -r '.[0].address')"
+	ctl session add 1 on-fail drop
+	ctl flow add session 1 dst 10.0.0.2 dport 5004
+	ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+	ctl session add 2 on-fail drop
+	ctl flow add session 2 dst 10.0.0.2 dport 5006
+	ctl key add session 2 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
+	end=$((SECONDS + churn_secs))
+	churn_stream a 5004 "$end" &
+	churn_stream b 5006 "$end" &
+	churn_netns "$end" &
+	CHURN_KEY=$KA CHURN_SALT=$SA CHURN_MSK=$MSK \
+		n2 python3 "$churn" read "$churn_secs" > "$T/reader" &
+	CHURN_KEY=$KA CHURN_SALT=$SA CHURN_MSK=$MSK \
+		n2 python3 "$churn" config "$churn_secs" > "$T/config" || true
+	wait
+	pretty "config: $(cat "$T/config")"
+	pretty "reader: $(cat "$T/reader")"
+	pretty "netns rounds: $(cat "$T/netns.rounds")"
+	expect "config requests refused" "$(jq -c .refused "$T/config")" "[]"
+	# a slow guest (1 vCPU under TCG, loaded host) manages ~100 rounds
+	[[ $(jq .rounds "$T/config") -ge 10 ]]
+	expect "reader errors" "$(jq -c .errors "$T/reader")" "[]"
+	[[ $(jq .events "$T/reader") -gt 0 && $(jq .dumps "$T/reader") -gt 0 ]]
+	[[ $(cat "$T/netns.rounds") -gt 0 ]]
+
+	ctl -j stats session 1 > "$T/st1"
+	pretty "session 1: $(jq -c '.[0]' "$T/st1")"
+	sent=$(jsum sent "$T"/a.s.*)
+	read -r m e mm < <(cat "$T"/a.r.* | jq -rs '[(map(.match) | add), (map(.encrypted) | add), (map(.mismatch) | add)] | @tsv')
+	pretty "session 1 stream: $(jq -s length "$T"/a.s.*) rounds, sent $sent, match $m encrypted $e mismatch $mm"
+	expect "session 1: delivered undecrypted" "$e" 0
+	expect "session 1: garbled" "$mm" 0
+	pk=$(jq '.[0].packets' "$T/st1")
+	mod=$(jq '.[0] | [.packets, .malformed, .unknown_mki, .auth_failed, .replay, .key_expired, .ssrc_full, .nomem, .fragment, .csum_error] | map(. // 0) | add' "$T/st1")
+	expect "session 1: decrypted or counted as dropped" "$mod" "$sent"
+	[[ $m -gt 0 && $m -le $pk ]]
+	# the key in use was really gone while packets came
+	[[ $(jq '.[0].unknown_mki' "$T/st1") -gt 0 ]]
+
+	read -r m e mm < <(cat "$T"/b.r.* | jq -rs '[(map(.match) | add), (map(.encrypted) | add), (map(.mismatch) | add)] | @tsv')
+	pretty "session 2 stream: $(jq -s length "$T"/b.s.*) rounds, sent $(jsum sent "$T"/b.s.*), match $m, as sent while session 2 was gone $e, mismatch $mm"
+	expect "session 2: garbled" "$mm" 0
+	[[ $m -gt 0 ]]
+
+	expect "kernel reports" "$(kernel_reports)" "$reports"
+	rmmod mbms_srtp
+	expect "kernel reports after rmmod" "$(kernel_reports)" "$reports"
+	insmod_ko
+}
+
 # Stage 9a: the receiving namespace goes away while traffic flows and
 # keys are installed.
 stage_netns_delete() {
@@ -1749,8 +1885,8 @@ stages=(load rtp rollover roc rcc_late rcc_loss rcc_forged rcc_plain replay tamp
 	nl_reserved nl_key_conflict nl_dump_resume nl_malformed nl_no_keys
 	nl_netns memcg limits userns cloned_skb gso csum_fwd csum_bad max_packets
 	max_packets_smp events_flood events_soft ssrc_replay ssrc_evict
-	frag_forged frag_genuine frag_pass hooks_lazy ynl netns_delete prometheus
-	rcc_oracle unload leaks)
+	frag_forged frag_genuine frag_pass hooks_lazy ynl churn netns_delete
+	prometheus rcc_oracle unload leaks)
 [[ $# -gt 0 ]] && stages=("$@")
 
 # One module image for the whole run, even if the build tree changes.
