@@ -5,6 +5,7 @@
 #                   kernel selftests in a VM on every kernel of the matrix
 #   make demo       the end-to-end demo in a VM
 #   make bench      benchmarks in a VM (see Documentation/performance.rst)
+#   make check-fresh  `make demo` in a fresh debootstrapped Debian 12 root
 #   make lint       checkpatch --strict, sparse, W=1 on the module
 #   make install    module (current kernel or KVER=), tools, header, man pages
 #
@@ -25,7 +26,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all module userspace check check-userspace check-kernel deps demo \
-	bench fuzz lint install clean sim mutants ynl
+	bench fuzz lint install clean sim mutants ynl check-fresh
 
 all: module userspace
 
@@ -86,6 +87,12 @@ check: deps
 
 fuzz:
 	$(MAKE) -C userspace fuzz
+
+# The README's first command in a fresh debootstrapped Debian 12 root
+# (tests/fresh-machine.sh): `make demo` once, then `make`.  Not part of
+# `make check`: it installs every package from scratch (about 25 min).
+check-fresh: deps
+	@$(TOP)/tests/fresh-machine.sh
 
 # Each datapath-security defence undone in turn: its tests must fail.
 mutants: userspace
