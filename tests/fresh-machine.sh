@@ -9,8 +9,8 @@
 # http://deb.debian.org/debian; none of our packages installed), copies a
 # clean `git archive HEAD` of this checkout into it (/root/mbms-srtp),
 # bind-mounts /proc, /sys and /dev and, as root inside the chroot, runs
-# exactly the README's first command, `make demo`, once; then plain `make`
-# in the same root.  The packages come from scripts/deps.sh, run by make
+# the README's first steps: `apt-get install make` (a fresh Debian 12 has
+# no make), then `make demo`, once; then plain `make` in the same root.  The packages come from scripts/deps.sh, run by make
 # inside the chroot.  KVM is never used (VM_RUN_KVM_DEV points nowhere).
 #
 # Pass = `make demo` exits 0 AND its verdict is PASS AND its log has no
@@ -137,7 +137,12 @@ in_root() {
 		chroot "$root" /bin/sh -c "cd /root/mbms-srtp && $1"
 }
 
-# 4. The README's first command, once.
+# 4. The README's first commands: the two packages a fresh Debian 12 has
+# not (git is for the clone, which git archive stands in for here), then
+# `make demo`, once.
+step "apt-get install make (the README's first step)"
+in_root 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make > /dev/null' ||
+	{ echo "fresh-machine: FAIL: cannot install make"; exit 1; }
 fail=()
 step "make demo"
 t0=$SECONDS
