@@ -58,6 +58,7 @@ git -C "$TOP" rev-parse --verify -q HEAD > /dev/null ||
 
 mkdir -p "$CACHE" "$LOG"
 root=$(mktemp -d /var/tmp/mbms-fresh.XXXXXX)
+chmod 0755 "$root"	# as / is: apt's _apt user must reach its cache
 t_start=$SECONDS
 step() { echo "==== $(date -u +%T) fresh-machine: $* ($((SECONDS - t_start))s)"; }
 
