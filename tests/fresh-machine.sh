@@ -57,8 +57,10 @@ git -C "$TOP" rev-parse --verify -q HEAD > /dev/null ||
 	{ echo "fresh-machine.sh: $TOP is not a git checkout (the test copies git archive HEAD)" >&2; exit 2; }
 
 mkdir -p "$CACHE" "$LOG"
+# One run at a time: runs share the caches and the logs.
+exec 9> "$CACHE/fresh-machine.lock"
+flock -n 9 || { echo "fresh-machine.sh: another run holds $CACHE/fresh-machine.lock" >&2; exit 2; }
 root=$(mktemp -d /var/tmp/mbms-fresh.XXXXXX)
-chmod 0755 "$root"	# as / is: apt's _apt user must reach its cache
 t_start=$SECONDS
 step() { echo "==== $(date -u +%T) fresh-machine: $* ($((SECONDS - t_start))s)"; }
 
@@ -70,6 +72,7 @@ mounts_under() {
 cleanup() {
 	local rc=$? p m
 	set +e
+	trap '' INT TERM	# a second signal must not cut the unmounting short
 	# Anything still running in the root (a make or QEMU of ours, after
 	# an interrupt) holds its mounts.
 	for p in /proc/[0-9]*; do
@@ -111,6 +114,9 @@ else
 		tar -C "$root" --zstd --numeric-owner -cpf "$BASE.tmp" . && mv "$BASE.tmp" "$BASE"
 	fi
 fi
+# As / is (mktemp made it 0700, and the tarball keeps that): apt's _apt
+# user must reach its lists and cache ("Download is performed unsandboxed").
+chmod 0755 "$root"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 # No daemon starts in a chroot (there is no init to own it).
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
