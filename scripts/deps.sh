@@ -14,7 +14,7 @@ PKGS="build-essential pkg-config bc kmod cpio busybox-static qemu-system-x86
  libxml2-dev libmicrohttpd-dev libinih-dev libsystemd-dev
  iproute2 ethtool nftables procps clang llvm tshark gnuplot-nox python3 jq xxd
  python3-prometheus-client linux-source-6.12 python3-yaml python3-jsonschema
- dkms curl openssl linux-perf debootstrap zstd"
+ dkms curl openssl linux-perf debootstrap zstd file"
 
 # Kernel package patterns for the 6.12 backports kernel of the test matrix.
 BPO_IMG_RE='^linux-image-6\.12\.[0-9.-]*\+deb12-amd64-unsigned$'
