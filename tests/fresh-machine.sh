@@ -75,6 +75,7 @@ cleanup() {
 	local rc=$? p m
 	set +e
 	trap '' INT TERM	# a second signal must not cut the unmounting short
+	[[ -z ${tailer:-} ]] || kill "$tailer" 2> /dev/null
 	# Anything still running in the root (a make or QEMU of ours, after
 	# an interrupt) holds its mounts.
 	for p in /proc/[0-9]*; do
@@ -155,19 +156,30 @@ in_root() {
 		chroot "$root" /bin/sh -c "cd /root/mbms-srtp && $1"
 }
 
+# In the background, then wait: bash runs a trap only once the foreground
+# command ends, but interrupts a wait (a TERM must not wait for make demo).
+in_root_bg() {	# command log
+	in_root "$1" > "$2" 2>&1 &
+	wait $!
+}
+
 # 4. The README's first commands: the two packages a fresh Debian 12 has
 # not (git is for the clone, which git archive stands in for here), then
 # `make demo`, once.
 step "apt-get install make (the README's first step)"
-in_root 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make > /dev/null' ||
-	{ echo "fresh-machine: FAIL: cannot install make"; exit 1; }
+in_root_bg 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make > /dev/null' \
+	"$LOG/apt-make.log" ||
+	{ cat "$LOG/apt-make.log"; echo "fresh-machine: FAIL: cannot install make"; exit 1; }
 fail=()
 step "make demo"
 t0=$SECONDS
+: > "$LOG/demo.log"
+tail -f "$LOG/demo.log" & tailer=$!
 set +e
-in_root 'make demo' 2>&1 | tee "$LOG/demo.log"
-demo_rc=${PIPESTATUS[0]}
+in_root_bg 'make demo' "$LOG/demo.log"
+demo_rc=$?
 set -e
+sleep 1; kill "$tailer"
 demo_s=$((SECONDS - t0))
 sed -i 's/\x1b\[[0-9;]*m//g' "$LOG/demo.log"
 [[ $demo_rc == 0 ]] || fail+=("make demo exited $demo_rc")
@@ -183,7 +195,7 @@ fi
 step "make (plain)"
 t0=$SECONDS
 set +e
-in_root 'make' > "$LOG/make.log" 2>&1
+in_root_bg 'make' "$LOG/make.log"
 make_rc=$?
 set -e
 make_s=$((SECONDS - t0))
