@@ -179,7 +179,7 @@ set +e
 in_root_bg 'make demo' "$LOG/demo.log"
 demo_rc=$?
 set -e
-sleep 1; kill "$tailer"
+sleep 1; kill "$tailer" 2> /dev/null || true
 demo_s=$((SECONDS - t0))
 sed -i 's/\x1b\[[0-9;]*m//g' "$LOG/demo.log"
 [[ $demo_rc == 0 ]] || fail+=("make demo exited $demo_rc")
