@@ -6,6 +6,7 @@
 #                   every kernel of the matrix, the package install test
 #   make demo       the end-to-end demo in a VM
 #   make bench      benchmarks in a VM (see Documentation/performance.rst)
+#   make check-fresh  `make demo` in a fresh debootstrapped Debian 12 root
 #   make lint       checkpatch --strict, sparse, W=1 on the module
 #   make oracle     the VLC RFC 4771 oracle (build/oracle/), host checks
 #   make install    module (current kernel or KVER=), tools, header, man pages
@@ -30,7 +31,7 @@ DESTDIR ?=
 
 .PHONY: all module userspace check check-userspace check-kernel deps demo \
 	bench fuzz lint install clean sim mutants ynl oracle deb check-lintian \
-	check-deb
+	check-deb check-fresh
 
 all: module userspace
 
@@ -116,6 +117,12 @@ check-deb: $(if $(DEB_BUILT),,deb) userspace
 
 fuzz:
 	$(MAKE) -C userspace fuzz
+
+# The README's first command in a fresh debootstrapped Debian 12 root
+# (tests/fresh-machine.sh): `make demo` once, then `make`.  Not part of
+# `make check`: it installs every package from scratch (about 25 min).
+check-fresh: deps
+	@$(TOP)/tests/fresh-machine.sh
 
 # Each datapath-security defence undone in turn: its tests must fail.
 mutants: userspace

@@ -14,7 +14,8 @@ PKGS="build-essential pkg-config bc kmod cpio busybox-static qemu-system-x86
  libxml2-dev libmicrohttpd-dev libinih-dev libsystemd-dev
  iproute2 ethtool nftables procps clang llvm tshark gnuplot-nox python3 jq xxd
  python3-prometheus-client linux-source-6.12 python3-yaml python3-jsonschema
- dkms curl openssl linux-perf libgcrypt20-dev debhelper dh-dkms lintian"
+ dkms curl openssl linux-perf libgcrypt20-dev debhelper dh-dkms lintian
+ debootstrap zstd file"
 
 # Kernel packages of the test matrix beyond Debian 12's 6.1: the 6.12
 # backports kernel and its PREEMPT_RT build (where softirqs run in threads

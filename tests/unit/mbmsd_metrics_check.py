@@ -3,7 +3,8 @@
 """mbmsd's /metrics endpoint against `mbmsd status -j`, without a kernel.
 
 Starts `mbmsd -n` with metrics_listen on a free loopback port, sends it
-undecodable MIKEY datagrams (so that counters move), fetches /metrics,
+undecodable MIKEY datagrams, an MSK message and an MTK message that it
+must reject (so that counters of both message types move), fetches /metrics,
 parses it with prometheus_client's parser (Debian's
 python3-prometheus-client, hence /usr/bin/python3) and requires every
 sample to equal its counter in the JSON status, and nothing more.  Also:
@@ -29,7 +30,30 @@ except ImportError:
 
 BIN = os.environ.get("MBMS_BIN", "build/userspace/bin")
 MBMSD = os.path.join(BIN, "mbmsd")
+MIKEYTOOL = os.path.join(BIN, "mikeytool")
 GARBAGE = [b"\x00", b"\x01\x00\x00", b"\xff" * 40, b"not mikey at all"]
+HEX16 = "11" * 16
+
+
+def mikey(*args):
+    """A well-formed MIKEY message from mikeytool (key domain 000001)."""
+    out = subprocess.run([MIKEYTOOL, "encode", *args, "--rand", "22" * 16,
+                          "--csb-id", "1", "--counter", "1",
+                          "--key-domain", "000001"],
+                         check=True, capture_output=True, text=True).stdout
+    return bytes.fromhex(out.strip())
+
+
+def rejected_pair():
+    """One MSK message (under a MUK mbmsd lacks: no-muk) and one MTK
+    message (for an MSK it lacks: unknown-msk), so that both types of
+    rejection move."""
+    msk = mikey("msk", "--muk", "55" * 32, "--idi", "bmsc.test",
+                "--idr", "fake@bsf.test", "--msk-id", str(1 << 16 | 1),
+                "--msk", HEX16, "--seql", "0", "--sequ", "100")
+    mtk = mikey("mtk", "--msk", HEX16, "--msk-id", str(1 << 16 | 2),
+                "--mtk-id", "1", "--mtk", "33" * 16, "--salt", "44" * 14)
+    return msk, mtk
 
 
 def fail(msg):
@@ -63,14 +87,28 @@ def expected(st):
     """(name, labels) -> value, from the JSON status."""
     w = {}
     acc = st["accepted"]
-    for kind, field in (("msk", "msk"), ("solicited_pull", "solicited_pull"),
-                        ("mtk", "mtk")):
-        w[("mbmsd_accepted_total", (("kind", kind),))] = acc[field]
+    by = st["by_type"]
+    for typ, kind in (("msk", "msk"), ("msk", "solicited_pull"),
+                      ("mtk", "mtk")):
+        if by[typ]["accepted"][kind] != acc[kind]:
+            fail(f"accepted {typ}/{kind}: {by[typ]['accepted'][kind]}"
+                 f", total {acc[kind]}")
+        w[("mbmsd_accepted_total", (("kind", kind), ("type", typ)))] = \
+            acc[kind]
     w[("mbmsd_solicited_pulls_expired_muk_total", ())] = \
         acc["solicited_pull_expired_muk"]
     w[("mbmsd_mtk_resends_total", ())] = acc["mtk_resend"]
+    # Rejections by message type (MSK-type, MTK, key-needed event): the
+    # types add up to the JSON's totals by reason.
+    if set(by) != {"msk", "mtk", "key_needed"}:
+        fail(f"by_type: {sorted(by)}")
     for reason, v in st["rejected"].items():
-        w[("mbmsd_rejected_total", (("reason", reason),))] = v
+        if sum(by[t]["rejected"][reason] for t in by) != v:
+            fail(f"rejected {reason}: total {v}, by type "
+                 f"{[by[t]['rejected'][reason] for t in by]}")
+        for typ in by:
+            w[("mbmsd_rejected_total", (("reason", reason), ("type", typ)))] \
+                = by[typ]["rejected"][reason]
     c = st["counters"]
     for name in ("datagrams", "wrong_kind", "verifications_sent",
                  "mtk_installed", "install_errors", "kernel_events",
@@ -152,30 +190,38 @@ mtk_port = {udp + 2}
 
 
 def main():
-    if not os.access(MBMSD, os.X_OK):
-        print(f"SKIP: {MBMSD} not built")
+    if not os.access(MBMSD, os.X_OK) or not os.access(MIKEYTOOL, os.X_OK):
+        print(f"SKIP: {MBMSD} or {MIKEYTOOL} not built")
         sys.exit(77)
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port(socket.SOCK_STREAM)
         p, conf, udp = start(tmp, f"metrics_listen = 127.0.0.1:{port}")
         try:
             url = f"http://127.0.0.1:{port}"
+            msk, mtk = rejected_pair()
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-                for g in GARBAGE:
+                for g in GARBAGE + [msk]:
                     s.sendto(g, ("127.0.0.1", udp))
+                s.sendto(mtk, ("127.0.0.1", udp + 2))
+            ndgram = len(GARBAGE) + 2
             for _ in range(100):
-                if status(conf)["counters"]["datagrams"] == len(GARBAGE):
+                if status(conf)["counters"]["datagrams"] == ndgram:
                     break
                 time.sleep(0.1)
             code, ct, text = get(url + "/metrics")
             if code != 200 or not ct.startswith("text/plain; version=0.0.4"):
                 fail(f"/metrics: {code} {ct}")
             st = status(conf)
-            if st["counters"]["datagrams"] != len(GARBAGE):
+            if st["counters"]["datagrams"] != ndgram:
                 fail(f"datagrams {st['counters']['datagrams']}")
             n = check(text, st)
-            if f"mbmsd_datagrams_total {len(GARBAGE)}\n" not in text:
+            if f"mbmsd_datagrams_total {ndgram}\n" not in text:
                 fail("mbmsd_datagrams_total is not the datagrams sent")
+            for typ, reason in (("msk", "no-muk"), ("mtk", "unknown-msk")):
+                line = (f'mbmsd_rejected_total{{type="{typ}",'
+                        f'reason="{reason}"}} 1\n')
+                if line not in text:
+                    fail(f"no '{line.strip()}' after one such message")
             if get(url + "/")[0] != 404 or get(url + "/metricsx")[0] != 404:
                 fail("a path other than /metrics was served")
             if get(url + "/metrics", "POST")[0] not in (405, 413):

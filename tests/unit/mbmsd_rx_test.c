@@ -152,10 +152,13 @@ static void check_metrics(struct mbmsd *d, uint64_t now)
 {
 	static const char *const want[] = {
 		"# TYPE mbmsd_accepted_total counter\n",
-		"mbmsd_accepted_total{kind=\"msk\"} 1\n",
-		"mbmsd_accepted_total{kind=\"mtk\"} 1\n",
-		"mbmsd_rejected_total{reason=\"replay\"} 2\n",
-		"mbmsd_rejected_total{reason=\"auth\"} 0\n",
+		"mbmsd_accepted_total{type=\"msk\",kind=\"msk\"} 1\n",
+		"mbmsd_accepted_total{type=\"mtk\",kind=\"mtk\"} 1\n",
+		/* one replayed MSK message, one replayed MTK message */
+		"mbmsd_rejected_total{type=\"msk\",reason=\"replay\"} 1\n",
+		"mbmsd_rejected_total{type=\"mtk\",reason=\"replay\"} 1\n",
+		"mbmsd_rejected_total{type=\"key_needed\",reason=\"replay\"} 0\n",
+		"mbmsd_rejected_total{type=\"mtk\",reason=\"auth\"} 0\n",
 		"mbmsd_verifications_sent_total 1\n",
 		"mbmsd_mtk_installed_total 1\n",
 		"mbmsd_bootstraps_total{outcome=\"ok\"} 1\n",
@@ -239,6 +242,8 @@ static void test_push_and_mtk(void)
 		rx_mtk(d, m, n, T0 + 2400);
 	}
 	CHECK(d->ue.stats.rejected[POL_R_UNKNOWN_MSK] == 50);
+	CHECK(d->ue.stats.rejected_by[POL_T_MTK][POL_R_UNKNOWN_MSK] == 50 &&
+	      d->ue.stats.rejected_by[POL_T_MSK][POL_R_UNKNOWN_MSK] == 0);
 	CHECK(pol_next_due(&d->ue) == POL_NEVER);
 	/* Out of range (SEQu = 100). */
 	n = mtk_msg(m, MSKEY, KG << 16 | 1, 101, 20);
@@ -359,7 +364,7 @@ static void test_unknown_mki_and_status(void)
 		.session_id = 5, .msk_id = KG << 16 | 1,
 		.reason = MBMS_SRTP_EVENT_UNKNOWN_MKI,
 	};
-	char *buf = NULL, hexkey[33];
+	char *buf = NULL, *p, *q, hexkey[33];
 	size_t len = 0, n;
 	FILE *f;
 	int i;
@@ -388,6 +393,16 @@ static void test_unknown_mki_and_status(void)
 	CHECK(strstr(buf, "\"verifications_withheld\": 0") != NULL);
 	CHECK(strstr(buf, "\"btid\": \"fake1@bsf.test\"") != NULL);
 	CHECK(strstr(buf, "\"rate-limited\": 999") != NULL);
+	/* ... and by type: key-needed events, not MSK or MTK messages */
+	p = strstr(buf, "\"by_type\"");
+	q = p ? strstr(p, "\"key_needed\": {") : NULL;
+	CHECK(p && q);
+	if (p && q) {
+		*q = '\0';
+		CHECK(!strstr(p, "\"rate-limited\": 999"));	/* msk, mtk */
+		p = strstr(q + 1, "\"rate-limited\": ");
+		CHECK(p && !strncmp(p, "\"rate-limited\": 999,", 20));
+	}
 	CHECK(strstr(buf, "\"state\": \"scheduled\"") != NULL);
 	hex_encode(MSKEY, 16, hexkey);
 	CHECK(strstr(buf, hexkey) == NULL);	/* never key bytes */

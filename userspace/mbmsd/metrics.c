@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mbmsd metrics: the counters of `mbmsd status` (policy verdicts by kind
- * and reason, decode errors, MSK requests and bootstraps by outcome) and
+ * mbmsd metrics: the counters of `mbmsd status` (policy verdicts by
+ * message type, kind and reason, decode errors, MSK requests and bootstraps by outcome) and
  * the time since each session's last MTK, for Prometheus.  Names follow
  * its conventions: mbmsd_ prefix, _total counters, base units (seconds).
  * Every series is written even when zero, so that rate() sees it start.
@@ -55,17 +55,31 @@ static void one(FILE *out, const char *name, const char *lname,
 	prom_u64(out, name, &l, 1, v);
 }
 
+/* One sample labelled with the message type and @lname. */
+static void typed(FILE *out, const char *name, enum pol_type t,
+		  const char *lname, const char *lvalue, uint64_t v)
+{
+	struct prom_label l[2] = { { "type", pol_type_name(t) },
+				   { lname, lvalue } };
+
+	prom_u64(out, name, l, 2, v);
+}
+
 static void write_policy(struct mbmsd *d, FILE *out)
 {
 	const struct pol_stats *st = &d->ue.stats;
 	int i;
 
+	int t;
+
 	prom_family(out, "mbmsd_accepted_total", "counter",
-		    "MIKEY messages the policy accepted, by kind.");
-	one(out, "mbmsd_accepted_total", "kind", "msk", st->accepted_msk);
-	one(out, "mbmsd_accepted_total", "kind", "solicited_pull",
-	    st->accepted_pull);
-	one(out, "mbmsd_accepted_total", "kind", "mtk", st->accepted_mtk);
+		    "MIKEY messages the policy accepted, by message type and kind.");
+	typed(out, "mbmsd_accepted_total", POL_T_MSK, "kind", "msk",
+	      st->accepted_msk);
+	typed(out, "mbmsd_accepted_total", POL_T_MSK, "kind", "solicited_pull",
+	      st->accepted_pull);
+	typed(out, "mbmsd_accepted_total", POL_T_MTK, "kind", "mtk",
+	      st->accepted_mtk);
 	prom_family(out, "mbmsd_solicited_pulls_expired_muk_total", "counter",
 		    "Solicited pulls accepted under an expired MUK (relaxed policy).");
 	prom_u64(out, "mbmsd_solicited_pulls_expired_muk_total", NULL, 0,
@@ -74,10 +88,11 @@ static void write_policy(struct mbmsd *d, FILE *out)
 		    "Authentic resends of an MTK already accepted.");
 	prom_u64(out, "mbmsd_mtk_resends_total", NULL, 0, st->mtk_resends);
 	prom_family(out, "mbmsd_rejected_total", "counter",
-		    "MIKEY messages and key-needed events the policy refused, by reason.");
-	for (i = 1; i < POL_R__COUNT; i++)
-		one(out, "mbmsd_rejected_total", "reason", pol_reason_name(i),
-		    st->rejected[i]);
+		    "MIKEY messages (type msk, mtk) and key-needed events (type key_needed) the policy refused, by reason.");
+	for (t = 0; t < POL_T__COUNT; t++)
+		for (i = 1; i < POL_R__COUNT; i++)
+			typed(out, "mbmsd_rejected_total", t, "reason",
+			      pol_reason_name(i), st->rejected_by[t][i]);
 	prom_family(out, "mbmsd_decode_errors_total", "counter",
 		    "MIKEY datagrams that did not decode, by error.");
 	for (i = 1; i < __MIKEY_E_MAX; i++)

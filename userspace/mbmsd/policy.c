@@ -102,11 +102,29 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX - 1 : a + b;
 }
 
-static void reject(struct pol_ue *ue, enum pol_reason r)
+static const char *const type_names[POL_T__COUNT] = {
+	[POL_T_MSK] = "msk",
+	[POL_T_MTK] = "mtk",
+	[POL_T_KEY_NEEDED] = "key_needed",
+};
+
+const char *pol_type_name(enum pol_type t)
 {
-	if (r > POL_OK && r < POL_R__COUNT)
-		ue->stats.rejected[r]++;
+	if ((unsigned int)t >= POL_T__COUNT)
+		return "?";
+	return type_names[t];
 }
+
+void pol_reject(struct pol_ue *ue, enum pol_type t, enum pol_reason r)
+{
+	if (r > POL_OK && r < POL_R__COUNT && (unsigned int)t < POL_T__COUNT) {
+		ue->stats.rejected[r]++;
+		ue->stats.rejected_by[t][r]++;
+	}
+}
+
+static bool trigger(struct pol_ue *ue, struct pol_group *g, uint64_t now,
+		    const struct pol_rng *rng, enum pol_type t);
 
 /* ---- UE and MUKs -------------------------------------------------------- */
 
@@ -282,7 +300,7 @@ bool pol_verification_due(const struct pol_ue *ue,
 
 void pol_msk_msg_unauthenticated(struct pol_ue *ue, enum pol_reason why)
 {
-	reject(ue, why == POL_OK ? POL_R_AUTH : why);
+	pol_reject(ue, POL_T_MSK, why == POL_OK ? POL_R_AUTH : why);
 }
 
 /* Is @ref still a MUK that may verify a message of @kind at @now? */
@@ -495,7 +513,7 @@ struct pol_msk_action pol_msk_msg_authenticated(struct pol_ue *ue,
 			ue->stats.accepted_pull_expired++;
 			ue->need_bootstrap = true;
 		}
-		a.request_scheduled = pol_request_trigger(ue, g, now, rng);
+		a.request_scheduled = trigger(ue, g, now, rng, POL_T_MSK);
 		a.bootstrap_first = pol_bootstrap_needed(ue, now);
 		break;
 	default:
@@ -509,7 +527,7 @@ struct pol_msk_action pol_msk_msg_authenticated(struct pol_ue *ue,
 	ue->neg = ref->slot;	/* the BM-SC just used this MUK */
 	return a;
 out:
-	reject(ue, a.verdict);
+	pol_reject(ue, POL_T_MSK, a.verdict);
 	a.store_msk = a.drop_msk = a.request_scheduled = false;
 	return a;
 }
@@ -559,7 +577,7 @@ out:
 	if (r == POL_OK)
 		*msk = m;
 	else
-		reject(ue, r);
+		pol_reject(ue, POL_T_MTK, r);
 	return r;
 }
 
@@ -571,12 +589,12 @@ enum pol_reason pol_mtk_authenticated(struct pol_ue *ue, struct pol_msk *msk,
 	/* MIKEY first: a counter not newer is a replay, whatever the ID. */
 	if (msk->have_mtk_counter &&
 	    !pol_serial32_newer(msk->mtk_counter, counter)) {
-		reject(ue, POL_R_REPLAY);
+		pol_reject(ue, POL_T_MTK, POL_R_REPLAY);
 		return POL_R_REPLAY;
 	}
 	r = mtk_check(msk, mtk_id);
 	if (r == POL_R_MTK_RANGE) {
-		reject(ue, r);
+		pol_reject(ue, POL_T_MTK, r);
 		return r;
 	}
 	/* Authentic and fresh: the BM-SC sent it; its counter is the new floor. */
@@ -595,7 +613,7 @@ enum pol_reason pol_mtk_authenticated(struct pol_ue *ue, struct pol_msk *msk,
 
 void pol_mtk_unauthenticated(struct pol_ue *ue)
 {
-	reject(ue, POL_R_AUTH);
+	pol_reject(ue, POL_T_MTK, POL_R_AUTH);
 }
 
 /* ---- MSK requests ------------------------------------------------------ */
@@ -626,17 +644,24 @@ static void schedule(struct pol_ue *ue, struct pol_group *g,
 	g->req.due = add_sat(earliest, pol_rand_upto(rng, spread));
 }
 
-bool pol_request_trigger(struct pol_ue *ue, struct pol_group *g, uint64_t now,
-			 const struct pol_rng *rng)
+/* A trigger absorbed by a pending request counts against @t's type. */
+static bool trigger(struct pol_ue *ue, struct pol_group *g, uint64_t now,
+		    const struct pol_rng *rng, enum pol_type t)
 {
 	if (g->req.state != POL_REQ_IDLE) {
-		reject(ue, POL_R_RATE_LIMITED);
+		pol_reject(ue, t, POL_R_RATE_LIMITED);
 		return false;
 	}
 	g->req.failures = 0;
 	g->req.reauth_tried = false;
 	schedule(ue, g, now, ue->cfg->jitter_ms, rng);
 	return true;
+}
+
+bool pol_request_trigger(struct pol_ue *ue, struct pol_group *g, uint64_t now,
+			 const struct pol_rng *rng)
+{
+	return trigger(ue, g, now, rng, POL_T_KEY_NEEDED);
 }
 
 enum pol_reason pol_unknown_mki(struct pol_ue *ue, const uint8_t *key_domain,
@@ -647,11 +672,11 @@ enum pol_reason pol_unknown_mki(struct pol_ue *ue, const uint8_t *key_domain,
 
 	g = pol_group_find(ue, key_domain, pol_key_group(msk_id));
 	if (!g) {
-		reject(ue, POL_R_UNKNOWN_GROUP);
+		pol_reject(ue, POL_T_KEY_NEEDED, POL_R_UNKNOWN_GROUP);
 		return POL_R_UNKNOWN_GROUP;
 	}
 	if (msk_find(g, msk_id)) {
-		reject(ue, POL_R_KNOWN_MSK);
+		pol_reject(ue, POL_T_KEY_NEEDED, POL_R_KNOWN_MSK);
 		return POL_R_KNOWN_MSK;
 	}
 	return pol_request_trigger(ue, g, now, rng) ? POL_OK :

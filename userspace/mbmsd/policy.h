@@ -130,6 +130,22 @@ enum pol_reason {
 /* Stable lowercase names ("auth", "muk-expired", ...) for status output. */
 const char *pol_reason_name(enum pol_reason r);
 
+/*
+ * What a verdict was about, for the counters by type: an MSK-type message
+ * (MSK delivery, validity update, solicited pull), an MTK message, or a
+ * key-needed event (the kernel's unknown MKI, start-up with no MSK) that
+ * would have triggered an MSK request.
+ */
+enum pol_type {
+	POL_T_MSK,
+	POL_T_MTK,
+	POL_T_KEY_NEEDED,
+	POL_T__COUNT
+};
+
+/* "msk", "mtk", "key_needed": JSON keys and Prometheus label values. */
+const char *pol_type_name(enum pol_type t);
+
 /* ---- MUKs -------------------------------------------------------------- */
 
 /*
@@ -220,7 +236,8 @@ struct pol_stats {
 	uint64_t mtk_resends;
 	uint64_t requests_sent;
 	uint64_t bootstraps_asked;	/* times a fresh bootstrap was required */
-	uint64_t rejected[POL_R__COUNT];
+	uint64_t rejected[POL_R__COUNT];	/* all types */
+	uint64_t rejected_by[POL_T__COUNT][POL_R__COUNT];
 };
 
 struct pol_ue {
@@ -237,6 +254,9 @@ struct pol_ue {
 	size_t ngroups;
 	struct pol_stats stats;
 };
+
+/* Count a rejection of @r about a @t (in both rejected and rejected_by). */
+void pol_reject(struct pol_ue *ue, enum pol_type t, enum pol_reason r);
 
 /*
  * Initialise @ue for @cfg (kept by pointer: it must outlive @ue) and the

@@ -405,7 +405,7 @@ void rx_mtk(struct mbmsd *d, const uint8_t *buf, size_t len, uint64_t now)
 		/* Authentic, but not an SRTP MTK we can install. */
 		if (rc)
 			count_decode_error(d, rc, &e, "MTK message");
-		d->ue.stats.rejected[POL_R_MALFORMED]++;
+		pol_reject(&d->ue, POL_T_MTK, POL_R_MALFORMED);
 		goto out;
 	}
 	switch (pol_mtk_authenticated(&d->ue, pm, mtk_id, (uint32_t)msg.t.value)) {

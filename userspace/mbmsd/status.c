@@ -187,6 +187,44 @@ static void json_requests(struct mbmsd *d, struct json *j, uint64_t now)
 	json_arr_end(j);
 }
 
+/* The verdicts split by message type; "accepted" and "rejected" above
+ * are their totals.
+ */
+static void json_by_type(struct json *j, const struct pol_stats *st)
+{
+	int t, i;
+
+	json_key(j, "by_type");
+	json_obj_begin(j);
+	for (t = 0; t < POL_T__COUNT; t++) {
+		json_key(j, pol_type_name(t));
+		json_obj_begin(j);
+		if (t != POL_T_KEY_NEEDED) {
+			json_key(j, "accepted");
+			json_obj_begin(j);
+			if (t == POL_T_MSK) {
+				json_kv_u64(j, "msk", st->accepted_msk);
+				json_kv_u64(j, "solicited_pull",
+					    st->accepted_pull);
+				json_kv_u64(j, "solicited_pull_expired_muk",
+					    st->accepted_pull_expired);
+			} else {
+				json_kv_u64(j, "mtk", st->accepted_mtk);
+				json_kv_u64(j, "mtk_resend", st->mtk_resends);
+			}
+			json_obj_end(j);
+		}
+		json_key(j, "rejected");
+		json_obj_begin(j);
+		for (i = 1; i < POL_R__COUNT; i++)
+			json_kv_u64(j, pol_reason_name(i),
+				    st->rejected_by[t][i]);
+		json_obj_end(j);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
 static void json_counters(struct mbmsd *d, struct json *j)
 {
 	const struct pol_stats *st = &d->ue.stats;
@@ -205,6 +243,7 @@ static void json_counters(struct mbmsd *d, struct json *j)
 	for (i = 1; i < POL_R__COUNT; i++)
 		json_kv_u64(j, pol_reason_name(i), st->rejected[i]);
 	json_obj_end(j);
+	json_by_type(j, st);
 	json_key(j, "decode_errors");
 	json_obj_begin(j);
 	for (i = 1; i < __MIKEY_E_MAX; i++)

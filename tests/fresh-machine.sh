@@ -1,0 +1,209 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The README's first command on a fresh Debian 12 machine (issue 13 item 1).
+#
+#   tests/fresh-machine.sh [--keep] [--cold] [--no-initramfs]
+#                                              (as root; make check-fresh)
+#
+# Builds a clean Debian 12 root with debootstrap (bookworm, from
+# http://deb.debian.org/debian; none of our packages installed), copies a
+# clean `git archive HEAD` of this checkout into it (/root/mbms-srtp),
+# bind-mounts /proc, /sys and /dev and, as root inside the chroot, runs
+# the README's first steps: `apt-get install make` (a fresh Debian 12 has
+# no make), then `make demo`, once; then plain `make` in the same root.  The packages come from scripts/deps.sh, run by make
+# inside the chroot.  KVM is never used (VM_RUN_KVM_DEV points nowhere).
+#
+# Pass = `make demo` exits 0 AND its verdict is PASS AND its log has no
+# failure line, AND `make` then exits 0.  A failure line is, in the demo's
+# own output format (scripts/demo.sh, verdict()):
+#   ^FAIL:                                 the demo's verdict on failure
+#   MSK requests: N sent, N ok, F failed   with F > 0 (the scenario
+#                                          injects no HTTP fault)
+#   ^make(\[N\])?: ***                     a make error
+#   ^make: no kernel headers               the first-run bug of issue 13
+# and the log must hold exactly one "^PASS: " line and the "MSK requests:
+# ... 0 failed" line.
+#
+# Caches, in /var/cache/mbms-srtp/ (MBMS_FRESH_CACHE), so that a second run
+# is quick: the debootstrapped base root as a tarball, and apt's .deb
+# download cache (bind-mounted on the chroot's /var/cache/apt/archives,
+# seeded with hard links from the host's).  Only downloads are cached:
+# every package is still installed from scratch.  --cold ignores both.
+# --keep keeps the root (its path is printed).  Logs: build/fresh-machine/.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+MIRROR=http://deb.debian.org/debian
+SUITE=bookworm
+CACHE=${MBMS_FRESH_CACHE:-/var/cache/mbms-srtp}
+BASE=$CACHE/debootstrap-$SUITE-amd64.tar.zst
+APTCACHE=$CACHE/apt-archives
+LOG=$TOP/build/fresh-machine
+keep=0 cold=0 no_initrd=0
+
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--keep) keep=1; shift ;;
+	--cold) cold=1; shift ;;
+	--no-initramfs) no_initrd=1; shift ;;
+	-h|--help) sed -n '3,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+	*) echo "fresh-machine.sh: unknown option '$1'" >&2; exit 2 ;;
+	esac
+done
+
+[[ $(id -u) == 0 ]] || { echo "fresh-machine.sh: must run as root (debootstrap, chroot, mount)" >&2; exit 2; }
+command -v debootstrap > /dev/null ||
+	{ echo "fresh-machine.sh: debootstrap missing (scripts/deps.sh installs it)" >&2; exit 2; }
+git -C "$TOP" rev-parse --verify -q HEAD > /dev/null ||
+	{ echo "fresh-machine.sh: $TOP is not a git checkout (the test copies git archive HEAD)" >&2; exit 2; }
+
+mkdir -p "$CACHE" "$LOG"
+# One run at a time: runs share the caches and the logs.
+exec 9> "$CACHE/fresh-machine.lock"
+flock -n 9 || { echo "fresh-machine.sh: another run holds $CACHE/fresh-machine.lock" >&2; exit 2; }
+root=$(mktemp -d /var/tmp/mbms-fresh.XXXXXX)
+t_start=$SECONDS
+step() { echo "==== $(date -u +%T) fresh-machine: $* ($((SECONDS - t_start))s)"; }
+
+# Mounts under $root, deepest first.
+mounts_under() {
+	awk -v r="$root" '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/mounts | sort -r
+}
+
+cleanup() {
+	local rc=$? p m
+	set +e
+	trap '' INT TERM	# a second signal must not cut the unmounting short
+	[[ -z ${tailer:-} ]] || kill "$tailer" 2> /dev/null
+	# Anything still running in the root (a make or QEMU of ours, after
+	# an interrupt) holds its mounts.
+	for p in /proc/[0-9]*; do
+		[[ $(readlink "$p/root" 2> /dev/null) == "$root" ]] && kill -9 "${p#/proc/}" 2> /dev/null
+	done
+	sleep 0.5
+	for m in $(mounts_under); do
+		umount -R "$m" 2> /dev/null || umount -l "$m"
+	done
+	if [[ -n $(mounts_under) ]]; then
+		echo "fresh-machine.sh: mounts left under $root, NOT removing it:" >&2
+		mounts_under >&2
+	elif [[ $keep == 1 ]]; then
+		echo "fresh-machine.sh: root kept in $root"
+	else
+		rm -rf --one-file-system "$root"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# 1. The clean Debian 12 root.
+if [[ $cold == 0 && -s $BASE ]]; then
+	step "unpacking the cached base root $BASE"
+	tar -C "$root" --zstd --numeric-owner -xpf "$BASE"
+else
+	step "debootstrap $SUITE from $MIRROR"
+	debootstrap --arch=amd64 "$SUITE" "$root" "$MIRROR" > "$LOG/debootstrap.log" 2>&1 ||
+		{ tail -n 20 "$LOG/debootstrap.log"; exit 1; }
+	# As the Debian installer leaves it: main, updates and security.
+	cat > "$root/etc/apt/sources.list" <<-SRC
+	deb $MIRROR $SUITE main
+	deb $MIRROR $SUITE-updates main
+	deb http://security.debian.org/debian-security $SUITE-security main
+	SRC
+	rm -f "$root"/var/cache/apt/archives/*.deb
+	if [[ $cold == 0 ]]; then
+		tar -C "$root" --zstd --numeric-owner -cpf "$BASE.tmp" . && mv "$BASE.tmp" "$BASE"
+	fi
+fi
+# As / is (mktemp made it 0700, and the tarball keeps that): apt's _apt
+# user must reach its lists and cache ("Download is performed unsandboxed").
+chmod 0755 "$root"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+# No daemon starts in a chroot (there is no init to own it).
+printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
+chmod 0755 "$root/usr/sbin/policy-rc.d"
+
+# --no-initramfs: Debian's own initramfs for each kernel installed is not
+# built (update-initramfs diverted to true).  The VMs boot an initramfs of
+# their own (scripts/vm-run), so nothing of ours uses it; under load its
+# three builds are most of a run.  Faster, less faithful: off by default.
+if [[ $no_initrd == 1 ]]; then
+	chroot "$root" dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs
+	ln -s /bin/true "$root/usr/sbin/update-initramfs"
+fi
+
+# 2. The checkout, as a clone would have it.
+mkdir -p "$root/root/mbms-srtp"
+git -C "$TOP" archive HEAD | tar -C "$root/root/mbms-srtp" -xf -
+step "copied $(git -C "$TOP" rev-parse --short HEAD) into $root/root/mbms-srtp"
+
+# 3. Mounts.
+mount --bind /proc "$root/proc"
+mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys"
+mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
+if [[ $cold == 0 ]]; then
+	mkdir -p "$APTCACHE"
+	[[ -n $(ls "$APTCACHE") ]] || cp -l /var/cache/apt/archives/*.deb "$APTCACHE"/ 2> /dev/null || true
+	mount --bind "$APTCACHE" "$root/var/cache/apt/archives"
+fi
+
+in_root() {
+	env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		VM_RUN_KVM_DEV=/nonexistent/kvm \
+		chroot "$root" /bin/sh -c "cd /root/mbms-srtp && $1"
+}
+
+# In the background, then wait: bash runs a trap only once the foreground
+# command ends, but interrupts a wait (a TERM must not wait for make demo).
+in_root_bg() {	# command log
+	in_root "$1" > "$2" 2>&1 &
+	wait $!
+}
+
+# 4. The README's first commands: the two packages a fresh Debian 12 has
+# not (git is for the clone, which git archive stands in for here), then
+# `make demo`, once.
+step "apt-get install make (the README's first step)"
+in_root_bg 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make > /dev/null' \
+	"$LOG/apt-make.log" ||
+	{ cat "$LOG/apt-make.log"; echo "fresh-machine: FAIL: cannot install make"; exit 1; }
+fail=()
+step "make demo"
+t0=$SECONDS
+: > "$LOG/demo.log"
+tail -f "$LOG/demo.log" & tailer=$!
+set +e
+in_root_bg 'make demo' "$LOG/demo.log"
+demo_rc=$?
+set -e
+sleep 1; kill "$tailer" 2> /dev/null || true
+demo_s=$((SECONDS - t0))
+sed -i 's/\x1b\[[0-9;]*m//g' "$LOG/demo.log"
+[[ $demo_rc == 0 ]] || fail+=("make demo exited $demo_rc")
+[[ $(grep -c '^PASS: ' "$LOG/demo.log") == 1 ]] || fail+=("no PASS verdict")
+grep -Eq 'MSK requests: [0-9]+ sent, [0-9]+ ok, 0 failed' "$LOG/demo.log" ||
+	fail+=("no 'MSK requests: ... 0 failed' line")
+if grep -En '^FAIL:|MSK requests: [0-9]+ sent, [0-9]+ ok, [1-9][0-9]* failed|^make(\[[0-9]+\])?: \*\*\*|^make: no kernel headers' \
+	"$LOG/demo.log" > "$LOG/failure-lines.txt"; then
+	fail+=("failure lines: $(tr '\n' '|' < "$LOG/failure-lines.txt")")
+fi
+
+# 5. Plain `make` in the same root, after the demo.
+step "make (plain)"
+t0=$SECONDS
+set +e
+in_root_bg 'make' "$LOG/make.log"
+make_rc=$?
+set -e
+make_s=$((SECONDS - t0))
+[[ $make_rc == 0 ]] || { tail -n 20 "$LOG/make.log"; fail+=("make exited $make_rc"); }
+
+step "done: make demo ${demo_s}s (rc $demo_rc), make ${make_s}s (rc $make_rc), total $((SECONDS - t_start))s"
+if [[ ${#fail[@]} -gt 0 ]]; then
+	echo "fresh-machine: FAIL: $(IFS=';'; echo "${fail[*]}")"
+	exit 1
+fi
+echo "fresh-machine: PASS: make demo PASS with no failure line, then make, in a fresh Debian 12 root"
