@@ -348,6 +348,7 @@ static const char * const mbms_rx_reason_name[] = {
 	[MBMS_SRTP_STATS_A_NOMEM] = "no memory for a private copy",
 	[MBMS_SRTP_STATS_A_FRAGMENT] = "unreassembled IP fragment",
 	[MBMS_SRTP_STATS_A_CSUM_ERROR] = "bad UDP checksum",
+	[MBMS_SRTP_STATS_A_ROC_UNKNOWN] = "no verified ROC yet",
 };
 
 /**
@@ -472,8 +473,19 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 
 	if (c.rcc)
 		c.index = (u64)get_unaligned_be32(c.tag) << 16 | c.seq;
-	if (mbms_ssrc_precheck(c.s, c.ssrc, c.rtcp, c.rtcp || c.rcc, c.seq,
-			       c.key->roc, &c.index) != MBMS_REPLAY_OK)
+	/*
+	 * A packet without integrity (RFC 4771 mode 1, 3 off the RCC
+	 * packets) is decrypted at an estimated ROC that nothing can check:
+	 * only once an RCC packet has put the SSRC in sync.  Before that
+	 * (a late joiner) the key's ROC is a guess, and a wrong one would
+	 * hand garbage to the application under on-fail drop.
+	 */
+	ret = mbms_ssrc_precheck(c.s, c.ssrc, c.rtcp, c.rtcp || c.rcc,
+				 !c.rtcp && !c.rcc && !c.mac_len, c.seq,
+				 c.key->roc, &c.index);
+	if (ret == MBMS_SSRC_NO_ROC)
+		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_ROC_UNKNOWN);
+	if (ret != MBMS_REPLAY_OK)
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_REPLAY);
 	mbms_timing_mark(&t, MBMS_T_PREP);
 	if (c.mac_len && !mbms_rx_auth(&c, cipher))

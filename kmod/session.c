@@ -204,6 +204,8 @@ static struct mbms_ssrc *mbms_ssrc_find(struct mbms_session *s, u32 ssrc)
  * @rtcp: SRTCP (check the SRTCP window) or SRTP
  * @given: *@index is the packet's own: the SRTCP index, or the carried
  *	ROC || SEQ of an RFC 4771 RCC packet; else it is estimated
+ * @need_roc: the packet has no integrity: refuse it (MBMS_SSRC_NO_ROC)
+ *	unless the SSRC already has SRTP state, whose ROC was authenticated
  * @seq: SRTP sequence number
  * @key_roc: ROC to use for an SSRC without SRTP state yet
  * @index: the packet's index if @given; else receives the estimate
@@ -214,19 +216,21 @@ static struct mbms_ssrc *mbms_ssrc_find(struct mbms_session *s, u32 ssrc)
  * without a lock (a handful of cache lines) and the match is confirmed
  * under the slot lock, since a slot can be recycled.
  *
- * Return: MBMS_REPLAY_OK, MBMS_REPLAY_DUP or MBMS_REPLAY_OLD.
+ * Return: MBMS_REPLAY_OK, MBMS_REPLAY_DUP, MBMS_REPLAY_OLD or
+ * MBMS_SSRC_NO_ROC.
  */
 int mbms_ssrc_precheck(struct mbms_session *s, u32 ssrc, bool rtcp,
-		       bool given, u16 seq, u32 key_roc, u64 *index)
+		       bool given, bool need_roc, u16 seq, u32 key_roc,
+		       u64 *index)
 {
 	struct mbms_ssrc *x = mbms_ssrc_find(s, ssrc);
-	int ret = MBMS_REPLAY_OK;
+	int ret = need_roc ? MBMS_SSRC_NO_ROC : MBMS_REPLAY_OK;
 	s64 est;
 
 	if (!given)
 		*index = ((u64)key_roc << 16) | seq;
 	if (!x)
-		return MBMS_REPLAY_OK;
+		return ret;
 
 	spin_lock_bh(&x->lock);
 	if (!x->used || x->ssrc != ssrc)
@@ -237,6 +241,7 @@ int mbms_ssrc_precheck(struct mbms_session *s, u32 ssrc, bool rtcp,
 	}
 	if (!x->rtp.valid)
 		goto out;
+	ret = MBMS_REPLAY_OK;
 	est = mbms_roc_estimate(x->rtp.top, seq);
 	if (est < 0) {
 		ret = MBMS_REPLAY_OLD;

@@ -85,6 +85,8 @@ struct mbms_session {
 /* mbms_ssrc_commit() results besides the MBMS_REPLAY_* ones */
 #define MBMS_SSRC_FULL		3	/* new SSRC, every slot holds live state */
 #define MBMS_SSRC_KEY_GONE	4	/* the key was removed meanwhile */
+/* mbms_ssrc_precheck(): @need_roc, and the SSRC has no SRTP state yet */
+#define MBMS_SSRC_NO_ROC	5
 
 int mbms_session_create(struct mbms_net *mn,
 			const struct mbms_session_params *p);
@@ -92,7 +94,8 @@ int mbms_session_delete(struct mbms_net *mn, u32 id);
 void mbms_session_delete_all(struct mbms_net *mn);
 struct mbms_session *mbms_session_find(struct mbms_net *mn, u32 id);
 int mbms_ssrc_precheck(struct mbms_session *s, u32 ssrc, bool rtcp,
-		       bool given, u16 seq, u32 key_roc, u64 *index);
+		       bool given, bool need_roc, u16 seq, u32 key_roc,
+		       u64 *index);
 int mbms_ssrc_commit(struct mbms_session *s, const struct mbms_key *key,
 		     u32 ssrc, bool rtcp, u64 index);
 void mbms_ssrc_forget_key(struct mbms_session *s, struct mbms_key *key);

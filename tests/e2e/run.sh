@@ -367,6 +367,7 @@ snap() {
 		($s.counters // {} | to_entries[] | ["st.counters.\(.key)", .value]),
 		["st.kernel.packets", ($s.sessions[0].kernel.packets // "?")],
 		["st.kernel.unknown_mki", ($s.sessions[0].kernel.unknown_mki // "?")],
+		["st.kernel.roc_unknown", (($ks[0] // [])[0].roc_unknown // "?")],
 		["st.msks", ($s.msks // [] | length)],
 		["st.msk2", ([$s.msks[]? | select(.msk_id == 65538)] | length)],
 		["st.muk.btid", ($s.muks[0].btid // "?")],
@@ -715,11 +716,12 @@ stage_unknown_burst() {
 # SEQ 65400 and wraps to ROC 6 after 136 packets.
 LATE=(--roc 5 --seq 65400)
 
-# late_join D ARGS...: mbmsd, then the stream (LATE and ARGS); every
-# packet must be decrypted exactly, from the first one on.
+# late_join D PRE ARGS...: mbmsd, then the stream (LATE and ARGS); every
+# packet must be decrypted exactly from packet PRE on, the PRE before it
+# dropped by the kernel.
 late_join() {
-	local d=$1
-	shift
+	local d=$1 pre=$2 sent
+	shift 2
 	RECV_SEQ=65400 recv_for "$d"
 	mbmsd_conf relaxed 1
 	mbmsd_start
@@ -729,8 +731,16 @@ late_join() {
 	bmsc_wait
 	recv_wait
 	snap
-	expect_all_decrypted "$FUNCNAME"
-	expect "kernel packets" "${ST[kernel.packets]}" "$(bm srtp_sent)"
+	sent=$(bm srtp_sent)
+	if [[ $pre == 0 ]]; then
+		expect_all_decrypted "$FUNCNAME"
+	else
+		expect "late joiner: decrypted" "$(rv match)" $((sent - pre))
+		expect "late joiner: received" "$(rv received)" $((sent - pre))
+		expect "late joiner: garbled" "$(rv mismatch)" 0
+		expect "late joiner: dropped, ROC not known" "${ST[kernel.roc_unknown]}" "$pre"
+	fi
+	expect "kernel packets" "${ST[kernel.packets]}" $((sent - pre))
 }
 
 # Stage 7: late joiner, RFC 3711 only: what makes it work is the ROC of
@@ -738,7 +748,7 @@ late_join() {
 # with every MTK (KEY_ROC); without it the kernel starts at ROC 0 and
 # every packet fails authentication.
 stage_late_join_map() {
-	late_join 6
+	late_join 6 0
 	log_has "$S/mbmsd.log" "kernel: adding session 1" ||
 		{ pretty "no session added"; return 1; }
 	if log_has "$S/mbmsd.log" "RFC 4771"; then
@@ -750,10 +760,11 @@ stage_late_join_map() {
 # Stage 8: late joiner, RFC 4771 (issue 15): the MSK message's SP says
 # RCCm1, R 16 and its SRTP-ID map says ROC 0 (--no-map-roc), so only the
 # ROC in the RCC packets tells the kernel where the stream is; mbmsd makes
-# the kernel session RCC from the SP alone.  Needs the kernel datapath
-# and bmsc-sim's RCC stream (h-rcck).
+# the kernel session RCC from the SP alone.  The 8 packets before the
+# first RCC packet (SEQ 65408) carry no integrity in RCCm1 and the ROC is
+# not known yet: the kernel drops them (roc_unknown), never garbles them.
 stage_late_join_rcc() {
-	late_join 6 --rcc-mode 1 --rcc-rate 16 --no-map-roc
+	late_join 6 8 --rcc-mode 1 --rcc-rate 16 --no-map-roc
 	log_has "$S/mbmsd.log" "kernel: adding session 1 (RFC 4771 RCCm1, R 16)" ||
 		{ pretty "mbmsd did not make session 1 RCCm1, R 16"; return 1; }
 }

@@ -26,7 +26,7 @@ FAILURES = {"malformed": "malformed", "unknown_mki": "unknown_mki",
             "auth_failed": "auth", "replay": "replay",
             "key_expired": "key_expired", "ssrc_full": "ssrc_full",
             "nomem": "nomem", "fragment": "fragment",
-            "csum_error": "csum_error"}
+            "csum_error": "csum_error", "roc_unknown": "roc_unknown"}
 PLAIN = {"packets": "packets_total", "bytes": "bytes_total",
          "rtcp_packets": "rtcp_packets_total",
          "passed": "passed_packets_total",

@@ -389,8 +389,9 @@ rcc_send() {
 # 60001; the key says ROC 0.  The first RCC packet (SEQ 60016 = 0 mod 16,
 # packet 15) sets the ROC, and everything from it on decrypts byte-exact,
 # across the next wrap (ROC 6).  Before it: mode 2 fails authentication
-# (the tag covers the wrong ROC); modes 1 and 3 have no integrity there
-# and decrypt with the key's ROC into garbage (RFC 3711 estimate).
+# (the tag covers the wrong ROC); modes 1 and 3 have no integrity there,
+# so nothing could tell a wrong ROC: they are dropped (roc_unknown), never
+# decrypted with the key's ROC into garbage.
 stage_rcc_late() {
 	local c mode suite sid=0 port n=6000 pre=15 pk
 	local -a s
@@ -403,17 +404,16 @@ stage_rcc_late() {
 		rcc_session "$sid" "$port" suite "$suite" rcc-mode "$mode" rcc-rate 16
 		s=(--suite "$suite" --rcc-mode "$mode" --rcc-rate 16 --roc 5
 		   --seq 60001 --count "$n" --ssrc "$((0x500 + sid))" --payload-size 40)
+		rcc_send "$T/r" "$port" $((n - pre)) "${s[@]}"
 		if [[ $mode == 2 ]]; then
-			rcc_send "$T/r" "$port" $((n - pre)) "${s[@]}"
 			expect "rcc $c: auth before the first RCC packet" "$(counter "$sid" auth_failed)" "$pre"
-			expect "rcc $c: received" "$(r "$T/r" received)" $((n - pre))
-			pk=$((n - pre))
 		else
-			rcc_send "$T/r" "$port" "$n" "${s[@]}"
-			expect "rcc $c: garbled before the first RCC packet" "$(r "$T/r" mismatch)" "$pre"
+			expect "rcc $c: dropped before the first RCC packet" "$(counter "$sid" roc_unknown)" "$pre"
 			expect "rcc $c: auth" "$(counter "$sid" auth_failed)" 0
-			pk=$n
 		fi
+		expect "rcc $c: received" "$(r "$T/r" received)" $((n - pre))
+		expect "rcc $c: garbled" "$(r "$T/r" mismatch)" 0
+		pk=$((n - pre))
 		pretty "rcc $c: $(jq -c . "$T/r")"
 		expect "rcc $c: match from the first RCC packet on" "$(r "$T/r" match)" $((n - pre))
 		expect "rcc $c: packets" "$(counter "$sid" packets)" "$pk"
@@ -439,7 +439,8 @@ stage_rcc_late() {
 # estimate picks the wrong ROC) recovers at the next RCC packet.  Without
 # RFC 4771 (session 3) it never does.
 stage_rcc_loss() {
-	local sid mode first=1 cnt=100 lost=70000 idx seq roc pre
+	# first: SEQ 0 is an RCC packet, which puts the SSRC in sync
+	local sid mode first=0 cnt=100 lost=70000 idx seq roc pre
 	idx=$((first + cnt + lost))		# index of the first packet after the loss
 	seq=$((idx % 65536))
 	roc=$((idx / 65536))
@@ -489,7 +490,8 @@ stage_rcc_forged() {
 		sid=$mode
 		port=$((5300 + sid))
 		rcc_session "$sid" "$port" rcc-mode "$mode" rcc-rate 16
-		rcc_send "$T/r" "$port" 100 --rcc-mode "$mode" --rcc-rate 16 --seq 1 --count 100
+		# SEQ 0 is an RCC packet: it puts the SSRC in sync
+		rcc_send "$T/r" "$port" 100 --rcc-mode "$mode" --rcc-rate 16 --seq 0 --count 100
 		expect "forged $mode: genuine start" "$(r "$T/r" match)" 100
 		if [[ $mode == 3 ]]; then
 			# the first forged ROC (1, SEQ 112) is taken: what follows
@@ -527,7 +529,8 @@ stage_rcc_plain() {
 		sid=$mode
 		port=$((5400 + sid))
 		rcc_session "$sid" "$port" rcc-mode "$mode" rcc-rate 16
-		rcc_send "$T/r" "$port" 100 --rcc-mode "$mode" --rcc-rate 16 --seq 1 --count 100
+		# SEQ 0 is an RCC packet: it puts the SSRC in sync
+		rcc_send "$T/r" "$port" 100 --rcc-mode "$mode" --rcc-rate 16 --seq 0 --count 100
 		expect "plain $mode: start" "$(r "$T/r" match)" 100
 		# packets 1, 17, .., 97 (SEQ 102, 118, ..): 7, not RCC packets
 		if [[ $mode == 2 ]]; then

@@ -121,6 +121,8 @@ static const struct {
 	     "IP fragment that reached the module unreassembled"),
 	FAIL("csum-error", "csum_error", CSUM_ERROR, csum_error, "csum_error",
 	     "wrong or (IPv6) missing UDP checksum"),
+	FAIL("roc-unknown", "roc_unknown", ROC_UNKNOWN, roc_unknown,
+	     "roc_unknown", "RFC 4771 packet without integrity, ROC not in sync"),
 #undef FAIL
 #undef F
 };

@@ -246,6 +246,8 @@ static const struct {
 	  offsetof(struct mbms_stats, nomem) },
 	{ MBMS_SRTP_STATS_A_CSUM_ERROR, MBMS_STATS_HAS_CSUM_ERROR,
 	  offsetof(struct mbms_stats, csum_error) },
+	{ MBMS_SRTP_STATS_A_ROC_UNKNOWN, MBMS_STATS_HAS_ROC_UNKNOWN,
+	  offsetof(struct mbms_stats, roc_unknown) },
 };
 
 static int parse_stats(struct nlattr *nest, struct mbms_stats *st)

@@ -113,6 +113,7 @@ enum mbms_stats_flags {
 	MBMS_STATS_HAS_FRAG_REASSEMBLED	= 1U << 12,
 	MBMS_STATS_HAS_FRAGMENT		= 1U << 13,
 	MBMS_STATS_HAS_CSUM_ERROR	= 1U << 14,
+	MBMS_STATS_HAS_ROC_UNKNOWN	= 1U << 15,
 };
 
 struct mbms_stats {
@@ -132,6 +133,7 @@ struct mbms_stats {
 	uint64_t fragment;		/* unreassembled fragment refused */
 	uint64_t nomem;			/* no memory for a private copy */
 	uint64_t csum_error;		/* bad UDP checksum */
+	uint64_t roc_unknown;		/* RFC 4771 mode 1/3, SSRC not in sync */
 };
 
 enum mbms_session_flags {
