@@ -6,6 +6,8 @@
 #   make demo       the end-to-end demo in a VM
 #   make bench      benchmarks in a VM (see Documentation/performance.rst)
 #   make lint       checkpatch --strict, sparse, W=1 on the module
+#   make check-debug  selftests and e2e on a debug kernel (KASAN, KFENCE,
+#                   UBSAN, lockdep, kmemleak), built once per machine
 #   make install    module (current kernel or KVER=), tools, header, man pages
 #
 # The host kernel here cannot load modules, so the module is built against
@@ -25,7 +27,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all module userspace check check-userspace check-kernel deps demo \
-	bench fuzz lint install clean sim mutants ynl
+	bench fuzz lint install clean sim mutants ynl module-debug check-debug
 
 all: module userspace
 
@@ -83,6 +85,20 @@ check: deps
 	echo "==== $$(date -u +%T) make check: userspace $$((t1 - t0))s, lint done $$((t2 - t0))s after start, kernel $$((t3 - t2))s, total $$((t3 - t0))s"; \
 	if [ -n "$$fail" ]; then echo "make check: FAILED:$$fail"; exit 1; fi; \
 	echo "make check: all passed"
+
+# The debug kernel (scripts/debug-kernel.sh builds it once per machine,
+# in /var/cache/mbms-srtp/debug-kernel/) and the module built against its
+# tree with W=1, into build/kmod/<its release>/ where the suites find it.
+module-debug: | deps
+	+@set -e; dk=$$($(TOP)/scripts/debug-kernel.sh); k=$$(cat $$dk/kernelrelease); \
+	$(TOP)/scripts/mirror-kmod.sh "$$k"; \
+	$(MAKE) -C $$dk/build M=$(BUILD)/kmod/$$k W=1 modules
+
+# The selftests and e2e on the debug kernel; vm-run fails on any report
+# in its log and on any kmemleak report naming the module
+# (scripts/check-debug.sh).  PANIC_ON_WARN=1: the first warning panics.
+check-debug: module-debug userspace ynl
+	@$(TOP)/scripts/check-debug.sh
 
 fuzz:
 	$(MAKE) -C userspace fuzz

@@ -3,13 +3,14 @@
 # check-debug` from Debian's linux-source-6.1 and print its cache
 # directory.
 #
-#   scripts/debug-kernel.sh [--check-config] [--rebuild]
+#   scripts/debug-kernel.sh [--check-config|--cached] [--rebuild]
 #
 # Config: `make allnoconfig` + scripts/debug-kernel.config (what the
 # vm-run guest and our suites need, plus KASAN, KFENCE, UBSAN, lockdep,
 # PROVE_RCU, kmemleak...), then olddefconfig; every line of the fragment
 # must have survived, else we fail naming the lost ones.  --check-config
-# stops there (seconds, no build).
+# stops there (seconds, no build).  --cached prints the directory only
+# if that build is complete, else fails (it never builds).
 #
 # Cache: $MBMS_CACHE (default /var/cache/mbms-srtp)/debug-kernel/
 #   linux-<pkgver>/           the unpacked source (shared by configs)
@@ -37,10 +38,12 @@ die() { echo "$PROG: $*" >&2; exit 1; }
 say() { echo "$PROG: $*" >&2; }
 
 check_only=0
+cached_only=0
 rebuild=0
 for a in "$@"; do
 	case $a in
 	--check-config) check_only=1 ;;
+	--cached) cached_only=1 ;;
 	--rebuild) rebuild=1 ;;
 	-h|--help) sed -n '2,/^set -eu/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
 	*) die "unknown argument '$a' (see --help)" ;;
@@ -59,6 +62,7 @@ if [ $check_only = 0 ] && [ $rebuild = 0 ] && [ -e "$entry/done" ]; then
 	echo "$entry"
 	exit 0
 fi
+[ $cached_only = 0 ] || die "not built yet: $entry (run scripts/debug-kernel.sh)"
 
 exec {lock}>"$CACHE/lock" || die "cannot open $CACHE/lock"
 if ! flock -n "$lock"; then
