@@ -33,6 +33,9 @@ PKG=linux-source-6.1
 CACHE=${MBMS_CACHE:-/var/cache/mbms-srtp}/debug-kernel
 JOBS=${DEBUG_KERNEL_JOBS:-2}
 PROG=debug-kernel.sh
+# Called from our Makefile: its variables (KVER=, W=...) and jobserver
+# are not the kernel build's business.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
 die() { echo "$PROG: $*" >&2; exit 1; }
 say() { echo "$PROG: $*" >&2; }
