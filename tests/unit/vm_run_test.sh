@@ -201,15 +201,6 @@ else
 	echo "skip: --icount path (no static /bin/busybox for the plain QEMU initramfs)"
 fi
 
-# --kernel debug never builds the debug kernel itself: without a cached
-# build it fails at once, saying how to build it.
-MBMS_CACHE=$work/nocache vmrun nodebug --kernel debug -- true
-[ "$(rc nodebug)" = 125 ] && grep -q 'debug kernel is not built' "$work/nodebug.err" ||
-	bad "--kernel debug without a build: rc $(rc nodebug), $(cat "$work/nodebug.err")"
-no_qemu nodebug
-[ -e "$work/nocache/debug-kernel/lock" ] && bad "--kernel debug started a build"
-ok "--kernel debug without a cached build: 125, no build"
-
 # No fake guest may outlive its run.
 pgrep -f "^sleep 6123$" > /dev/null && bad "a hung fake guest was left running"
 
