@@ -38,7 +38,7 @@ SUITES=("selftests ${CHECK_DEBUG_SELFTESTS_TIMEOUT:-5400} tests/selftests/run.sh
 
 run() {
 	local s name tmo cmd t0 rc fail="" summary=""
-	echo "check-debug: kernel $kver from $dk (built in $(cat "$dk/build-seconds" 2>/dev/null || echo '?')s)"
+	echo "check-debug: kernel $kver from $dk (built in $(cat "$dk/build-seconds" 2>/dev/null || echo ?)s wall, $(cat "$dk/build-cpu-seconds" 2>/dev/null || echo ?)s CPU)"
 	t_all=$SECONDS
 	for s in "${SUITES[@]}"; do
 		read -r name tmo cmd <<< "$s"
