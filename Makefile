@@ -9,6 +9,8 @@
 #   make check-fresh  `make demo` in a fresh debootstrapped Debian 12 root
 #   make lint       checkpatch --strict, sparse, W=1 on the module
 #   make oracle     the VLC RFC 4771 oracle (build/oracle/), host checks
+#   make check-debug  selftests and e2e on a debug kernel (KASAN, KFENCE,
+#                   UBSAN, lockdep, kmemleak), built once per machine
 #   make install    module (current kernel or KVER=), tools, header, man pages
 #   make deb        Debian packages into build/deb/ (mbms-srtp-dkms, -tools,
 #                   -dev); make check-deb installs them and tests them in VMs
@@ -31,7 +33,7 @@ DESTDIR ?=
 
 .PHONY: all module userspace check check-userspace check-kernel deps demo \
 	bench fuzz lint install clean sim mutants ynl oracle deb check-lintian \
-	check-deb check-fresh
+	check-deb check-fresh module-debug check-debug
 
 all: module userspace
 
@@ -114,6 +116,19 @@ check-lintian: deb
 # DEB_BUILT=1: test build/deb as it is (make check built it in phase 1).
 check-deb: $(if $(DEB_BUILT),,deb) userspace
 	@$(TOP)/tests/deb/install.sh
+# The debug kernel (scripts/debug-kernel.sh builds it once per machine,
+# in /var/cache/mbms-srtp/debug-kernel/) and the module built against its
+# tree with W=1, into build/kmod/<its release>/ where the suites find it.
+module-debug: | deps
+	+@set -e; dk=$$($(TOP)/scripts/debug-kernel.sh); k=$$(cat $$dk/kernelrelease); \
+	$(TOP)/scripts/mirror-kmod.sh "$$k"; \
+	$(MAKE) -C $$dk/build M=$(BUILD)/kmod/$$k W=1 modules
+
+# The selftests and e2e on the debug kernel; vm-run fails on any report
+# in its log and on any kmemleak report naming the module
+# (scripts/check-debug.sh).  PANIC_ON_WARN=1: the first warning panics.
+check-debug: module-debug userspace ynl
+	@$(TOP)/scripts/check-debug.sh
 
 fuzz:
 	$(MAKE) -C userspace fuzz

@@ -1390,10 +1390,7 @@ stage_ssrc_evict() {
 # 20001 of 20000), so six rounds (one session each) make it near certain.
 stage_max_packets_smp() {
 	local lim=20000 n=20000 sid k
-	if [[ $(nproc) -lt 2 ]]; then
-		pretty "SKIP: needs 2 CPUs, has $(nproc)"
-		return 0
-	fi
+	[[ $(nproc) -ge 2 ]] || skip "needs 2 CPUs, has $(nproc)"
 	for sid in 1 2 3 4 5 6; do
 		ctl session add "$sid"
 		ctl flow add session "$sid" dst 10.0.0.2 dport $((5600 + 2 * sid))
