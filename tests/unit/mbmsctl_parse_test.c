@@ -85,6 +85,16 @@ static void test_global(void)
 	CHECK(parse(&c, "-j -o text stats") == 0 && !c.json && !c.prometheus);
 	CHECK(parse(&c, "-o prometheus -j stats") == 0 && c.json &&
 	      !c.prometheus);
+	/* the output options also go right after the object (issue 13) */
+	CHECK(parse(&c, "stats -o prometheus") == 0 && c.prometheus);
+	CHECK(parse(&c, "stats --output prometheus session 2") == 0 &&
+	      c.prometheus && c.has_session_id && c.session_id == 2);
+	CHECK(parse(&c, "session -j show") == 0 && c.json);
+	CHECK(parse(&c, "-o prometheus stats -o text") == 0 && !c.prometheus);
+	BAD("session -o prometheus show",
+	    "-o prometheus: only 'stats' has metrics, not 'session'");
+	BAD("stats -o", "-o: missing format (text, json or prometheus)");
+	BAD("stats -x", "unknown option '-x' (try 'mbmsctl help')");
 	BAD("-o", "-o: missing format (text, json or prometheus)");
 	BAD("--output yaml stats",
 	    "--output: unknown format 'yaml' (text, json or prometheus)");

@@ -80,34 +80,48 @@ static int parse_output(struct mbmsctl_cmd *cmd, const char *opt,
 	return 0;
 }
 
-int mbmsctl_parse(struct mbmsctl_cmd *cmd, int argc, char **argv)
+/*
+ * The global options at argv[*i]...: before the object, and again right
+ * after it ("mbmsctl stats -o prometheus", as node_exporter recipes
+ * write it).  Returns 1 when -h or -V ends the parse.
+ */
+static int parse_globals(struct mbmsctl_cmd *cmd, int argc, char **argv,
+			 int *i)
 {
-	int i = 1;
-
-	memset(cmd, 0, sizeof(*cmd));
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		const char *o = argv[i];
+	for (; *i < argc && argv[*i][0] == '-'; (*i)++) {
+		const char *o = argv[*i];
 
 		if (!strcmp(o, "-j") || !strcmp(o, "--json")) {
 			cmd->json = true;
 			cmd->prometheus = false;
 		} else if (!strcmp(o, "-o") || !strcmp(o, "--output")) {
-			if (++i == argc)
+			if (++*i == argc)
 				return cli_fail(cmd, "%s: missing format (text, json or prometheus)",
 						o);
-			if (parse_output(cmd, o, argv[i]) < 0)
+			if (parse_output(cmd, o, argv[*i]) < 0)
 				return -1;
 		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
 			cmd->help = true;
-			return 0;
+			return 1;
 		} else if (!strcmp(o, "-V") || !strcmp(o, "--version")) {
 			cmd->version = true;
-			return 0;
+			return 1;
 		} else {
 			return cli_fail(cmd, "unknown option '%s' (try 'mbmsctl help')",
 					o);
 		}
 	}
+	return 0;
+}
+
+int mbmsctl_parse(struct mbmsctl_cmd *cmd, int argc, char **argv)
+{
+	int i = 1, ret;
+
+	memset(cmd, 0, sizeof(*cmd));
+	ret = parse_globals(cmd, argc, argv, &i);
+	if (ret)
+		return ret < 0 ? ret : 0;
 	if (i == argc)
 		return cli_fail(cmd, "missing object (try 'mbmsctl help')");
 	if (!strcmp(argv[i], "help")) {
@@ -119,6 +133,9 @@ int mbmsctl_parse(struct mbmsctl_cmd *cmd, int argc, char **argv)
 		return cli_fail(cmd, "unknown object '%s' (try 'mbmsctl help')",
 				argv[i]);
 	i++;
+	ret = parse_globals(cmd, argc, argv, &i);
+	if (ret)
+		return ret < 0 ? ret : 0;
 	if (i < argc && !strcmp(argv[i], "help")) {
 		if (i + 1 < argc)
 			return cli_fail(cmd, "%s help: unexpected argument '%s'",
