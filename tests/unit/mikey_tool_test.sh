@@ -77,6 +77,12 @@ expect 0 $T encode msk --muk $MUK --csb-id 1 --counter 1 --rand $RAND \
 	--idi a --idr b --key-domain 262001 --msk-id 0x00050001 --msk $MSK \
 	--seql 0 --sequ 1 --download -o "$work/dl.bin"
 [[ $(head -c 1 "$work/dl.bin" | xxd -p) == 01 ]] && ok || bad "-o did not write binary"
+# -o - writes the same binary message to stdout, never a file named '-'
+(cd "$work" && expect 0 $T encode msk --muk $MUK --csb-id 1 --counter 1 --rand $RAND \
+	--idi a --idr b --key-domain 262001 --msk-id 0x00050001 --msk $MSK \
+	--seql 0 --sequ 1 --download -o -)
+cmp -s "$work/out" "$work/dl.bin" && ok || bad "-o - did not write the message to stdout"
+[[ ! -e $work/- ]] && ok || bad "-o - wrote a file named '-'"
 expect 0 $T decode -j --muk $MUK "$work/dl.bin"
 field "$work/out" .download true
 field "$work/out" .cs_map empty

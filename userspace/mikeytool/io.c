@@ -73,6 +73,14 @@ int write_message(const char *path, const uint8_t *buf, size_t len)
 		printf("%s\n", hex);
 		return fflush(stdout) ? -1 : 0;
 	}
+	if (!strcmp(path, "-")) {	/* -o -: the binary message on stdout */
+		if (fwrite(buf, 1, len, stdout) != len || fflush(stdout)) {
+			fprintf(stderr, "mikeytool: cannot write to stdout: %s\n",
+				strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
 	f = fopen(path, "wb");
 	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
 		fprintf(stderr, "mikeytool: cannot write '%s': %s\n", path,
