@@ -392,10 +392,14 @@ def body(res, out, h):
             fmt(r.get("ofloor_ns")), fmt(r.get("module_vs_kfloor"), 2)))
     rcc = [r for r in res["rows"] if r["flows"] == 1 and "rcc" in r]
     if rcc:
-        out.append("\n" + h + " RFC 4771 RCCm1, R = 16, against the plain suite (1 flow)\n")
+        g = res["guests"][0] if res["guests"] else {}
+        mode, rate = g.get("rcc_mode", 1), g.get("rcc_rate", 16)
+        out.append("\n" + h + " RFC 4771 RCCm%d, R = %d, against the plain suite (1 flow)\n"
+                   % (mode, rate))
         out.append("The rcc stream: the same packets as the kernel stream, the "
-                   "session and the sender in RCCm1 with R = 16 (every 16th "
-                   "packet carries the ROC and a tag, the others none), run "
+                   "session and the sender in RCCm%d with R = %d (every %dth "
+                   "packet carries the ROC and a tag, the others %s), run "
+                   % (mode, rate, rate, "the full tag" if mode == 2 else "none") +
                    "in the same repeats. rcc / plain: whole-guest ns per "
                    "packet; module share: (rcc - idle) / (kernel - idle); rx: "
                    "receiving CPU, 2 vCPUs.\n")

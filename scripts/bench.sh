@@ -32,7 +32,8 @@
 # default 3), MBMS_BENCH_SIZES and MBMS_BENCH_SUITES (payload sizes and
 # tag lengths of the streams, default "64 172 512 1200" and "80 32" with
 # 1 vCPU, "172 1200" and "80" with 2; a reduced run), MBMS_BENCH_PERF=0
-# (no perf profiles), MBMS_BENCH_RX_SCHED (batch, the default, or other: the
+# (no perf profiles), MBMS_BENCH_RCC_MODE (the rcc streams' RFC 4771
+# mode, default 1), MBMS_BENCH_RX_SCHED (batch, the default, or other: the
 # scheduling policy of sink and relay); vm-run passes MBMS_* into the guest.
 #
 # Topology (as in tests/selftests/run.sh):
@@ -174,7 +175,9 @@ guest() {
 # ---- guest side ------------------------------------------------------------
 
 # Test keys (never real ones); the same as the selftests'.
-# RCC_RATE: R of the rcc mode's RFC 4771 RCCm1 session and stream.
+# RCC_MODE, RCC_RATE: the rcc mode's RFC 4771 session and stream, RCCm1
+# with R = 16 (MBMS_BENCH_RCC_MODE=2 or 3 measures another mode).
+RCC_MODE=${MBMS_BENCH_RCC_MODE:-1}
 RCC_RATE=16
 KA=2b7e151628aed2a6abf7158809cf4f3c
 SA=f0f1f2f3f4f5f6f7f8f9fafbfcfd
@@ -325,9 +328,9 @@ run_one() {
 	kernel|timed|rcc)
 		if [ "$mode" = rcc ]; then
 			# RCCm1: only every 16th packet carries ROC and tag
-			stream+=(--rcc-mode 1 --rcc-rate "$RCC_RATE")
-			rcc=(rcc-mode 1 rcc-rate "$RCC_RATE")
-			wire=$((plain + 6))
+			stream+=(--rcc-mode "$RCC_MODE" --rcc-rate "$RCC_RATE")
+			rcc=(rcc-mode "$RCC_MODE" rcc-rate "$RCC_RATE")
+			[ "$RCC_MODE" = 2 ] || wire=$((plain + 6))
 		fi
 		ctl session add 1 suite "aes-cm-128-hmac-sha1-$suite" ${rcc[@]+"${rcc[@]}"} &&
 		ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA" &&
@@ -510,7 +513,7 @@ vm_main() {
 		sizes=${MBMS_BENCH_SIZES:-$sizes}; suites=${MBMS_BENCH_SUITES:-$suites}
 	fi
 	repeats=${MBMS_BENCH_REPEATS:-3}
-	record "{\"kind\":\"guest\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)\",\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"packets\":$npkts,\"target_packets\":$((smoke ? npkts : npkts * 4)),\"iters\":$iters,\"repeats\":$repeats,\"smoke\":$smoke,\"rx_sched\":\"${MBMS_BENCH_RX_SCHED:-batch}\",\"clock\":\"${MBMS_BENCH_CLOCK:-wall}\"}"
+	record "{\"kind\":\"guest\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)\",\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"packets\":$npkts,\"target_packets\":$((smoke ? npkts : npkts * 4)),\"iters\":$iters,\"repeats\":$repeats,\"smoke\":$smoke,\"rx_sched\":\"${MBMS_BENCH_RX_SCHED:-batch}\",\"clock\":\"${MBMS_BENCH_CLOCK:-wall}\",\"rcc_mode\":$RCC_MODE,\"rcc_rate\":$RCC_RATE}"
 
 	# The floors are single-threaded.  In the 1-vCPU guest both; in the
 	# 2-vCPU guest the kernel floor again, pinned to CPU 1 where the
