@@ -44,6 +44,7 @@ TARGETS = {
     "kernel_vs_relay_1200": 2.0,  # CPU-bound throughput, at least
     "kernel_vs_floor_1200": 1.5,  # module cost / kernel floor, at most
     "flows_100k_vs_1": 1.2,       # per-packet cost, at most
+    "rcc_vs_plain": 1.05,         # RFC 4771 RCCm1 R=16 / plain, at most
 }
 # The clock each target is checked on when both ran ("wall" or "icount").
 TARGET_CLOCK = {
@@ -51,7 +52,13 @@ TARGET_CLOCK = {
     "kernel_vs_relay_1200": "wall",
     "kernel_vs_floor_1200": "icount",
     "flows_100k_vs_1": "icount",
+    "rcc_vs_plain": "icount",         # a cost ratio in one 1-vCPU guest
 }
+# rcc_vs_plain: whole-guest ns per packet of the RCCm1 (R = 16) session
+# over the plain suite-80 session, 1 vCPU, 1 flow, the same packets in the
+# same repeats (scripts/bench.sh mode rcc); the larger of the 172- and
+# 1200-byte rows.  The module's share alone ((rcc - idle) / (kernel -
+# idle)) is reported next to it.
 
 
 def load(path):
@@ -170,7 +177,7 @@ def analyse(records):
         m = runs[key]
         row = {"cpus": cpus, "flows": flows, "payload": payload,
                "suite": "aes-cm-128-hmac-sha1-%d" % suite}
-        for mode in ("idle", "kernel", "relay"):
+        for mode in ("idle", "kernel", "rcc", "relay"):
             if mode in m:
                 row[mode] = m[mode]
         k, i, rl = m.get("kernel"), m.get("idle"), m.get("relay")
@@ -178,6 +185,16 @@ def analyse(records):
             row["module_ns"] = k["ns"] - i["ns"]
         if rl and i:
             row["relay_own_ns"] = rl["ns"] - i["ns"]
+        rc = m.get("rcc")
+        if rc and k and k["ns"]:
+            row["rcc_vs_plain_ns"] = round(rc["ns"] / k["ns"], 3)
+        if rc and i:
+            row["rcc_module_ns"] = rc["ns"] - i["ns"]
+            if k and k["ns"] > i["ns"]:
+                row["rcc_vs_plain_module"] = round(
+                    row["rcc_module_ns"] / (k["ns"] - i["ns"]), 3)
+        if rc and k and rc["rx_ns"] and k["rx_ns"]:
+            row["rcc_vs_plain_rx_ns"] = round(rc["rx_ns"] / k["rx_ns"], 3)
         if k and rl and rl["pps"]:
             row["kernel_vs_relay_pps"] = round(k["pps"] / rl["pps"], 2)
         if k and rl and k["ns"]:
@@ -263,6 +280,21 @@ def analyse(records):
         if one.get("module_ns", 0) > 0 and "module_ns" in big:
             ratios["flows_100k_vs_1_module_only"] = round(
                 big["module_ns"] / one["module_ns"], 2)
+    # RFC 4771: the larger of the two target rows, 1 vCPU (the 2-vCPU
+    # guest's receiving-CPU ratio is only reported).
+    worst = None
+    for p in (172, 1200):
+        for cpus in (1, 2):
+            r = find(cpus, 1, p)
+            for k, name in (("rcc_vs_plain_ns", "rcc_vs_plain_%d%s"),
+                            ("rcc_vs_plain_module", "rcc_vs_plain_module_%d%s"),
+                            ("rcc_vs_plain_rx_ns", "rcc_vs_plain_rx_%d%s")):
+                if r and k in r:
+                    ratios[name % (p, "" if cpus == 1 else "_2cpu")] = r[k]
+            if cpus == 1 and r and "rcc_vs_plain_ns" in r:
+                worst = max(worst or 0, r["rcc_vs_plain_ns"])
+    if worst is not None:
+        ratios["rcc_vs_plain"] = worst
     mem = []
     for r in records:
         if r["kind"] == "mem" and r["count"]:
@@ -358,6 +390,32 @@ def body(res, out, h):
             fmt(r.get("module_ns")),
             fmt(r.get("relay_own_ns")), fmt(r.get("kfloor_ns")),
             fmt(r.get("ofloor_ns")), fmt(r.get("module_vs_kfloor"), 2)))
+    rcc = [r for r in res["rows"] if r["flows"] == 1 and "rcc" in r]
+    if rcc:
+        g = res["guests"][0] if res["guests"] else {}
+        mode, rate = g.get("rcc_mode", 1), g.get("rcc_rate", 16)
+        out.append("\n" + h + " RFC 4771 RCCm%d, R = %d, against the plain suite (1 flow)\n"
+                   % (mode, rate))
+        out.append("The rcc stream: the same packets as the kernel stream, the "
+                   "session and the sender in RCCm%d with R = %d (every %dth "
+                   "packet carries the ROC and a tag, the others %s), run "
+                   % (mode, rate, rate, "the full tag" if mode == 2 else "none") +
+                   "in the same repeats. rcc / plain: whole-guest ns per "
+                   "packet; module share: (rcc - idle) / (kernel - idle); rx: "
+                   "receiving CPU, 2 vCPUs.\n")
+        out.append("| vCPUs | payload | suite | n | idle ns | kernel ns | rcc ns (range) | rcc / plain | "
+                   "module ns | rcc module ns | module share rcc / plain | kernel rx ns | rcc rx ns | rcc / plain rx |")
+        out.append("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in sorted(rcc, key=lambda r: (r["cpus"], r["payload"])):
+            c = r["rcc"]
+            out.append("| %d | %d | %s | %s | %s | %s | %s (..%s) | %s | %s | %s | %s | %s | %s | %s |" % (
+                r["cpus"], r["payload"], r["suite"][-2:], c["repeats"],
+                fmt(r.get("idle", {}).get("ns")), fmt(r.get("kernel", {}).get("ns")),
+                fmt(c["ns"]), fmt(c["ns_worst"]), fmt(r.get("rcc_vs_plain_ns"), 3),
+                fmt(r.get("module_ns")), fmt(r.get("rcc_module_ns")),
+                fmt(r.get("rcc_vs_plain_module"), 3),
+                fmt(r.get("kernel", {}).get("rx_ns")), fmt(c.get("rx_ns")),
+                fmt(r.get("rcc_vs_plain_rx_ns"), 3)))
     scale = [r for r in res["rows"] if r["cpus"] == 1 and r["flows"] > 1 or
              (r["cpus"] == 1 and r["flows"] == 1 and r["payload"] == 172 and
               r["suite"].endswith("80"))]
@@ -499,9 +557,10 @@ def markdown(res, ic, meta, targets, pi):
         "kernel_vs_relay_1200": "kernel / relay throughput (relay / kernel receiver-CPU ns, 2 vCPUs), 1200 B",
         "kernel_vs_floor_1200": "module cost / kernel crypto floor (module ns / floor, whole guest, 1 vCPU, median of the repeats), 1200 B",
         "flows_100k_vs_1": "per-packet cost, 100,000 flows / 1 flow",
+        "rcc_vs_plain": "RFC 4771 RCCm1 R=16 / plain suite 80, whole-guest ns per packet, 1 vCPU (larger of 172 B and 1200 B)",
     }
     for n, t in targets.items():
-        lim = (">= %.1f" if n.startswith("kernel_vs_relay") else "<= %.1f") % t["limit"]
+        lim = (">= %g" if n.startswith("kernel_vs_relay") else "<= %g") % t["limit"]
         out.append("| %s | %s | %s | %s | %s | %s |" % (
             names[n], lim, fmt(t["wall"], 2), fmt(t["icount"], 2),
             t["checked_on"] or "-",
@@ -517,12 +576,19 @@ def markdown(res, ic, meta, targets, pi):
         ("relay_own_vs_module_1200", "relay own cost / module cost, 1200 B"),
         ("flows_100k_vs_1_module_only", "module cost, 100,000 flows / 1 flow"),
         ("mbms_rx_vs_floor_1200", "mbms_rx() alone (stage timing) / kernel crypto floor, 1 vCPU, 1200 B"),
+        ("rcc_vs_plain_172", "RCCm1 / plain, whole guest, 1 vCPU, 172 B"),
+        ("rcc_vs_plain_1200", "RCCm1 / plain, whole guest, 1 vCPU, 1200 B"),
+        ("rcc_vs_plain_module_172", "RCCm1 / plain, module share over idle, 1 vCPU, 172 B"),
+        ("rcc_vs_plain_module_1200", "RCCm1 / plain, module share over idle, 1 vCPU, 1200 B"),
+        ("rcc_vs_plain_rx_172_2cpu", "RCCm1 / plain, receiving CPU, 2 vCPUs, 172 B"),
+        ("rcc_vs_plain_rx_1200_2cpu", "RCCm1 / plain, receiving CPU, 2 vCPUs, 1200 B"),
         ("kernel_vs_floor_1200_2cpu_rx", "module rx ns / floor timed on CPU 1, 2 vCPUs, 1200 B (not a target measure: see performance.rst)"),
     ]
     lines = []
     for clock, r in (("wall clock", res), ("instructions", ic)):
         if r:
-            lines += ["| %s | %s | %.2f |" % (t, clock, r["ratios"][k])
+            lines += ["| %s | %s | %.*f |" % (t, clock, 3 if k.startswith("rcc") else 2,
+                                              r["ratios"][k])
                       for k, t in extra if k in r["ratios"]]
     if lines:
         out.append("\nOther ratios of this run:\n")

@@ -29,7 +29,11 @@
 # Environment: MBMS_BENCH_PACKETS (packets per stream, default 5000),
 # MBMS_BENCH_ITERS (crypto floor packets per size, default 20000),
 # MBMS_BENCH_REPEATS (repeats of the streams that targets are checked on,
-# default 3), MBMS_BENCH_RX_SCHED (batch, the default, or other: the
+# default 3), MBMS_BENCH_SIZES and MBMS_BENCH_SUITES (payload sizes and
+# tag lengths of the streams, default "64 172 512 1200" and "80 32" with
+# 1 vCPU, "172 1200" and "80" with 2; a reduced run), MBMS_BENCH_PERF=0
+# (no perf profiles), MBMS_BENCH_RCC_MODE (the rcc streams' RFC 4771
+# mode, default 1), MBMS_BENCH_RX_SCHED (batch, the default, or other: the
 # scheduling policy of sink and relay); vm-run passes MBMS_* into the guest.
 #
 # Topology (as in tests/selftests/run.sh):
@@ -40,6 +44,8 @@
 #           once and the sink gets the ciphertext (the network stack's cost)
 #   relay:  replay -> 10.0.0.2:5004 (no flow) -> bench-relay (libsrtp2)
 #           -> 127.0.0.1:6004 -> sink
+#   rcc:    as kernel, but the session and the stream use RFC 4771 RCCm1
+#           with R = 16 (rows that targets are checked on, and the smoke)
 
 set -u
 
@@ -169,6 +175,10 @@ guest() {
 # ---- guest side ------------------------------------------------------------
 
 # Test keys (never real ones); the same as the selftests'.
+# RCC_MODE, RCC_RATE: the rcc mode's RFC 4771 session and stream, RCCm1
+# with R = 16 (MBMS_BENCH_RCC_MODE=2 or 3 measures another mode).
+RCC_MODE=${MBMS_BENCH_RCC_MODE:-1}
+RCC_RATE=16
 KA=2b7e151628aed2a6abf7158809cf4f3c
 SA=f0f1f2f3f4f5f6f7f8f9fafbfcfd
 MSK=0x00010002
@@ -301,7 +311,7 @@ pkts_of() {
 # run_one MODE PAYLOAD SUITE FLOWS [REP]: one stream of pkts_of packets.
 run_one() {
 	local mode=$1 size=$2 suite=$3 flows=$4 rep=${5:-0} tag=10 plain wire want
-	local count
+	local count rcc=()
 	local sport=5004 sinkaddr=10.0.0.2 rpid='' st=null sink replay relay=null
 	local stream=(--key "$KA" --salt "$SA" --msk-id "$MSK" --mtk-id 1
 		--payload-size "$size" --ssrc 0x4d424d53
@@ -315,8 +325,14 @@ run_one() {
 	ctl session del 1 2>/dev/null
 	want=$plain
 	case $mode in
-	kernel|timed)
-		ctl session add 1 suite "aes-cm-128-hmac-sha1-$suite" &&
+	kernel|timed|rcc)
+		if [ "$mode" = rcc ]; then
+			# RCCm1: only every 16th packet carries ROC and tag
+			stream+=(--rcc-mode "$RCC_MODE" --rcc-rate "$RCC_RATE")
+			rcc=(rcc-mode "$RCC_MODE" rcc-rate "$RCC_RATE")
+			[ "$RCC_MODE" = 2 ] || wire=$((plain + 6))
+		fi
+		ctl session add 1 suite "aes-cm-128-hmac-sha1-$suite" ${rcc[@]+"${rcc[@]}"} &&
 		ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA" &&
 		ctl flow add session 1 dst 10.0.0.2 dport 5004 || return 1
 		;;
@@ -468,7 +484,7 @@ perf_profile() {
 }
 
 vm_main() {
-	local scale=0 profile_only=0 s q
+	local scale=0 profile_only=0 s q modes
 	smoke=0
 	out=
 	while [ $# -gt 0 ]; do
@@ -494,9 +510,10 @@ vm_main() {
 		sizes="64 172 512 1200"; suites="80 32"
 		npkts=${MBMS_BENCH_PACKETS:-5000}; iters=${MBMS_BENCH_ITERS:-20000}
 		[ "$(nproc)" -gt 1 ] && sizes="172 1200" && suites="80"
+		sizes=${MBMS_BENCH_SIZES:-$sizes}; suites=${MBMS_BENCH_SUITES:-$suites}
 	fi
 	repeats=${MBMS_BENCH_REPEATS:-3}
-	record "{\"kind\":\"guest\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)\",\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"packets\":$npkts,\"target_packets\":$((smoke ? npkts : npkts * 4)),\"iters\":$iters,\"repeats\":$repeats,\"smoke\":$smoke,\"rx_sched\":\"${MBMS_BENCH_RX_SCHED:-batch}\",\"clock\":\"${MBMS_BENCH_CLOCK:-wall}\"}"
+	record "{\"kind\":\"guest\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)\",\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"packets\":$npkts,\"target_packets\":$((smoke ? npkts : npkts * 4)),\"iters\":$iters,\"repeats\":$repeats,\"smoke\":$smoke,\"rx_sched\":\"${MBMS_BENCH_RX_SCHED:-batch}\",\"clock\":\"${MBMS_BENCH_CLOCK:-wall}\",\"rcc_mode\":$RCC_MODE,\"rcc_rate\":$RCC_RATE}"
 
 	# The floors are single-threaded.  In the 1-vCPU guest both; in the
 	# 2-vCPU guest the kernel floor again, pinned to CPU 1 where the
@@ -527,7 +544,13 @@ vm_main() {
 
 	for s in $sizes; do
 		for q in $suites; do
-			run_modes "$s" "$q" 1 "$(reps_of "$s" "$q")" idle kernel relay ||
+			modes=(idle kernel relay)
+			# the RFC 4771 row next to the plain suite, in the
+			# same repeats (and in the smoke, to see it decrypt)
+			if target_row "$s" "$q" || [ $smoke = 1 ]; then
+				modes=(idle kernel rcc relay)
+			fi
+			run_modes "$s" "$q" 1 "$(reps_of "$s" "$q")" "${modes[@]}" ||
 				die "run failed at payload $s suite $q"
 		done
 	done
@@ -548,7 +571,7 @@ vm_main() {
 		run_modes 172 80 100000 "$repeats" idle kernel || die "run at 100000 flows failed"
 		run_modes 1200 80 100000 1 idle kernel || die "run at 100000 flows failed"
 	fi
-	if [ $smoke = 0 ] && [ "$(nproc)" = 1 ]; then
+	if [ $smoke = 0 ] && [ "$(nproc)" = 1 ] && [ "${MBMS_BENCH_PERF:-1}" != 0 ]; then
 		perf_profile 172
 		perf_profile 1200
 	fi
@@ -565,18 +588,21 @@ smoke_check() {
 	bad=$(jq -s '
 		[ .[] | select(.kind == "dp") |
 		  select(.sink.received != .packets or .sink.bad_len != 0 or
-			 (.mode == "kernel" and (.stats.packets != .packets or
-			  .stats.auth_failed != 0)) or
+			 ((.mode == "kernel" or .mode == "rcc") and
+			  (.stats.packets != .packets or .stats.auth_failed != 0)) or
 			 (.mode == "relay" and .relay.failed != 0)) ] | length' "$out/raw.jsonl")
-	[ "$(jq -s '[.[] | select(.kind == "dp")] | length' "$out/raw.jsonl")" = 6 ] ||
+	[ "$(jq -s '[.[] | select(.kind == "dp")] | length' "$out/raw.jsonl")" = 8 ] ||
 		{ echo "not ok - bench smoke: missing datapath runs"; return 1; }
 	[ "$bad" = 0 ] || { echo "not ok - bench smoke: $bad runs lost packets or did not decrypt"; return 1; }
+	[ "$(jq -s '[.[] | select(.kind == "dp" and .mode == "rcc" and
+		.stats.packets == .packets)] | length' "$out/raw.jsonl")" = 2 ] ||
+		{ echo "not ok - bench smoke: the RFC 4771 (rcc) runs did not decrypt every packet"; return 1; }
 	bad=$(jq -s '[ .[] | select(.kind == "timing") |
 		select(.stages_ns.n == .packets and .stages_ns.total > 0) ] | length' "$out/raw.jsonl")
 	[ "$bad" = 2 ] || { echo "not ok - bench smoke: the module's per-stage timing did not count every packet"; return 1; }
 	python3 "$top/bench/report.py" --run "$out" --out "$T/report" --flat > /dev/null ||
 		{ echo "not ok - bench smoke: report failed"; return 1; }
-	echo "ok - bench smoke: floors, kernel, idle and relay runs, stage timing, report"
+	echo "ok - bench smoke: floors, kernel, rcc, idle and relay runs, stage timing, report"
 }
 
 if [ "${1:-}" = --in-vm ]; then
