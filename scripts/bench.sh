@@ -327,8 +327,10 @@ run_one() {
 	case $mode in
 	kernel|timed|rcc)
 		if [ "$mode" = rcc ]; then
-			# RCCm1: only every 16th packet carries ROC and tag
-			stream+=(--rcc-mode "$RCC_MODE" --rcc-rate "$RCC_RATE")
+			# RCCm1: only every 16th packet carries ROC and tag.
+			# SEQ 0 is an RCC packet: the receiver drops packets
+			# without integrity until one has set the ROC.
+			stream+=(--rcc-mode "$RCC_MODE" --rcc-rate "$RCC_RATE" --seq 0)
 			rcc=(rcc-mode "$RCC_MODE" rcc-rate "$RCC_RATE")
 			[ "$RCC_MODE" = 2 ] || wire=$((plain + 6))
 		fi
