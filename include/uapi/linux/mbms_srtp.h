@@ -261,8 +261,7 @@ enum mbms_srtp_stats_attr {
 	MBMS_SRTP_STATS_A_FRAG_REASSEMBLED, /* arrived fragmented, reassembled */
 	MBMS_SRTP_STATS_A_FRAGMENT,	/* unreassembled fragment, refused */
 	MBMS_SRTP_STATS_A_CSUM_ERROR,	/* bad UDP checksum (IPv6: or 0) */
-	MBMS_SRTP_STATS_A_ROC_UNKNOWN,	/* RFC 4771 mode 1/3 packet without
-					 * integrity, SSRC not yet in sync */
+	MBMS_SRTP_STATS_A_ROC_UNKNOWN,	/* RFC 4771 mode 1/3, ROC not known */
 	__MBMS_SRTP_STATS_A_MAX
 };
 
