@@ -21,7 +21,8 @@
  * it sets the ROC of a new SSRC (a late joiner: the key's ROC does not
  * matter) or corrects that of a known one (after a loss of 2^15 packets
  * or more).  Packets without integrity (modes 1 and 3 off the RCC
- * packets) are decrypted at the RFC 3711 estimate but never move the
+ * packets) are decrypted at the RFC 3711 estimate, only for an SSRC that
+ * is in sync already (else dropped as ROC_UNKNOWN), and never move the
  * SSRC state; mode 3 RCC packets, which have no integrity either, do: it
  * is what mode 3 is for (see the threat model in design.rst).
  *
