@@ -561,6 +561,19 @@ static const struct store_mtk *stored_mtk(struct mbmsd *d, uint16_t mtk_id)
 	return NULL;
 }
 
+/* MTK @mtk_id is stored, and the kernel key made of it carries @roc. */
+#define check_mtk_roc(d, mtk_id, want) do {				\
+	const struct store_mtk *t_ = stored_mtk(d, mtk_id);		\
+	struct mbms_key k_;						\
+									\
+	CHECK(t_ != NULL);						\
+	if (t_) {							\
+		kernel_key_from_store(&(d)->store, KD, t_, &k_);	\
+		CHECK((k_.flags & MBMS_KEY_HAS_ROC) && k_.roc == (want)); \
+		mbms_key_wipe(&k_);					\
+	}								\
+} while (0)
+
 /*
  * A late joiner (issue 15): the MSK message's SP gives the RFC 4771 mode
  * and R, its SRTP-ID map the stream's ROC (RFC 3830 §6.1.1).  The kernel
@@ -572,10 +585,8 @@ static void test_late_joiner(void)
 {
 	struct mbmsd *d = start("relaxed", true);
 	struct mikey_rcc rcc = { MIKEY_RCC_MODE1, 16 };
-	const struct store_mtk *t;
 	struct mbms_session ks;
 	struct store_msk *sm;
-	struct mbms_key k;
 	struct mikey_sp sp;
 	size_t n;
 
@@ -593,13 +604,7 @@ static void test_late_joiner(void)
 	n = mtk_msg(m, MSKEY, KG << 16 | 1, 1, 1);
 	rx_mtk(d, m, n, T0 + 1100);
 	CHECK(d->cnt.mtk_installed == 1);
-	t = stored_mtk(d, 1);
-	CHECK(t != NULL);
-	if (t) {
-		kernel_key_from_store(&d->store, KD, t, &k);
-		CHECK((k.flags & MBMS_KEY_HAS_ROC) && k.roc == 5);
-		mbms_key_wipe(&k);
-	}
+	check_mtk_roc(d, 1, 5);
 	/* Same policy again (an SP-less push): nothing re-created. */
 	n = msk_msg_roc(m, KG << 16 | 2, 2, NULL, 6);
 	rx_unicast(d, m, n, T0 + 2000, reply, sizeof(reply));
@@ -612,13 +617,7 @@ static void test_late_joiner(void)
 	d = start("relaxed", false);
 	sm = store_msk_find(&d->store, KD, KG << 16 | 1);
 	CHECK(sm && sm->has_roc && sm->roc == 5);
-	t = stored_mtk(d, 1);
-	CHECK(t != NULL);
-	if (t) {
-		kernel_key_from_store(&d->store, KD, t, &k);
-		CHECK((k.flags & MBMS_KEY_HAS_ROC) && k.roc == 5);
-		mbms_key_wipe(&k);
-	}
+	check_mtk_roc(d, 1, 5);
 	/* The BM-SC changes the policy (it may not, §6.4.5.1): re-created. */
 	rcc.mode = MIKEY_RCC_MODE2;
 	CHECK(mikey_sp_set_rcc(&sp, &rcc) == MIKEY_OK);
