@@ -844,6 +844,40 @@ static void test_sp_rcc(void)
 	CHECK(got.mode == MIKEY_RCC_MODE1 && got.rate == 0);
 }
 
+/*
+ * The one published SP with an RFC 4771 transform that we could read:
+ * TS 33.180 V16.12.0 Table E.2.2-1 ("MIKEY Group call SRTP Default
+ * Profile"), row by row as the spec prints it (SRTP type, value):
+ *   0 Encryption Algorithm 6 (AES-GCM), 1 Session encryption key length
+ *   16, 2 Authentication algorithm 4 "RCCm3 (Use of unauthenticated ROC)",
+ *   4 Session salt key length 12, 5 SRTP PRF 0, 6 Key derivation rate 0,
+ *   13 ROC transmission rate 1 "ROC transmitted in every packet",
+ *   18 SRTP Authentication tag length 4, 19 SRTCP Authentication tag
+ *   length 0, 20 AEAD authentication tag length 16.
+ * The numbers are typed in from that text, not taken from mikey.h, so the
+ * test fails if THE table (enum mikey_srtp_auth_alg, MIKEY_SRTP_ROC_TX_RATE)
+ * drifts from the spec.  The table does not give R's length: 1 and 2
+ * bytes must both read.
+ */
+static void test_sp_ts33180(void)
+{
+	static const uint8_t rows[][2] = {
+		{ 0, 6 }, { 1, 16 }, { 2, 4 }, { 4, 12 }, { 5, 0 }, { 6, 0 },
+		{ 13, 1 }, { 18, 4 }, { 19, 0 }, { 20, 16 },
+	};
+	struct mikey_rcc got;
+	struct mikey_sp sp = { .policy_no = 0, .prot_type = 0 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		sp_raw(&sp, rows[i][0], (const char *)&rows[i][1], 1);
+	CHECK(rcc_of(&sp, &got) == MIKEY_OK);
+	CHECK(got.mode == MIKEY_RCC_MODE3 && got.rate == 1);
+	sp_raw(&sp, 13, "\x00\x01", 2);
+	CHECK(rcc_of(&sp, &got) == MIKEY_OK);
+	CHECK(got.mode == MIKEY_RCC_MODE3 && got.rate == 1);
+}
+
 int main(void)
 {
 	setup();
@@ -869,6 +903,7 @@ int main(void)
 	test_unknown_ext();
 	test_keyid_ext();
 	test_sp_rcc();
+	test_sp_ts33180();
 	mikey_msg_clear(&m);
 	return test_summary("mikey_hostile_test");
 }
