@@ -151,7 +151,7 @@ enum mikey_srtp_param {
 	MIKEY_SRTP_SRTP_AUTH = 10,
 	MIKEY_SRTP_AUTH_TAG_LEN = 11,
 	MIKEY_SRTP_PREFIX_LEN = 12,
-	MIKEY_SRTP_ROC_TX_RATE = 13,	/* RFC 4771 R, see below */
+	MIKEY_SRTP_ROC_TX_RATE = 13,	/* RFC 4771 R, verified: see below */
 };
 
 /*
@@ -160,21 +160,25 @@ enum mikey_srtp_param {
  * MSK delivery messages.  This is THE table of these numbers; sources and
  * what was read in Documentation/mikey.rst ("RFC 4771 in the SP").
  *   0, 1       RFC 3830 §6.10.1 Table 6.10.1.d
- *   RCCm3 = 4  as in an RCC implementation (sw_mikey_sakke, citing
- *              TS 33.180 Table E.2.2-1); the RFC 4771 row itself was not read
- *   RCCm1 = 2, RCCm2 = 3   UNVERIFIED (from the order of RCCm3 = 4)
- *   parameter 13 (R): type number as in minisip/sw_mikey_sakke; a 16-bit
- *              integer, so at most MIKEY_ROC_TX_RATE_MAX_LEN bytes:
- *              UNVERIFIED (the RFC 4771 table row was not read)
+ *   RCCm3 = 4  verified: TS 33.180 V16.12.0 Table E.2.2-1, "2 |
+ *              Authentication algorithm | 4 | RCCm3"
+ *   RCCm1 = 2, RCCm2 = 3   UNVERIFIED (no text found; consistent with
+ *              RCCm3 = 4 and with Symbian MCC's enum order)
+ *   parameter 13 (R): verified, same table, "13 | ROC transmission rate";
+ *              R is 16 bits in every RCC implementation found, so at most
+ *              MIKEY_ROC_TX_RATE_MAX_LEN bytes: UNVERIFIED (the spec
+ *              tables give the value, not the length)
+ * tests/unit/mikey_hostile_test.c test_sp_ts33180() holds the verified
+ * numbers to the spec text.
  */
 enum mikey_srtp_auth_alg {
 	MIKEY_SRTP_AUTH_NULL = 0,
 	MIKEY_SRTP_AUTH_HMAC_SHA1 = 1,
 	MIKEY_SRTP_AUTH_RCCM1 = 2,	/* UNVERIFIED */
 	MIKEY_SRTP_AUTH_RCCM2 = 3,	/* UNVERIFIED */
-	MIKEY_SRTP_AUTH_RCCM3 = 4,
+	MIKEY_SRTP_AUTH_RCCM3 = 4,	/* verified: TS 33.180 Table E.2.2-1 */
 };
-#define MIKEY_ROC_TX_RATE_MAX_LEN	2	/* UNVERIFIED: R is 16 bits */
+#define MIKEY_ROC_TX_RATE_MAX_LEN	2	/* UNVERIFIED: R's length */
 
 /*
  * General Extension types (IANA MIKEY registry) and the Key ID types of
