@@ -134,6 +134,41 @@ static bool sp_rcc_ok(struct mbmsd *d, const struct mikey_msg *m)
 	return true;
 }
 
+static void any_tag32(struct mbmsd *d, const struct mbmsd_session *s,
+		      void *arg)
+{
+	(void)d;
+	if (s->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32)
+		*(bool *)arg = true;
+}
+
+/*
+ * The operator's rcc_modes (config_rcc_allowed()) against the policy @m
+ * would give the key group: the SP's, or without one the group's kept
+ * policy.  The tag the kernel sessions use is the configured suite's, so
+ * a 4-byte suite there counts like one in the SP.  False: refused, logged
+ * (the MSK ID, the key group, the mode and the setting; never a key).
+ */
+static bool rcc_policy_allowed(struct mbmsd *d, const struct mikey_msg *m)
+{
+	struct msk_policy p = policy_for_msk(d, m);
+	uint16_t kg = pol_key_group(m->ext.msk_id);
+	bool tag32 = p.suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
+	char set[16];
+
+	for_group_sessions(d, m->ext.key_domain, kg, any_tag32, &tag32);
+	if (config_rcc_allowed(&d->cfg, p.rcc.mode, tag32))
+		return true;
+	log_warn("MSK 0x%08x refused: key group 0x%04x asks for RFC 4771 %s (R %u, %s-byte tag), not allowed by rcc_modes = %s%s",
+		 m->ext.msk_id, kg, mikey_rcc_mode_name(p.rcc.mode),
+		 p.rcc.rate, tag32 ? "4" : "10",
+		 config_rcc_modes_str(d->cfg.rcc_modes, set, sizeof(set)),
+		 tag32 && p.rcc.mode != MIKEY_RCC_MODE3 &&
+		 (d->cfg.rcc_modes & (1u << p.rcc.mode)) ?
+		 " (with the 4-byte tag, modes 1 and 2 carry the ROC without a MAC, as mode 3 does: they need mode 3 listed)" : "");
+	return false;
+}
+
 /* Try the candidate MUKs; the index that verified, or -1. */
 static int verify_with_candidates(struct mbmsd *d, const struct pol_muk_ref *c,
 				  size_t n, enum pol_reason *why)
@@ -222,6 +257,11 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 		if (seql > UINT32_MAX || sequ > UINT32_MAX ||
 		    !sp_rcc_ok(d, &msg)) {
 			pol_msk_msg_unauthenticated(&d->ue, POL_R_MALFORMED);
+			goto out;
+		}
+		/* Refused before its counter is taken: nothing changes. */
+		if (!rcc_policy_allowed(d, &msg)) {
+			pol_reject(&d->ue, POL_T_MSK, POL_R_RCC_REFUSED);
 			goto out;
 		}
 	}
