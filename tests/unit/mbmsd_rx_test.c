@@ -748,6 +748,45 @@ static void test_rcc_modes_refused(void)
 }
 
 /*
+ * rcc_modes changed between two runs: an MSK kept under a policy the new
+ * setting refuses is not used -- dropped from the store with its MTKs at
+ * start (logged), so no kernel session runs that mode, and the key group,
+ * holding no MSK, asks the BM-SC for the current one.
+ */
+static void test_rcc_modes_restart(void)
+{
+	struct mbms_session ks;
+	struct mbmsd *d;
+	size_t n;
+
+	d = start("relaxed", true);
+	push_rcc(d, 1, 10, 3, T0 + 1000);
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 1, 1);
+	rx_mtk(d, m, n, T0 + 1100);
+	CHECK(stored_mtk(d, 1) != NULL);
+	stop(d);
+	conf_global = "rcc_modes=1,2\n";
+	log_init("mbmsd_rx_test", LOG_LVL_WARN);
+	log_set_sink(log_capture);
+	logbuf[0] = '\0';
+	d = start("relaxed", false);
+	CHECK(!store_msk_find(&d->store, KD, KG << 16 | 1));
+	CHECK(stored_mtk(d, 1) == NULL);
+	CHECK(strstr(logbuf, "stored MSK 0x01020001 dropped: key group 0x0102 asks for RFC 4771 rccm3 (R 16, 10-byte tag), not allowed by rcc_modes = 1,2") != NULL);
+	kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
+	CHECK(!(ks.flags & MBMS_SESSION_HAS_RCC));
+	CHECK(mbmsd_request_missing(d, T0 + 2000) == 1);
+	stop(d);
+	/* Saved: the MSK does not come back either. */
+	conf_global = "";
+	d = start("relaxed", false);
+	CHECK(!store_msk_find(&d->store, KD, KG << 16 | 1));
+	stop(d);
+	log_set_sink(NULL);
+	log_init("mbmsd_rx_test", LOG_LVL_ERR);
+}
+
+/*
  * A second GBA bootstrap (a 401 asks for it): MUK2 becomes the last
  * generated MUK while the first stays the last negotiated one, until the
  * BM-SC uses MUK2.  The HTTP request signed with MUK2 stays in flight.
@@ -859,6 +898,8 @@ int main(void)
 	test_late_joiner();
 	reset_dir();
 	test_rcc_modes_refused();
+	reset_dir();
+	test_rcc_modes_restart();
 	reset_dir();
 	test_verification_only_under_last_muk();
 	reset_dir();

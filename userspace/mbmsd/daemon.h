@@ -123,6 +123,13 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
  */
 void rx_mtk(struct mbmsd *d, const uint8_t *buf, size_t len, uint64_t now);
 
+/*
+ * Drop from the store every MSK (and its MTKs) kept under an RFC 4771
+ * policy that the rcc_modes setting now refuses (it changed since the
+ * MSK came).  Returns how many; each is logged.
+ */
+int rx_drop_refused_msks(struct mbmsd *d);
+
 /* A kernel KEY_NEEDED notification. */
 void rx_kernel_event(struct mbmsd *d, const struct mbms_event *ev,
 		     uint64_t now);

@@ -57,8 +57,8 @@ int mbmsd_setup_state(struct mbmsd *d)
 {
 	char err[300];
 	unsigned int i;
+	int rc, dropped;
 	size_t g;
-	int rc;
 
 	config_to_policy(&d->cfg, &d->pcfg);
 	d->grace_until_ms = mbmsd_now_ms() + d->cfg.startup_grace_s * 1000ull;
@@ -98,10 +98,12 @@ int mbmsd_setup_state(struct mbmsd *d)
 			 d->cfg.state_dir);
 		return 0;
 	}
+	/* Before the policy sees them: a refused MSK is not held. */
+	dropped = rx_drop_refused_msks(d);
 	rc = store_restore_policy(&d->store, &d->ue);
 	log_info("key store: restored %d MSK(s), MUK %s", rc,
 		 d->ue.cur >= 0 ? d->store.muk[d->ue.cur].btid : "(none)");
-	return 0;
+	return dropped ? mbmsd_save(d) : 0;
 }
 
 int mbmsd_request_missing(struct mbmsd *d, uint64_t now)
