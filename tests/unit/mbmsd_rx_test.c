@@ -742,6 +742,10 @@ static void test_rcc_modes_refused(void)
 	n = (store_msk_find(&d->store, KD, KG << 16 | 2) != NULL) +
 	    (store_msk_find(&d->store, KD, KG << 16 | 3) != NULL);
 	CHECK(REFUSED(d) == 0 && n == 2);
+	/* ... and passes RCCm2 with it to the kernel session as it came. */
+	kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
+	CHECK((ks.flags & MBMS_SESSION_HAS_RCC) && ks.rcc_mode == 2 &&
+	      ks.rcc_rate == 16);
 	stop(d);
 	log_set_sink(NULL);
 	log_init("mbmsd_rx_test", LOG_LVL_ERR);
