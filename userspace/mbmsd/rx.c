@@ -134,73 +134,13 @@ static bool sp_rcc_ok(struct mbmsd *d, const struct mikey_msg *m)
 	return true;
 }
 
-static void any_tag32(struct mbmsd *d, const struct mbmsd_session *s,
-		      void *arg)
-{
-	(void)d;
-	if (s->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32)
-		*(bool *)arg = true;
-}
-
-/*
- * The operator's rcc_modes (config_rcc_allowed()) against policy @p for
- * MSK @msk_id.  The tag the kernel sessions use is the configured suite's,
- * so a 4-byte suite there counts like one in the SP.  False: refused,
- * logged after @what (the MSK ID, the key group, the mode and the
- * setting; never a key).
- */
-static bool rcc_allowed(struct mbmsd *d, const uint8_t *kd, uint32_t msk_id,
-			const struct msk_policy *p, const char *what)
-{
-	uint16_t kg = pol_key_group(msk_id);
-	bool tag32 = p->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
-	char set[16];
-
-	for_group_sessions(d, kd, kg, any_tag32, &tag32);
-	if (config_rcc_allowed(&d->cfg, p->rcc.mode, tag32))
-		return true;
-	log_warn("%s 0x%08x %s: key group 0x%04x asks for RFC 4771 %s (R %u, %u-byte tag), not allowed by rcc_modes = %s%s",
-		 what, msk_id, what[0] == 'M' ? "refused" : "dropped", kg,
-		 mikey_rcc_mode_name(p->rcc.mode), p->rcc.rate,
-		 tag32 ? 4u : 10u,
-		 config_rcc_modes_str(d->cfg.rcc_modes, set, sizeof(set)),
-		 tag32 && p->rcc.mode != MIKEY_RCC_MODE3 &&
-		 (d->cfg.rcc_modes & (1u << p->rcc.mode)) ?
-		 " (with the 4-byte tag, modes 1 and 2 carry the ROC without a MAC, as mode 3 does: they need mode 3 listed)" : "");
-	return false;
-}
-
 /* @m's policy: the SP's, or without one the key group's kept policy. */
 static bool rcc_policy_allowed(struct mbmsd *d, const struct mikey_msg *m)
 {
 	struct msk_policy p = policy_for_msk(d, m);
 
-	return rcc_allowed(d, m->ext.key_domain, m->ext.msk_id, &p, "MSK");
-}
-
-int rx_drop_refused_msks(struct mbmsd *d)
-{
-	struct msk_policy p;
-	struct store_msk *sm;
-	uint32_t id;
-	size_t i;
-	int n = 0;
-
-	for (i = 0; i < STORE_MAX_MSKS; i++) {
-		sm = &d->store.msk[i];
-		if (!sm->present)
-			continue;
-		p.suite = sm->suite;
-		p.rcc.mode = sm->rcc_mode;
-		p.rcc.rate = sm->rcc_rate;
-		if (rcc_allowed(d, sm->key_domain, sm->msk_id, &p, "stored MSK"))
-			continue;
-		id = sm->msk_id;
-		store_mtk_del_msk(&d->store, id);
-		store_msk_del(&d->store, sm->key_domain, id);
-		n++;
-	}
-	return n;
+	return mbmsd_rcc_allowed(d, m->ext.key_domain, m->ext.msk_id, p.suite,
+				 &p.rcc, false);
 }
 
 /* Try the candidate MUKs; the index that verified, or -1. */
