@@ -674,7 +674,7 @@ static void test_rcc_modes_refused(void)
 {
 	struct mbms_session ks;
 	struct store_msk *sm;
-	char hexkey[40];
+	char hexkey[40], *out;
 	struct mbmsd *d;
 	size_t n;
 
@@ -690,6 +690,9 @@ static void test_rcc_modes_refused(void)
 	CHECK(strstr(logbuf, "MSK 0x01020001 refused: key group 0x0102 asks for RFC 4771 rccm3 (R 16, 10-byte tag), not allowed by rcc_modes = 2") != NULL);
 	hex_encode(MSKEY, 16, hexkey);
 	CHECK(!strstr(logbuf, hexkey));
+	out = status_of(d, true);
+	CHECK(strstr(out, "\"rcc-policy\": 1") != NULL);
+	free(out);
 	/* The refused message's counter was not taken: nothing moved. */
 	CHECK(d->groups[0].msk[0].msk_id == 0 && d->groups[0].msk[1].msk_id == 0);
 	/* Mode 2 with the 10-byte tag: integrity on every packet. */
