@@ -430,6 +430,11 @@ static void test_options(void)
 	CHECK(cli.o.rcc_mode == 2 && cli.o.rcc_rate == 16);
 	CHECK(parse_argv(&cli, "--stream 239.1.1.1:5004") == 0);
 	CHECK(cli.o.rcc_mode == 0 && cli.o.rcc_rate == 0);
+	/* RFC 4771 modes 1 and 2 with the 4-byte tag (ROC, 0-byte MAC). */
+	CHECK(parse_argv(&cli, "--tag-len 4 --rcc-mode 1 --rcc-rate 16") == 0);
+	CHECK(cli.o.tag_len == 4 && cli.o.rcc_mode == 1);
+	CHECK(parse_argv(&cli, "--tag-len 4 --rcc-mode 2 --rcc-rate 5") == 0);
+	CHECK(cli.o.tag_len == 4 && cli.o.rcc_mode == 2 && cli.o.rcc_rate == 5);
 	CHECK(parse_argv(&cli, "--rcc-mode 2") == -1);
 	CHECK(parse_argv(&cli, "--rcc-rate 16") == -1);
 	CHECK(parse_argv(&cli, "--rcc-mode 4 --rcc-rate 16") == -1);

@@ -91,4 +91,14 @@ run "RCCm3, R 7, tag 4, MTK change at packet 50" --seq 65520 --mtk-period 1 \
 	--tag-len 4 --rcc-mode 3 --rcc-rate 7 -- \
 	--seq 65520 --key "$K0" --salt "$S0" --key2 "$K1" --salt2 "$S1" \
 	--switch-at 50 --suite aes-cm-128-hmac-sha1-32 --rcc-mode 3 --rcc-rate 7
+# RCCm1/RCCm2 with the 4-byte tag: the RCC packets carry the ROC and a
+# 0-byte MAC (RFC 4771 truncates the MAC by 4 bytes).
+run "RCCm1, R 16, tag 4, across the seq wrap" --seq 65500 --tag-len 4 \
+	--rcc-mode 1 --rcc-rate 16 -- \
+	--seq 65500 --key "$K0" --salt "$S0" --suite aes-cm-128-hmac-sha1-32 \
+	--rcc-mode 1 --rcc-rate 16
+run "RCCm2, R 5, tag 4, MTK change at packet 50" --seq 65520 --mtk-period 1 \
+	--tag-len 4 --rcc-mode 2 --rcc-rate 5 -- \
+	--seq 65520 --key "$K0" --salt "$S0" --key2 "$K1" --salt2 "$S1" \
+	--switch-at 50 --suite aes-cm-128-hmac-sha1-32 --rcc-mode 2 --rcc-rate 5
 echo "bmscsim_srtp_interop: all passed"

@@ -69,6 +69,14 @@ static void test_check_config(void)
 	CHECK(strstr(out, "bad.conf:3: 'muk_policy': 'loose'") != NULL);
 	CHECK(strstr(out, "'bmsc_fqdn': required") != NULL);
 
+	/* rcc_modes: the bad value named, exit status 1. */
+	write_file(conf, "[global]\nbmsc_uri = http://b\nbmsc_fqdn = b\n"
+		   "gba_bootstrap_command = /bin/false\nrcc_modes = 1,4\n"
+		   "[session s]\nid=1\nkey_domain=000001\nkey_group=1\n"
+		   "flows=127.0.0.1:5004\nmtk_group=127.0.0.1\n");
+	CHECK(run(argv, out, sizeof(out)) == 1);
+	CHECK(strstr(out, "bad.conf:5: 'rcc_modes': '1,4': expected") != NULL);
+
 	snprintf(conf, sizeof(conf), "%s/missing.conf", tmp);
 	argv[3] = conf;
 	CHECK(run(argv, out, sizeof(out)) == 1);

@@ -218,6 +218,65 @@ static void test_metrics(void)
 		     "t.conf:5: 'metrics_allow_remote': '1': expected 'yes' or 'no'");
 }
 
+/*
+ * rcc_modes: the RFC 4771 modes a BM-SC may choose.  Default all three
+ * (mbmsd's behaviour before the setting); with the 4-byte tag, modes 1
+ * and 2 only where mode 3 is allowed (their RCC packets then carry the
+ * ROC without a MAC, as mode 3's do).
+ */
+static void test_rcc_modes(void)
+{
+	char *e, b[16];
+	int ret;
+
+	e = load(HEAD SESS, &cfg, &ret);
+	CHECK(ret == 0 && cfg.rcc_modes == MBMSD_RCC_MODES_DEFAULT);
+	free(e);
+	CHECK(config_rcc_allowed(&cfg, 1, false) &&
+	      config_rcc_allowed(&cfg, 2, true) &&
+	      config_rcc_allowed(&cfg, 3, true));
+	CHECK_STR(config_rcc_modes_str(cfg.rcc_modes, b, sizeof(b)), "1,2,3");
+	e = load(HEAD "rcc_modes = 2\n" SESS, &cfg, &ret);
+	CHECK(ret == 0 && cfg.rcc_modes == 1u << 2);
+	free(e);
+	CHECK(config_rcc_allowed(&cfg, 0, false) &&
+	      config_rcc_allowed(&cfg, 0, true));
+	CHECK(config_rcc_allowed(&cfg, 2, false));
+	CHECK(!config_rcc_allowed(&cfg, 2, true));
+	CHECK(!config_rcc_allowed(&cfg, 1, false) &&
+	      !config_rcc_allowed(&cfg, 3, false) &&
+	      !config_rcc_allowed(&cfg, 4, false));
+	CHECK_STR(config_rcc_modes_str(cfg.rcc_modes, b, sizeof(b)), "2");
+	e = load(HEAD "rcc_modes = 1, 2\n" SESS, &cfg, &ret);
+	CHECK(ret == 0 && cfg.rcc_modes == (1u << 1 | 1u << 2));
+	free(e);
+	CHECK(config_rcc_allowed(&cfg, 1, false) &&
+	      !config_rcc_allowed(&cfg, 1, true));
+	e = load(HEAD "rcc_modes = 3,1\n" SESS, &cfg, &ret);
+	CHECK(ret == 0 && config_rcc_allowed(&cfg, 1, true) &&
+	      !config_rcc_allowed(&cfg, 2, false));
+	free(e);
+	CHECK_STR(config_rcc_modes_str(cfg.rcc_modes, b, sizeof(b)), "1,3");
+	e = load(HEAD "rcc_modes = none\n" SESS, &cfg, &ret);
+	CHECK(ret == 0 && cfg.rcc_modes == 0);
+	free(e);
+	CHECK(config_rcc_allowed(&cfg, 0, false) &&
+	      !config_rcc_allowed(&cfg, 2, false));
+	CHECK_STR(config_rcc_modes_str(cfg.rcc_modes, b, sizeof(b)), "none");
+	expect_error(HEAD "rcc_modes = 4\n" SESS,
+		     "t.conf:5: 'rcc_modes': '4': expected RFC 4771 modes from 1, 2, 3");
+	expect_error(HEAD "rcc_modes = 0\n" SESS, "'rcc_modes': '0': expected");
+	expect_error(HEAD "rcc_modes = \n" SESS, "t.conf:5: 'rcc_modes': '': expected");
+	expect_error(HEAD "rcc_modes = 12\n" SESS, "'rcc_modes': '12': expected");
+	expect_error(HEAD "rcc_modes = 2,\n" SESS, "'rcc_modes': '2,': expected");
+	expect_error(HEAD "rcc_modes = 2,none\n" SESS, "'rcc_modes': '2,none': expected");
+	expect_error(HEAD "rcc_modes = 1 2\n" SESS,
+		     "t.conf:5: 'rcc_modes': '1 2': expected a comma after mode 1");
+	expect_error(HEAD "rcc_modes = 2,2\n" SESS,
+		     "t.conf:5: 'rcc_modes': '2,2': mode 2 given twice");
+	expect_error(HEAD "rcc_modes = all\n" SESS, "'rcc_modes': 'all': expected");
+}
+
 /* Several errors are all reported, not only the first. */
 static void test_all_errors(void)
 {
@@ -284,6 +343,7 @@ int main(void)
 	test_defaults();
 	test_errors();
 	test_metrics();
+	test_rcc_modes();
 	test_all_errors();
 	test_file();
 	test_example_file();

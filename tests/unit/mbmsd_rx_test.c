@@ -25,9 +25,11 @@ static uint32_t bmsc_counter = 1;	/* the BM-SC's MSK counter */
 static const char CONF[] =
 	"[global]\nbmsc_uri=http://127.0.0.1:9\nbmsc_fqdn=bmsc.test\n"
 	"gba_bootstrap_command=/bin/false\nmuk_policy=%s\nstate_dir=%s\n"
-	"request_jitter=0\n"
+	"request_jitter=0\n%s"
 	"[session tv]\nid=5\nkey_domain=262f01\nkey_group=0x0102\n"
-	"flows=232.1.1.1:5004\nmtk_group=232.1.1.1\n";
+	"flows=232.1.1.1:5004\nmtk_group=232.1.1.1\n%s";
+/* Extra lines for [global] and [session tv] (a test sets, then clears). */
+static const char *conf_global = "", *conf_session = "";
 
 /*
  * The request due at @now bootstraps first: run the bootstrap job as if
@@ -63,7 +65,8 @@ static struct mbmsd *start(const char *policy, bool give_muk)
 	struct worker_job job;
 	char text[1024], err[200];
 
-	snprintf(text, sizeof(text), CONF, policy, dir);
+	snprintf(text, sizeof(text), CONF, policy, dir, conf_global,
+		 conf_session);
 	CHECK(config_load_string(text, "rx.conf", &d->cfg, stderr) == 0);
 	d->persist = true;
 	CHECK(mbmsd_setup_state(d) == 0);
@@ -630,6 +633,166 @@ static void test_late_joiner(void)
 	stop(d);
 }
 
+static void reset_dir(void);
+
+/* Log lines at warning and above, as the operator sees them. */
+static char logbuf[4096];
+
+static void log_capture(enum log_level lvl, const char *msg)
+{
+	size_t n = strlen(logbuf);
+
+	if (lvl <= LOG_LVL_WARN)
+		snprintf(logbuf + n, sizeof(logbuf) - n, "%s\n", msg);
+}
+
+/* Push MSK @id with an SP of @tag bytes in RFC 4771 @mode (0: no RCC). */
+static void push_rcc(struct mbmsd *d, uint32_t id, uint8_t tag,
+		     unsigned int mode, uint64_t now)
+{
+	struct mikey_rcc rcc = { (enum mikey_rcc_mode)mode, 16 };
+	struct mikey_sp sp;
+	size_t n;
+
+	mikey_sp_mbms_default(&sp, tag);
+	if (mode)
+		CHECK(mikey_sp_set_rcc(&sp, &rcc) == MIKEY_OK);
+	n = msk_msg_roc(m, KG << 16 | id, id, &sp, 0);
+	rx_unicast(d, m, n, now, reply, sizeof(reply));
+}
+
+#define REFUSED(d) ((d)->ue.stats.rejected_by[POL_T_MSK][POL_R_RCC_REFUSED])
+
+/*
+ * rcc_modes (issue 15): the operator's list of the RFC 4771 modes a
+ * BM-SC's MSK message may choose.  A refused policy refuses the message:
+ * counted (msk, rcc-policy), logged with key group, mode and setting (no
+ * key), nothing stored or re-created, the previous policy kept.  With the
+ * 4-byte tag, modes 1 and 2 need mode 3 in the list (no MAC on the ROC).
+ */
+static void test_rcc_modes_refused(void)
+{
+	struct mbms_session ks;
+	struct store_msk *sm;
+	char hexkey[40], *out;
+	struct mbmsd *d;
+	size_t n;
+
+	conf_global = "rcc_modes=2\n";
+	d = start("relaxed", true);
+	log_init("mbmsd_rx_test", LOG_LVL_WARN);
+	log_set_sink(log_capture);
+	logbuf[0] = '\0';
+	push_rcc(d, 1, 10, 3, T0 + 1000);
+	CHECK(!store_msk_find(&d->store, KD, KG << 16 | 1));
+	CHECK(REFUSED(d) == 1 && d->ue.stats.rejected[POL_R_RCC_REFUSED] == 1);
+	CHECK(d->cnt.sessions_recreated == 0);
+	CHECK(strstr(logbuf, "MSK 0x01020001 refused: key group 0x0102 asks for RFC 4771 rccm3 (R 16, 10-byte tag), not allowed by rcc_modes = 2") != NULL);
+	hex_encode(MSKEY, 16, hexkey);
+	CHECK(!strstr(logbuf, hexkey));
+	out = status_of(d, true);
+	CHECK(strstr(out, "\"rcc-policy\": 1") != NULL);
+	free(out);
+	/* The refused message's counter was not taken: nothing moved. */
+	CHECK(d->groups[0].msk[0].msk_id == 0 && d->groups[0].msk[1].msk_id == 0);
+	/* Mode 2 with the 10-byte tag: integrity on every packet. */
+	push_rcc(d, 2, 10, 2, T0 + 2000);
+	sm = store_msk_find(&d->store, KD, KG << 16 | 2);
+	CHECK(sm && sm->rcc_mode == 2);
+	CHECK(d->cnt.sessions_recreated == 1);
+	/* Mode 2 with the 4-byte tag: the RCC packets' ROC has no MAC. */
+	push_rcc(d, 3, 4, 2, T0 + 3000);
+	CHECK(!store_msk_find(&d->store, KD, KG << 16 | 3));
+	CHECK(REFUSED(d) == 2);
+	CHECK(strstr(logbuf, "key group 0x0102 asks for RFC 4771 rccm2 (R 16, 4-byte tag), not allowed by rcc_modes = 2") != NULL);
+	push_rcc(d, 4, 10, 1, T0 + 4000);
+	CHECK(REFUSED(d) == 3 && !store_msk_find(&d->store, KD, KG << 16 | 4));
+	/* No RCC at all is always allowed (and a policy change). */
+	push_rcc(d, 5, 10, 0, T0 + 5000);
+	CHECK(store_msk_find(&d->store, KD, KG << 16 | 5) != NULL);
+	/* The kernel session follows the accepted policy only. */
+	kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
+	CHECK(!(ks.flags & MBMS_SESSION_HAS_RCC));
+	CHECK(d->cnt.sessions_recreated == 2);
+	stop(d);
+	reset_dir();
+
+	/* "none": every RCC mode refused. */
+	conf_global = "rcc_modes=none\n";
+	d = start("relaxed", true);
+	logbuf[0] = '\0';
+	push_rcc(d, 1, 10, 2, T0 + 1000);
+	CHECK(REFUSED(d) == 1 && !store_msk_find(&d->store, KD, KG << 16 | 1));
+	CHECK(strstr(logbuf, "not allowed by rcc_modes = none") != NULL);
+	stop(d);
+	reset_dir();
+
+	/* The configured 4-byte suite counts as well as the SP's. */
+	conf_global = "rcc_modes=1,2\n";
+	conf_session = "suite=aes128-sha1-32\n";
+	d = start("relaxed", true);
+	push_rcc(d, 1, 10, 2, T0 + 1000);
+	CHECK(REFUSED(d) == 1 && !store_msk_find(&d->store, KD, KG << 16 | 1));
+	stop(d);
+	reset_dir();
+
+	/* The default (1,2,3) takes every mode, 4-byte tag included. */
+	conf_global = conf_session = "";
+	d = start("relaxed", true);
+	push_rcc(d, 1, 4, 3, T0 + 1000);
+	push_rcc(d, 2, 4, 1, T0 + 2000);
+	push_rcc(d, 3, 4, 2, T0 + 3000);
+	n = (store_msk_find(&d->store, KD, KG << 16 | 2) != NULL) +
+	    (store_msk_find(&d->store, KD, KG << 16 | 3) != NULL);
+	CHECK(REFUSED(d) == 0 && n == 2);
+	/* ... and passes RCCm2 with it to the kernel session as it came. */
+	kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
+	CHECK((ks.flags & MBMS_SESSION_HAS_RCC) && ks.rcc_mode == 2 &&
+	      ks.rcc_rate == 16);
+	stop(d);
+	log_set_sink(NULL);
+	log_init("mbmsd_rx_test", LOG_LVL_ERR);
+}
+
+/*
+ * rcc_modes changed between two runs: an MSK kept under a policy the new
+ * setting refuses is not used -- dropped from the store with its MTKs at
+ * start (logged), so no kernel session runs that mode, and the key group,
+ * holding no MSK, asks the BM-SC for the current one.
+ */
+static void test_rcc_modes_restart(void)
+{
+	struct mbms_session ks;
+	struct mbmsd *d;
+	size_t n;
+
+	d = start("relaxed", true);
+	push_rcc(d, 1, 10, 3, T0 + 1000);
+	n = mtk_msg(m, MSKEY, KG << 16 | 1, 1, 1);
+	rx_mtk(d, m, n, T0 + 1100);
+	CHECK(stored_mtk(d, 1) != NULL);
+	stop(d);
+	conf_global = "rcc_modes=1,2\n";
+	log_init("mbmsd_rx_test", LOG_LVL_WARN);
+	log_set_sink(log_capture);
+	logbuf[0] = '\0';
+	d = start("relaxed", false);
+	CHECK(!store_msk_find(&d->store, KD, KG << 16 | 1));
+	CHECK(stored_mtk(d, 1) == NULL);
+	CHECK(strstr(logbuf, "stored MSK 0x01020001 dropped: key group 0x0102 asks for RFC 4771 rccm3 (R 16, 10-byte tag), not allowed by rcc_modes = 1,2") != NULL);
+	kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
+	CHECK(!(ks.flags & MBMS_SESSION_HAS_RCC));
+	CHECK(mbmsd_request_missing(d, T0 + 2000) == 1);
+	stop(d);
+	/* Saved: the MSK does not come back either. */
+	conf_global = "";
+	d = start("relaxed", false);
+	CHECK(!store_msk_find(&d->store, KD, KG << 16 | 1));
+	stop(d);
+	log_set_sink(NULL);
+	log_init("mbmsd_rx_test", LOG_LVL_ERR);
+}
+
 /*
  * A second GBA bootstrap (a 401 asks for it): MUK2 becomes the last
  * generated MUK while the first stays the last negotiated one, until the
@@ -740,6 +903,10 @@ int main(void)
 	test_rcc_rate_kept();
 	reset_dir();
 	test_late_joiner();
+	reset_dir();
+	test_rcc_modes_refused();
+	reset_dir();
+	test_rcc_modes_restart();
 	reset_dir();
 	test_verification_only_under_last_muk();
 	reset_dir();

@@ -200,6 +200,19 @@ expect 0 $T encode msk --muk $MUK --csb-id 0x1a2b3c4e --counter 102 \
 	--msk-id 0x00050001 --msk $MSK --seql 0 --sequ 100 \
 	--ssrc 0xdeadbeef --roc 0 --rcc-mode 2 --rcc-rate 16
 same msk-rcc
+# RCCm1 and RCCm2 with the 4-byte tag (HMAC-SHA1-32): encoded and decoded
+# as given (the RCC packets then carry the ROC and a 0-byte MAC)
+for mode in 1 2; do
+	expect 0 $T encode msk --muk $MUK --csb-id 0x1a2b3c4e --counter 102 \
+		--rand $RAND --idi $IDI --idr "$IDR" --key-domain 262001 \
+		--msk-id 0x00050001 --msk $MSK --seql 0 --sequ 100 \
+		--ssrc 0xdeadbeef --roc 0 --tag-len 4 --rcc-mode $mode --rcc-rate 16
+	cp "$work/out" "$work/rcc32.hex"
+	expect 0 $T decode -j --muk $MUK "$work/rcc32.hex"
+	field "$work/out" '.sp[0].rcc_mode' rccm$mode
+	field "$work/out" '.sp[0].roc_tx_rate' 16
+	field "$work/out" '.sp[0].params."11"' 04
+done
 # without RFC 4771 parameters: none, R absent
 expect 0 $T decode -j "$work/hb-msk.hex"
 field "$work/out" '.sp[0].rcc_mode' none

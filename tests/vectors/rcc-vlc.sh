@@ -43,8 +43,11 @@ for mki in 6 0; do
 	for tag in 80 32; do
 		for rate in 4 3; do
 			for mode in 1 2 3; do
-				# MKI 0: one rate and tag length is enough.
-				[ "$mki" = 0 ] && { [ "$tag" = 32 ] || [ "$rate" = 3 ]; } && continue
+				# MKI 0: one rate is enough; both tags, since
+				# with the 4-byte one the RCC packets' trailer
+				# (ROC, 0-byte MAC) is all there is after the
+				# payload.
+				[ "$mki" = 0 ] && [ "$rate" = 3 ] && continue
 				seed=$((seed + 1))
 				set -- --rcc-mode "$mode" --rcc-rate "$rate" --suite "$tag" \
 					--key "$KEY" --salt "$SALT" --msk-id "$MSK" --mtk-id "$MTK" \

@@ -75,6 +75,7 @@ void config_defaults(struct mbmsd_config *cfg)
 	cfg->gba_timeout_s = MBMSD_GBA_TIMEOUT_DEFAULT;
 	cfg->log_level = LOG_LVL_INFO;
 	cfg->listen_port = MBMSD_MIKEY_PORT;
+	cfg->rcc_modes = MBMSD_RCC_MODES_DEFAULT;
 }
 
 void config_to_policy(const struct mbmsd_config *cfg, struct pol_config *pc)
@@ -82,6 +83,33 @@ void config_to_policy(const struct mbmsd_config *cfg, struct pol_config *pc)
 	pol_config_default(pc);
 	pc->muk_mode = cfg->muk_mode;
 	pc->jitter_ms = cfg->request_jitter_s * 1000u;
+}
+
+bool config_rcc_allowed(const struct mbmsd_config *cfg, unsigned int mode,
+			bool tag32)
+{
+	if (!mode)
+		return true;
+	if (mode > 3 || !(cfg->rcc_modes & (1u << mode)))
+		return false;
+	return !tag32 || (cfg->rcc_modes & (1u << 3));
+}
+
+const char *config_rcc_modes_str(uint8_t modes, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int m;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (m = 1; m <= 3; m++)
+		if (modes & (1u << m))
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0,
+					      "%s%u", n ? "," : "", m);
+	if (!n)
+		snprintf(buf, len, "none");
+	return buf;
 }
 
 const char *config_addr_str(const struct mbmsd_addr *a, char *buf,
@@ -210,7 +238,7 @@ static int copy_str(char *dst, size_t len, const char *v, char *err,
 
 enum gkey { G_URI, G_FQDN, G_GBA, G_GBA_TIMEOUT, G_MUK, G_STATE, G_JITTER,
 	    G_LOG, G_PORT, G_STATUS, G_GRACE, G_METRICS, G_METRICS_REMOTE,
-	    G__N };
+	    G_RCC_MODES, G__N };
 
 static const char *const gkeys[G__N] = {
 	[G_URI] = "bmsc_uri", [G_FQDN] = "bmsc_fqdn",
@@ -221,6 +249,7 @@ static const char *const gkeys[G__N] = {
 	[G_GRACE] = "startup_grace",
 	[G_METRICS] = "metrics_listen",
 	[G_METRICS_REMOTE] = "metrics_allow_remote",
+	[G_RCC_MODES] = "rcc_modes",
 };
 
 /* metrics_listen: ADDR:PORT, or [ADDR]:PORT for IPv6. */
@@ -259,6 +288,51 @@ static int set_metrics(struct parse_ctx *c, const char *v, char *err,
 		return -1;
 	cfg->metrics = true;
 	cfg->metrics_line = c->line;
+	return 0;
+}
+
+/*
+ * rcc_modes: "none", or RFC 4771 modes 1..3 separated by commas (blanks
+ * allowed), each at most once.
+ */
+static int set_rcc_modes(struct mbmsd_config *cfg, const char *v, char *err,
+			 size_t errlen)
+{
+	const char *p = v;
+	uint8_t modes = 0;
+	unsigned int m;
+
+	if (!strcmp(v, "none")) {
+		cfg->rcc_modes = 0;
+		return 0;
+	}
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p < '1' || *p > '3' || (p[1] && p[1] != ',' &&
+					     p[1] != ' ' && p[1] != '\t')) {
+			snprintf(err, errlen,
+				 "'%s': expected RFC 4771 modes from 1, 2, 3 separated by commas (e.g. '1,2,3' or '2'), or 'none'",
+				 v);
+			return -1;
+		}
+		m = (unsigned int)(*p++ - '0');
+		if (modes & (1u << m)) {
+			snprintf(err, errlen, "'%s': mode %u given twice", v, m);
+			return -1;
+		}
+		modes |= (uint8_t)(1u << m);
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (*p++ != ',') {
+			snprintf(err, errlen,
+				 "'%s': expected a comma after mode %u", v, m);
+			return -1;
+		}
+	}
+	cfg->rcc_modes = modes;
 	return 0;
 }
 
@@ -399,6 +473,8 @@ static int set_global(struct parse_ctx *c, int k, const char *v, char *err,
 		}
 		cfg->metrics_allow_remote = !strcmp(v, "yes");
 		return 0;
+	case G_RCC_MODES:
+		return set_rcc_modes(cfg, v, err, errlen);
 	}
 	return -1;
 }

@@ -27,6 +27,8 @@
 #define MBMSD_CMD_MAX		1024
 #define MBMSD_GBA_TIMEOUT_DEFAULT 30	/* seconds */
 #define MBMSD_STARTUP_GRACE_DEFAULT 60	/* seconds */
+/* rcc_modes: bit M set = RFC 4771 mode M (1..3) accepted; default all. */
+#define MBMSD_RCC_MODES_DEFAULT	(1u << 1 | 1u << 2 | 1u << 3)
 
 struct mbmsd_addr {
 	int family;		/* AF_INET or AF_INET6 */
@@ -81,6 +83,11 @@ struct mbmsd_config {
 	uint16_t metrics_port;
 	bool metrics_allow_remote;
 	unsigned int metrics_line;
+	/*
+	 * rcc_modes: the RFC 4771 modes a BM-SC's SP may choose (bit M =
+	 * RCCmM); see config_rcc_allowed().
+	 */
+	uint8_t rcc_modes;
 	struct mbmsd_session sessions[MBMSD_MAX_SESSIONS];
 	unsigned int nsessions;
 };
@@ -112,6 +119,18 @@ void config_to_policy(const struct mbmsd_config *cfg, struct pol_config *pc);
 /* Parse "dst:port[,src][,rtcp]" ("[v6]:port" for IPv6); 0 or -1 + @err. */
 int config_parse_flow(const char *s, struct mbmsd_flow *f, char *err,
 		      size_t errlen);
+
+/*
+ * May a key group's kernel sessions run RFC 4771 mode @mode (0 = none,
+ * always allowed) with a @tag32 (4-byte) tag under the rcc_modes setting?
+ * Mode 1 or 2 with the 4-byte tag puts the ROC in RCC packets with no MAC
+ * at all, as mode 3 does: allowed only when mode 3 is.
+ */
+bool config_rcc_allowed(const struct mbmsd_config *cfg, unsigned int mode,
+			bool tag32);
+
+/* The rcc_modes setting as written in the file: "1,2,3", "2", "none". */
+const char *config_rcc_modes_str(uint8_t modes, char *buf, size_t len);
 
 /* Format an address for messages and status output. */
 const char *config_addr_str(const struct mbmsd_addr *a, char *buf,

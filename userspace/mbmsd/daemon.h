@@ -101,6 +101,24 @@ int mbmsd_setup_state(struct mbmsd *d);
  */
 int mbmsd_request_missing(struct mbmsd *d, uint64_t now);
 
+/*
+ * The operator's rcc_modes (config_rcc_allowed()) against RFC 4771 policy
+ * @rcc with @suite for MSK @msk_id of key domain @kd.  The tag the kernel
+ * sessions use is the configured suite's, so a 4-byte suite there counts
+ * like one in the SP.  False: refused, logged with the MSK ID, the key
+ * group, the mode and the setting (never a key), as "stored MSK ...
+ * dropped" if @stored.
+ */
+bool mbmsd_rcc_allowed(struct mbmsd *d, const uint8_t *kd, uint32_t msk_id,
+		       uint8_t suite, const struct mikey_rcc *rcc, bool stored);
+
+/*
+ * Drop from the store every MSK (and its MTKs) kept under an RFC 4771
+ * policy that the rcc_modes setting now refuses (it changed since the
+ * MSK came).  Returns how many; each is logged.
+ */
+int mbmsd_drop_refused_msks(struct mbmsd *d);
+
 /* Copy policy state into the store and save it (if persist).  0 or -1. */
 int mbmsd_save(struct mbmsd *d);
 

@@ -22,6 +22,7 @@ static const char *const reason_names[POL_R__COUNT] = {
 	[POL_R_MTK_OLD] = "mtk-not-newer",
 	[POL_R_RATE_LIMITED] = "rate-limited",
 	[POL_R_KNOWN_MSK] = "known-msk",
+	[POL_R_RCC_REFUSED] = "rcc-policy",
 };
 
 const char *pol_reason_name(enum pol_reason r)

@@ -124,6 +124,7 @@ enum pol_reason {
 	POL_R_MTK_OLD,		/* MTK ID not above the current one (resend) */
 	POL_R_RATE_LIMITED,	/* a request for the group is already pending */
 	POL_R_KNOWN_MSK,	/* unknown-MKI event, but we hold that MSK */
+	POL_R_RCC_REFUSED,	/* SP's RFC 4771 mode not in rcc_modes */
 	POL_R__COUNT
 };
 

@@ -134,6 +134,15 @@ static bool sp_rcc_ok(struct mbmsd *d, const struct mikey_msg *m)
 	return true;
 }
 
+/* @m's policy: the SP's, or without one the key group's kept policy. */
+static bool rcc_policy_allowed(struct mbmsd *d, const struct mikey_msg *m)
+{
+	struct msk_policy p = policy_for_msk(d, m);
+
+	return mbmsd_rcc_allowed(d, m->ext.key_domain, m->ext.msk_id, p.suite,
+				 &p.rcc, false);
+}
+
 /* Try the candidate MUKs; the index that verified, or -1. */
 static int verify_with_candidates(struct mbmsd *d, const struct pol_muk_ref *c,
 				  size_t n, enum pol_reason *why)
@@ -222,6 +231,11 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 		if (seql > UINT32_MAX || sequ > UINT32_MAX ||
 		    !sp_rcc_ok(d, &msg)) {
 			pol_msk_msg_unauthenticated(&d->ue, POL_R_MALFORMED);
+			goto out;
+		}
+		/* Refused before its counter is taken: nothing changes. */
+		if (!rcc_policy_allowed(d, &msg)) {
+			pol_reject(&d->ue, POL_T_MSK, POL_R_RCC_REFUSED);
 			goto out;
 		}
 	}

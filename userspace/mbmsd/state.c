@@ -57,8 +57,8 @@ int mbmsd_setup_state(struct mbmsd *d)
 {
 	char err[300];
 	unsigned int i;
+	int rc, dropped;
 	size_t g;
-	int rc;
 
 	config_to_policy(&d->cfg, &d->pcfg);
 	d->grace_until_ms = mbmsd_now_ms() + d->cfg.startup_grace_s * 1000ull;
@@ -98,10 +98,67 @@ int mbmsd_setup_state(struct mbmsd *d)
 			 d->cfg.state_dir);
 		return 0;
 	}
+	/* Before the policy sees them: a refused MSK is not held. */
+	dropped = mbmsd_drop_refused_msks(d);
 	rc = store_restore_policy(&d->store, &d->ue);
 	log_info("key store: restored %d MSK(s), MUK %s", rc,
 		 d->ue.cur >= 0 ? d->store.muk[d->ue.cur].btid : "(none)");
-	return 0;
+	return dropped ? mbmsd_save(d) : 0;
+}
+
+bool mbmsd_rcc_allowed(struct mbmsd *d, const uint8_t *kd, uint32_t msk_id,
+		       uint8_t suite, const struct mikey_rcc *rcc, bool stored)
+{
+	uint16_t kg = pol_key_group(msk_id);
+	bool tag32 = suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
+	unsigned int i;
+	char set[16];
+
+	/* The kernel sessions use the configured suite: it counts too. */
+	for (i = 0; i < d->cfg.nsessions; i++) {
+		const struct mbmsd_session *s = &d->cfg.sessions[i];
+
+		if (s->key_group == kg &&
+		    !memcmp(s->key_domain, kd, POL_KEY_DOMAIN_LEN) &&
+		    s->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32)
+			tag32 = true;
+	}
+	if (config_rcc_allowed(&d->cfg, rcc->mode, tag32))
+		return true;
+	log_warn("%sMSK 0x%08x %s: key group 0x%04x asks for RFC 4771 %s (R %u, %u-byte tag), not allowed by rcc_modes = %s%s",
+		 stored ? "stored " : "", msk_id,
+		 stored ? "dropped" : "refused", kg,
+		 mikey_rcc_mode_name(rcc->mode), rcc->rate, tag32 ? 4u : 10u,
+		 config_rcc_modes_str(d->cfg.rcc_modes, set, sizeof(set)),
+		 tag32 && rcc->mode != MIKEY_RCC_MODE3 &&
+		 (d->cfg.rcc_modes & (1u << rcc->mode)) ?
+		 " (with the 4-byte tag, modes 1 and 2 carry the ROC without a MAC, as mode 3 does: they need mode 3 listed)" : "");
+	return false;
+}
+
+int mbmsd_drop_refused_msks(struct mbmsd *d)
+{
+	struct mikey_rcc rcc;
+	struct store_msk *sm;
+	uint32_t id;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < STORE_MAX_MSKS; i++) {
+		sm = &d->store.msk[i];
+		if (!sm->present)
+			continue;
+		rcc.mode = sm->rcc_mode;
+		rcc.rate = sm->rcc_rate;
+		if (mbmsd_rcc_allowed(d, sm->key_domain, sm->msk_id, sm->suite,
+				      &rcc, true))
+			continue;
+		id = sm->msk_id;
+		store_mtk_del_msk(&d->store, id);
+		store_msk_del(&d->store, sm->key_domain, id);
+		n++;
+	}
+	return n;
 }
 
 int mbmsd_request_missing(struct mbmsd *d, uint64_t now)
