@@ -127,8 +127,10 @@ module-debug: | deps
 # The selftests and e2e on the debug kernel; vm-run fails on any report
 # in its log and on any kmemleak report naming the module
 # (scripts/check-debug.sh).  PANIC_ON_WARN=1: the first warning panics.
+# QUICK=1: the quick tier (the stages that cover every code path, shorter
+# streams), what .ci/run runs.
 check-debug: module-debug userspace ynl
-	@$(TOP)/scripts/check-debug.sh
+	@$(if $(filter 1,$(QUICK)),CHECK_DEBUG_QUICK=1 )$(TOP)/scripts/check-debug.sh
 
 fuzz:
 	$(MAKE) -C userspace fuzz
