@@ -185,9 +185,11 @@ static u8 mbms_nl_get_u8(struct genl_info *info, int attr, u8 def)
 /*
  * RFC 4771: R is needed with a mode and meaningless without one.  Modes 1
  * and 2 authenticate an RCC packet with the first n_tag - 4 bytes of the
- * MAC; with the 32-bit suite that is nothing at all, so the ROC that
- * moves the SSRC state would be unauthenticated in a mode that promises
- * integrity: refused (mode 3 is the explicit no-integrity choice).
+ * MAC; with the 32-bit suite that is nothing at all (the RCC packet is
+ * ROC only, as VLC sends it).  Both are accepted: mode 1 then has no
+ * integrity on any packet and is handled exactly as mode 3 (mbmsctl
+ * warns); in mode 2 the unauthenticated ROC is only a hint that an
+ * authenticated packet must confirm before the SSRC state moves (rx.c).
  */
 static bool mbms_nl_session_rcc(struct genl_info *info,
 				struct mbms_session_params *p)
@@ -207,12 +209,6 @@ static bool mbms_nl_session_rcc(struct genl_info *info,
 				     MBMS_SRTP_A_SESSION_RCC_RATE);
 		NL_SET_ERR_MSG(info->extack,
 			       "SESSION_RCC_MODE 1..3 needs SESSION_RCC_RATE");
-		return false;
-	}
-	if ((p->rcc_mode == 1 || p->rcc_mode == 2) &&
-	    p->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32) {
-		NL_SET_ERR_MSG_ATTR(info->extack, mode,
-				    "SESSION_RCC_MODE 1 and 2 need the 80-bit suite: with a 32-bit tag the RCC packet has no MAC (RFC 4771)");
 		return false;
 	}
 	return true;

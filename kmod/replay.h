@@ -24,6 +24,24 @@ struct mbms_window {
 };
 
 /**
+ * struct mbms_roc_hint - the ROC an RFC 4771 RCC packet carried unsigned
+ * @ssrc: the packet's SSRC
+ * @roc: the ROC it carried
+ * @set: @ssrc and @roc have been written
+ *
+ * Mode 2 with the 32-bit tag: the RCC packets carry ROC || a 0-byte MAC,
+ * so their ROC is a candidate that only an authenticated packet can
+ * confirm (rx.c).  Written and read without a lock (WRITE_ONCE/READ_ONCE
+ * on each field): a reader may pair one packet's @ssrc with another's
+ * @roc, which costs at most one failing HMAC, never a state change.
+ */
+struct mbms_roc_hint {
+	u32 ssrc;
+	u32 roc;
+	bool set;
+};
+
+/**
  * struct mbms_ssrc - receive state of one SSRC in one session
  * @lock: serialises updates; held only around the cheap checks/updates
  * @ssrc: the SSRC, valid while @used
@@ -33,6 +51,7 @@ struct mbms_window {
  *	(mbms_ssrc_forget_key()), never while a key could replay into it
  * @rtp: SRTP window; its top also gives the ROC and highest SEQ (s_l)
  * @rtcp: SRTCP window
+ * @hint: the last unauthenticated RCC ROC seen for it (no lock)
  */
 struct mbms_ssrc {
 	spinlock_t lock; /* this SSRC's windows; taken briefly per packet */
@@ -41,6 +60,7 @@ struct mbms_ssrc {
 	u16 keys;
 	struct mbms_window rtp;
 	struct mbms_window rtcp;
+	struct mbms_roc_hint hint;
 };
 
 #define MBMS_REPLAY_OK		0

@@ -26,6 +26,25 @@
  * SSRC state; mode 3 RCC packets, which have no integrity either, do: it
  * is what mode 3 is for (see the threat model in design.rst).
  *
+ * With the 32-bit tag (n_tag = 4), RCC packets in modes 1 and 2 carry
+ * ROC || the MAC truncated by 4 bytes, i.e. the ROC and no MAC at all
+ * (RFC 4771 section 3; VLC's sender does the same).  Mode 1 then has no
+ * integrity on any packet: it is mode 3 on the wire and follows mode 3's
+ * rules (its RCC packets set the SSRC state).  Mode 2 still authenticates
+ * every other packet, so an unauthenticated ROC must never move the state
+ * (one forged RCC packet would make every later genuine packet fail): an
+ * RCC packet records the ROC it carries as a hint for its SSRC
+ * (mbms_ssrc_hint_set(): no slot, no allocation, no lock) and is itself
+ * treated as a packet without integrity: decrypted only if the SSRC is in
+ * sync and the ROC equals the RFC 3711 estimate, moving nothing, else
+ * dropped (ROC_UNKNOWN out of sync, AUTH if it disagrees).  A packet
+ * whose tag fails at the estimated index is tried once more at the
+ * hinted ROC if that differs (mbms_rx_auth_hint()); only if the tag
+ * verifies there, and the replay checks pass, does the state move, as for
+ * any authenticated packet.  A late joiner or a receiver after a long
+ * loss is thus in sync from the first authenticated packet after an RCC
+ * packet, and a forged ROC costs at most one HMAC per packet.
+ *
  * GSO skbs never get here: the hook splits them first and hands each
  * segment back to the stack (gso.c), so every skb seen here carries one
  * SRTP or SRTCP packet.
@@ -74,6 +93,9 @@
  * @mac_off: offset of the MAC in @tag (4 after an RCC packet's ROC)
  * @mac_len: MAC bytes to verify; 0 for a packet without integrity
  * @rcc: an RFC 4771 RCC packet: @tag starts with the sender's ROC
+ * @hint: an RCC packet whose ROC no MAC covers although the session's
+ *	other packets are authenticated (mode 2, 32-bit tag): that ROC is
+ *	a hint only (@rcc is false)
  * @ssrc: SSRC
  * @seq: RTP sequence number
  * @index: SRTP packet index or SRTCP index
@@ -96,6 +118,7 @@ struct mbms_rx_ctx {
 	unsigned int mac_off;
 	unsigned int mac_len;
 	bool rcc;
+	bool hint;
 	u32 ssrc;
 	u16 seq;
 	u64 index;
@@ -104,11 +127,19 @@ struct mbms_rx_ctx {
 	bool padded;
 };
 
+/* RFC 4771 mode 2 with the 32-bit tag: RCC packets carry an unsigned ROC */
+static bool mbms_rx_hinted(const struct mbms_session *s)
+{
+	return s->p.rcc_mode == 2 && s->srtp_tag_len == 4;
+}
+
 /*
  * The SRTP tag of this packet (RFC 4771 section 3): mode 0, and mode 2
  * off the RCC packets, the RFC 3711 tag; RCC packets in mode 1 and 2
  * ROC || MAC truncated by 4 bytes (same length), in mode 3 the ROC only;
- * other packets in mode 1 and 3 none.  Sets @mac_off, @mac_len, @rcc.
+ * other packets in mode 1 and 3 none.  With the 32-bit tag the truncated
+ * MAC is empty: mode 1 RCC packets are mode 3's, mode 2 ones give a hint
+ * (see mbms_rx()).  Sets @mac_off, @mac_len, @rcc, @hint.
  */
 static unsigned int mbms_rx_rtp_tag(struct mbms_rx_ctx *c)
 {
@@ -121,9 +152,12 @@ static unsigned int mbms_rx_rtp_tag(struct mbms_rx_ctx *c)
 		return n;
 	c->rcc = c->seq % p->rcc_rate == 0;
 	if (c->rcc) {
-		/* modes 1 and 2 have the 80-bit suite (netlink.c) */
 		c->mac_off = 4;
 		c->mac_len = p->rcc_mode == 3 ? 0 : n - 4;
+		if (mbms_rx_hinted(c->s)) {
+			c->rcc = false;
+			c->hint = true;
+		}
 		return 4 + c->mac_len;
 	}
 	if (p->rcc_mode == 2)
@@ -209,7 +243,8 @@ static bool mbms_rx_parse_rtcp(struct mbms_rx_ctx *c)
  * a failed packet is handed on unchanged.  Writable: see mbms_rx().
  * An RFC 4771 RCC packet is checked the same way with the ROC it carries
  * (in @c->index), against the @mac_len bytes that follow that ROC; its
- * tag, at least 10 bytes then, still has room for the ROC.
+ * tag, at least 10 bytes then (80-bit suite: with the 32-bit one the MAC
+ * is empty and this is not called), still has room for the ROC.
  */
 static bool mbms_rx_auth(const struct mbms_rx_ctx *c,
 			 const struct mbms_cipher *cipher)
@@ -232,6 +267,33 @@ static bool mbms_rx_auth(const struct mbms_rx_ctx *c,
 	ok = !err && !crypto_memneq(mac, tag + c->mac_off, c->mac_len);
 	memzero_explicit(mac, sizeof(mac));
 	return ok;
+}
+
+/*
+ * RFC 4771 mode 2, 32-bit tag: a packet whose tag failed at the estimated
+ * index gets one more try at the ROC its SSRC's last RCC packet carried,
+ * if that differs (a late joiner, or a loss of 2^15 packets or more: the
+ * estimate is wrong and the hint right), after the replay pre-check of
+ * that index.  The hint is unauthenticated, so a forged one costs at most
+ * this one HMAC: only a tag that verifies at it lets mbms_rx() go on and
+ * commit.  On success @c->index is the hinted index.
+ */
+static bool mbms_rx_auth_hint(struct mbms_rx_ctx *c,
+			      const struct mbms_cipher *cipher)
+{
+	u64 index = c->index;
+	u32 roc;
+
+	if (c->rtcp || !mbms_rx_hinted(c->s) ||
+	    !mbms_ssrc_hint_get(c->s, c->ssrc, &roc) || roc == c->index >> 16)
+		return false;
+	c->index = (u64)roc << 16 | c->seq;
+	if (mbms_ssrc_precheck(c->s, c->ssrc, false, true, false, c->seq, 0,
+			       &c->index) == MBMS_REPLAY_OK &&
+	    mbms_rx_auth(c, cipher))
+		return true;
+	c->index = index;
+	return false;
 }
 
 /* RFC 3550: the last octet counts the padding octets, itself included. */
@@ -474,12 +536,16 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 
 	if (c.rcc)
 		c.index = (u64)get_unaligned_be32(c.tag) << 16 | c.seq;
+	/* an unauthenticated ROC (mode 2, 32-bit tag): recorded, no more */
+	if (c.hint)
+		mbms_ssrc_hint_set(c.s, c.ssrc, get_unaligned_be32(c.tag));
 	/*
 	 * A packet without integrity (RFC 4771 mode 1, 3 off the RCC
-	 * packets) is decrypted at an estimated ROC that nothing can check:
-	 * only once an RCC packet has put the SSRC in sync.  Before that
-	 * (a late joiner) the key's ROC is a guess, and a wrong one would
-	 * hand garbage to the application under on-fail drop.
+	 * packets; mode 2's RCC packets with the 32-bit tag) is decrypted at
+	 * an estimated ROC that nothing can check: only once an
+	 * authenticated ROC has put the SSRC in sync.  Before that (a late
+	 * joiner) the key's ROC is a guess, and a wrong one would hand
+	 * garbage to the application under on-fail drop.
 	 */
 	ret = mbms_ssrc_precheck(c.s, c.ssrc, c.rtcp, c.rtcp || c.rcc,
 				 !c.rtcp && !c.rcc && !c.mac_len, c.seq,
@@ -488,8 +554,12 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_ROC_UNKNOWN);
 	if (ret != MBMS_REPLAY_OK)
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_REPLAY);
+	/* in sync, and the hint disagrees: forged, or the state is wrong */
+	if (c.hint && c.index >> 16 != get_unaligned_be32(c.tag))
+		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_AUTH);
 	mbms_timing_mark(&t, MBMS_T_PREP);
-	if (c.mac_len && !mbms_rx_auth(&c, cipher))
+	if (c.mac_len && !mbms_rx_auth(&c, cipher) &&
+	    !mbms_rx_auth_hint(&c, cipher))
 		return mbms_rx_fail(c.s, MBMS_SRTP_STATS_A_AUTH);
 	mbms_timing_mark(&t, MBMS_T_AUTH);
 	if (!mbms_key_reserve(c.key, c.rtcp, &n)) {
@@ -509,7 +579,7 @@ unsigned int mbms_rx(struct sk_buff *skb, const struct mbms_flow *flow,
 	reason = MBMS_SRTP_STATS_A_MALFORMED;
 	if (!c.rtcp && !mbms_rx_padding_ok(&c))
 		goto restore;
-	/* a packet without integrity (RFC 4771 mode 1, 3) moves nothing */
+	/* a packet without integrity (RFC 4771, and hints) moves nothing */
 	if (c.mac_len || c.rcc) {
 		ret = mbms_ssrc_commit(c.s, c.key, c.ssrc, c.rtcp, c.index);
 		reason = ret == MBMS_SSRC_FULL ? MBMS_SRTP_STATS_A_SSRC_FULL :

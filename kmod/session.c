@@ -18,6 +18,7 @@
  * grace period, from a work item because freeing transforms may sleep.
  */
 #include <linux/bitmap.h>
+#include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -360,6 +361,85 @@ int mbms_ssrc_commit(struct mbms_session *s, const struct mbms_key *key,
 		spin_unlock_bh(&x->lock);
 	}
 	return mbms_ssrc_claim(s, key, ssrc, rtcp, index);
+}
+
+/*
+ * RFC 4771 mode 2 with the 32-bit tag (see rx.c): the ROC carried by an
+ * RCC packet, which no MAC covers, is kept as a hint, per SSRC in its slot
+ * or, for an SSRC without one (a late joiner), in a small per-session
+ * table indexed by a hash of the SSRC.  Unauthenticated bytes never take
+ * a slot: a table entry is simply overwritten.  No lock: the packet path
+ * of several CPUs may write and read the same hint at once.  Races, and
+ * why each is harmless:
+ * - CPU A writes a hint while CPU B reads it: B may see @set with an old
+ *   @roc, or one SSRC's @roc with another's @ssrc.  B only tries that ROC
+ *   with the packet's tag (one more HMAC, which a wrong ROC fails) and
+ *   the replay window; the SSRC state moves only for an index the tag
+ *   authenticated (mbms_ssrc_commit(), under the SSRC lock).
+ * - A slot is recycled to another SSRC while a hint is written into it:
+ *   the hint names its SSRC, so the new owner's reads ignore it.
+ * - The SSRC takes a slot just after its hint went to the table: reads
+ *   look in the slot first, then in the table.
+ * - Two RCC packets of the same SSRC on two CPUs: either ROC stays; the
+ *   next RCC packet writes it again.
+ */
+static struct mbms_roc_hint *mbms_ssrc_hint_table(struct mbms_session *s,
+						  u32 ssrc)
+{
+	return &s->hints[hash_32(ssrc, MBMS_ROC_HINT_BITS)];
+}
+
+static void mbms_roc_hint_write(struct mbms_roc_hint *h, u32 ssrc, u32 roc)
+{
+	/* the same hint again (every R packets): keep the line clean */
+	if (READ_ONCE(h->set) && READ_ONCE(h->ssrc) == ssrc &&
+	    READ_ONCE(h->roc) == roc)
+		return;
+	WRITE_ONCE(h->ssrc, ssrc);
+	WRITE_ONCE(h->roc, roc);
+	WRITE_ONCE(h->set, true);
+}
+
+static bool mbms_roc_hint_read(const struct mbms_roc_hint *h, u32 ssrc,
+			       u32 *roc)
+{
+	if (!READ_ONCE(h->set) || READ_ONCE(h->ssrc) != ssrc)
+		return false;
+	*roc = READ_ONCE(h->roc);
+	return true;
+}
+
+/**
+ * mbms_ssrc_hint_set() - remember an unauthenticated RCC packet's ROC
+ * @s: the session
+ * @ssrc: the packet's SSRC
+ * @roc: the ROC it carried
+ *
+ * Lock-free, allocates nothing, never moves the SSRC state.
+ */
+void mbms_ssrc_hint_set(struct mbms_session *s, u32 ssrc, u32 roc)
+{
+	struct mbms_ssrc *x = mbms_ssrc_find(s, ssrc);
+
+	mbms_roc_hint_write(x ? &x->hint : mbms_ssrc_hint_table(s, ssrc),
+			    ssrc, roc);
+}
+
+/**
+ * mbms_ssrc_hint_get() - the ROC hint of an SSRC, if any
+ * @s: the session
+ * @ssrc: the SSRC
+ * @roc: receives the hint
+ *
+ * Return: true if there is one.  It is unauthenticated: a candidate only.
+ */
+bool mbms_ssrc_hint_get(struct mbms_session *s, u32 ssrc, u32 *roc)
+{
+	struct mbms_ssrc *x = mbms_ssrc_find(s, ssrc);
+
+	if (x && mbms_roc_hint_read(&x->hint, ssrc, roc))
+		return true;
+	return mbms_roc_hint_read(mbms_ssrc_hint_table(s, ssrc), ssrc, roc);
 }
 
 /**

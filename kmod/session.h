@@ -41,6 +41,9 @@ struct mbms_session_params {
 	u16 rcc_rate;
 };
 
+/* ROC hints of SSRCs not yet tracked: 2^this per session */
+#define MBMS_ROC_HINT_BITS	2
+
 /**
  * struct mbms_session - one session
  * @p: parameters, fixed for the session's life
@@ -57,6 +60,8 @@ struct mbms_session_params {
  * @nssrcs: slots in use
  * @ssrcs_hwm: most slots in use at once (written under @slot_lock); as
  *	the lowest free slot is always taken, no slot at or above it is used
+ * @hints: ROC hints (struct mbms_roc_hint) for SSRCs without a slot,
+ *	indexed by a hash of the SSRC
  * @stats: per-CPU counters
  * @events: pending notifications
  * @rwork: frees the session after a grace period
@@ -75,6 +80,7 @@ struct mbms_session {
 	struct mbms_ssrc *ssrcs;
 	atomic_t nssrcs;
 	unsigned int ssrcs_hwm;
+	struct mbms_roc_hint hints[1 << MBMS_ROC_HINT_BITS];
 	struct mbms_stats stats;
 	struct mbms_events events;
 	struct rcu_work rwork;
@@ -98,6 +104,8 @@ int mbms_ssrc_precheck(struct mbms_session *s, u32 ssrc, bool rtcp,
 		       u64 *index);
 int mbms_ssrc_commit(struct mbms_session *s, const struct mbms_key *key,
 		     u32 ssrc, bool rtcp, u64 index);
+void mbms_ssrc_hint_set(struct mbms_session *s, u32 ssrc, u32 roc);
+bool mbms_ssrc_hint_get(struct mbms_session *s, u32 ssrc, u32 *roc);
 void mbms_ssrc_forget_key(struct mbms_session *s, struct mbms_key *key);
 
 #endif /* _MBMS_SESSION_H */

@@ -143,6 +143,15 @@ static void test_session(void)
 	CHECK(c.session.flags == MBMS_SESSION_HAS_RCC);
 	CHECK(parse(&c, "session add 3 rcc-rate 65535 rcc-mode 3") == 0);
 	CHECK(c.session.rcc_mode == 3 && c.session.rcc_rate == 65535);
+	CHECK(!cli_session_add_warning(&c.session));
+	/* mode 1 with the 32-bit tag is accepted, with a warning */
+	CHECK(parse(&c, "session add 3 suite aes-cm-128-hmac-sha1-32 rcc-mode 1 rcc-rate 16") == 0);
+	CHECK(cli_session_add_warning(&c.session) &&
+	      strstr(cli_session_add_warning(&c.session), "no integrity"));
+	CHECK(parse(&c, "session add 3 suite aes-cm-128-hmac-sha1-32 rcc-mode 2 rcc-rate 16") == 0);
+	CHECK(!cli_session_add_warning(&c.session));
+	CHECK(parse(&c, "session add 3 rcc-mode 1 rcc-rate 16") == 0);
+	CHECK(!cli_session_add_warning(&c.session));
 	CHECK(parse(&c, "session add 0x10 window 0x80") == 0);
 	CHECK(c.session.id == 16 && c.session.replay_window == 128);
 	/* A leading zero is still decimal (not octal); 0X is hex too. */

@@ -146,6 +146,12 @@ void cli_print_stats(FILE *out, bool json, const struct mbms_session *s,
 void cli_print_prometheus(FILE *out, const struct mbms_session *s, size_t n,
 			  const struct mbms_key *k, size_t nk);
 
+/*
+ * What `session add` warns about on stderr once the kernel accepted @s, or
+ * NULL: RFC 4771 mode 1 with the 32-bit tag has no integrity at all.
+ */
+const char *cli_session_add_warning(const struct mbms_session *s);
+
 /* Fetch the one session named (cmd->has_session_id) or all, sorted. */
 int cli_fetch_sessions(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl,
 		       struct mbms_session **s, size_t *n);

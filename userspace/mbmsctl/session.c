@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* mbmsctl session add|del|show: SRTP crypto contexts. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,14 +190,34 @@ int cli_show_sessions(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl,
 	return MBMSCTL_EXIT_OK;
 }
 
+/*
+ * RFC 4771 section 3: an RCC packet's MAC is the tag truncated by the 4
+ * bytes of the ROC, nothing with the 32-bit tag.  In mode 2 the other
+ * packets are still authenticated (the kernel only takes such a ROC as a
+ * hint); in mode 1 no packet is.
+ */
+const char *cli_session_add_warning(const struct mbms_session *s)
+{
+	if (s->rcc_mode == 1 &&
+	    s->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32)
+		return "rcc-mode 1 with aes-cm-128-hmac-sha1-32 gives no integrity (same as rcc-mode 3): its RCC packets carry the ROC and no MAC, the others no tag";
+	return NULL;
+}
+
 static int session_exec(const struct mbmsctl_cmd *cmd, struct mbms_nl *nl)
 {
+	const char *warn;
 	int ret;
 
 	switch (cmd->verb) {
 	case VERB_ADD:
 		ret = mbms_nl_session_add(nl, &cmd->session);
-		return ret ? cli_report(nl, ret) : MBMSCTL_EXIT_OK;
+		if (ret)
+			return cli_report(nl, ret);
+		warn = cli_session_add_warning(&cmd->session);
+		if (warn)
+			fprintf(stderr, "mbmsctl: warning: %s\n", warn);
+		return MBMSCTL_EXIT_OK;
 	case VERB_DEL:
 		ret = mbms_nl_session_del(nl, cmd->session_id);
 		return ret ? cli_report(nl, ret) : MBMSCTL_EXIT_OK;

@@ -66,12 +66,16 @@
  *                               a loss of 2^15 packets or more).  In
  *                               mode 1 and 2 they carry ROC || the first
  *                               n_tag - 4 bytes of the MAC over
- *                               M || ROC, so the 32-bit suite (whose MAC
- *                               part would be empty) is refused with
- *                               them (-EINVAL).  Mode 3 has no integrity
- *                               at all: RCC packets carry the ROC only,
- *                               others no tag; anyone on the path can
- *                               forge packets and move the ROC.  Other
+ *                               M || ROC.  With the 32-bit suite that
+ *                               MAC part is empty: mode 1 then has no
+ *                               integrity at all and is handled as mode
+ *                               3; in mode 2 the RCC packet's ROC is a
+ *                               hint only, taken once a packet
+ *                               authenticates at it.  Mode 3 has no
+ *                               integrity at all: RCC packets carry the
+ *                               ROC only, others no tag; anyone on the
+ *                               path can forge packets and move the
+ *                               ROC.  Other
  *                               packets: mode 2 the normal tag, mode 1
  *                               none (not authenticated, decrypted with
  *                               the RFC 3711 estimate, never moving the
