@@ -181,6 +181,8 @@
 #define MBMS_SRTP_MAX_SSRCS_MAX		256
 #define MBMS_SRTP_MAX_SSRCS_DEFAULT	16
 #define MBMS_SRTP_RCC_MODE_MAX		3
+#define MBMS_SRTP_TAG_LEN_MIN		4
+#define MBMS_SRTP_TAG_LEN_MAX		20	/* HMAC-SHA1's whole output */
 #define MBMS_SRTP_EVENT_MIN_INTERVAL_MS	100
 
 enum mbms_srtp_cmd {
@@ -235,6 +237,7 @@ enum mbms_srtp_attr {
 	MBMS_SRTP_A_SESSION_SSRCS_HWM,	/* u32, read only */
 	MBMS_SRTP_A_SESSION_RCC_MODE,	/* u8, 0 none, 1..3 RFC 4771 RCCm1..3 */
 	MBMS_SRTP_A_SESSION_RCC_RATE,	/* u16, R, 1..65535 */
+	MBMS_SRTP_A_SESSION_TAG_LEN,	/* u8, SRTP tag bytes, 4..20 */
 	__MBMS_SRTP_A_MAX
 };
 
