@@ -658,6 +658,7 @@ static void test_rcc_tag14(void)
 	struct mikey_sp sp;
 	uint32_t ctr = 1;
 	uint8_t tag = 0;
+	char *out;
 	size_t n, i;
 
 	sp_rcc_tag(&sp, MIKEY_RCC_MODE1, 1, 14);
@@ -676,6 +677,12 @@ static void test_rcc_tag14(void)
 	kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
 	CHECK(ks.rcc_mode == 2 && ks.rcc_rate == 16);
 	CHECK((ks.flags & MBMS_SESSION_HAS_TAG_LEN) && ks.tag_len == 14);
+	out = status_of(d, false);
+	CHECK(strstr(out, "rfc4771 rccm2 R 16, tag 14\n") != NULL);
+	free(out);
+	out = status_of(d, true);
+	CHECK(strstr(out, "\"tag_len\": 14") != NULL);
+	free(out);
 	stop(d);
 	/* Restarted: the tag length came back from the store file. */
 	d = start("relaxed", false);
