@@ -304,6 +304,7 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 		uint16_t kg = pol_key_group(msk_id);
 		struct mikey_rcc before, after;
 		uint8_t tag_before = group_tag_len(d, msg.ext.key_domain, kg);
+		uint8_t tag_after;
 		struct store_msk *sm;
 
 		before = group_rcc(d, msg.ext.key_domain, kg);
@@ -332,10 +333,15 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 					 kg, mikey_rcc_mode_name(after.mode),
 					 after.rate);
 			}
-			if (tag_before != p.tag_len) {
+			tag_after = group_tag_len(d, msg.ext.key_domain, kg);
+			if (tag_before != tag_after) {
 				recreate = true;
-				log_info("key group 0x%04x: SRTP tag length now %u: its kernel sessions are re-created",
-					 kg, p.tag_len ? p.tag_len : 10);
+				if (tag_after)
+					log_info("key group 0x%04x: SRTP tag length now %u: its kernel sessions are re-created",
+						 kg, tag_after);
+				else
+					log_info("key group 0x%04x: SRTP tag length now the suite's: its kernel sessions are re-created",
+						 kg);
 			}
 			log_info("MSK 0x%08x accepted (MTK IDs %llu..%llu)",
 				 msk_id, (unsigned long long)seql + 1,
