@@ -59,6 +59,8 @@ static const struct nla_policy mbms_policy[MBMS_SRTP_A_MAX + 1] = {
 	[MBMS_SRTP_A_SESSION_SSRCS_HWM] = { .type = NLA_REJECT },
 	[MBMS_SRTP_A_SESSION_RCC_MODE] = NLA_POLICY_MAX(NLA_U8, MBMS_SRTP_RCC_MODE_MAX),
 	[MBMS_SRTP_A_SESSION_RCC_RATE] = NLA_POLICY_MIN(NLA_U16, 1),
+	[MBMS_SRTP_A_SESSION_TAG_LEN] = NLA_POLICY_RANGE(NLA_U8, MBMS_SRTP_TAG_LEN_MIN,
+							 MBMS_SRTP_TAG_LEN_MAX),
 };
 
 static struct genl_family mbms_genl_family;
@@ -168,6 +170,7 @@ static int mbms_nl_fill_session(struct sk_buff *skb, struct mbms_session *s,
 	    nla_put_u8(skb, MBMS_SRTP_A_SESSION_RCC_MODE, s->p.rcc_mode) ||
 	    (s->p.rcc_mode &&
 	     nla_put_u16(skb, MBMS_SRTP_A_SESSION_RCC_RATE, s->p.rcc_rate)) ||
+	    nla_put_u8(skb, MBMS_SRTP_A_SESSION_TAG_LEN, s->p.tag_len) ||
 	    mbms_nl_put_stats(skb, s))
 		goto cancel;
 	genlmsg_end(skb, hdr);
@@ -214,6 +217,37 @@ static bool mbms_nl_session_rcc(struct genl_info *info,
 	return true;
 }
 
+/*
+ * The SRTP tag length: the suite's unless SESSION_TAG_LEN says otherwise
+ * (TS 33.246 section 6.6.2.1 NOTE 3: 14 bytes, ROC || 10-byte MAC, with
+ * RCCm1 and RCCm2).  Any length is HMAC-SHA1 truncated (RFC 3711 section
+ * 4.2); SRTCP keeps the suite's 10 bytes (section 6.6.2.1A).  A 4-byte tag
+ * is the 32-bit suite and the 32-bit suite has no other: refused, so that
+ * the suite alone tells a 4-byte tag (mbms_nl_session_rcc()).
+ */
+static bool mbms_nl_session_tag(struct genl_info *info,
+				struct mbms_session_params *p)
+{
+	struct nlattr *tag = info->attrs[MBMS_SRTP_A_SESSION_TAG_LEN];
+	bool sha1_32 = p->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
+
+	p->tag_len = sha1_32 ? 4 : 10;
+	if (!tag)
+		return true;
+	if (sha1_32 && nla_get_u8(tag) != 4) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tag,
+				    "SESSION_TAG_LEN: the 32-bit suite's SRTP tag is 4 bytes");
+		return false;
+	}
+	if (!sha1_32 && nla_get_u8(tag) == 4) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tag,
+				    "SESSION_TAG_LEN 4 is the 32-bit suite: give SUITE instead");
+		return false;
+	}
+	p->tag_len = nla_get_u8(tag);
+	return true;
+}
+
 static int mbms_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mbms_net *mn = mbms_info_net(info);
@@ -238,6 +272,8 @@ static int mbms_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	p.max_ssrcs = info->attrs[MBMS_SRTP_A_MAX_SSRCS] ?
 		      nla_get_u16(info->attrs[MBMS_SRTP_A_MAX_SSRCS]) :
 		      MBMS_SRTP_MAX_SSRCS_DEFAULT;
+	if (!mbms_nl_session_tag(info, &p))
+		return -EINVAL;
 	if (!mbms_nl_session_rcc(info, &p))
 		return -EINVAL;
 

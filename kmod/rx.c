@@ -243,8 +243,10 @@ static bool mbms_rx_parse_rtcp(struct mbms_rx_ctx *c)
  * a failed packet is handed on unchanged.  Writable: see mbms_rx().
  * An RFC 4771 RCC packet is checked the same way with the ROC it carries
  * (in @c->index), against the @mac_len bytes that follow that ROC; its
- * tag, at least 10 bytes then (80-bit suite: with the 32-bit one the MAC
- * is empty and this is not called), still has room for the ROC.
+ * tag, at least 5 bytes then (SESSION_TAG_LEN, netlink.c; with the
+ * 32-bit tag the MAC is empty and this is not called), still has room
+ * for the ROC.  Tags are at most MBMS_HMAC_LEN bytes (the policy's
+ * MBMS_SRTP_TAG_LEN_MAX), so @tag and @mac hold any of them.
  */
 static bool mbms_rx_auth(const struct mbms_rx_ctx *c,
 			 const struct mbms_cipher *cipher)
@@ -255,6 +257,7 @@ static bool mbms_rx_auth(const struct mbms_rx_ctx *c,
 	bool ok;
 	int err;
 
+	BUILD_BUG_ON(MBMS_SRTP_TAG_LEN_MAX > MBMS_HMAC_LEN);
 	memcpy(tag, c->tag, c->tag_len);
 	if (!c->rtcp) {
 		memcpy(saved, end, sizeof(saved));

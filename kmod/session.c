@@ -98,8 +98,7 @@ int mbms_session_create(struct mbms_net *mn,
 		return -ENOMEM;
 	s->p = *p;
 	s->p.window = round_up(p->window, 64);
-	s->srtp_tag_len =
-		p->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32 ? 4 : 10;
+	s->srtp_tag_len = p->tag_len;
 	s->mn = mn;
 	INIT_LIST_HEAD(&s->flows);
 	spin_lock_init(&s->slot_lock);

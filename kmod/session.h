@@ -28,6 +28,8 @@ struct mbms_net;
  * @max_ssrcs: SSRC slots, 1..MBMS_SRTP_MAX_SSRCS_MAX
  * @rcc_mode: RFC 4771 mode, 0 (none) or 1..3 (RCCm1..3)
  * @rcc_rate: R: packets with SEQ mod R = 0 carry the ROC; 0 without a mode
+ * @tag_len: SRTP tag bytes, MBMS_SRTP_TAG_LEN_MIN..MAX (the suite's 10 or
+ *	4 unless SESSION_TAG_LEN says otherwise)
  */
 struct mbms_session_params {
 	u32 id;
@@ -39,6 +41,7 @@ struct mbms_session_params {
 	u16 max_ssrcs;
 	u8 rcc_mode;
 	u16 rcc_rate;
+	u8 tag_len;
 };
 
 /* ROC hints of SSRCs not yet tracked: 2^this per session */
@@ -47,7 +50,7 @@ struct mbms_session_params {
 /**
  * struct mbms_session - one session
  * @p: parameters, fixed for the session's life
- * @srtp_tag_len: SRTP tag bytes from the suite (SRTCP always uses 10)
+ * @srtp_tag_len: SRTP tag bytes, @p.tag_len (SRTCP always uses 10)
  * @mn: owning namespace
  * @keys: installed keys, RCU pointers written under mn->lock
  * @newest: the last installed key, used when @p.mki_len is 0

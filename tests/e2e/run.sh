@@ -769,6 +769,16 @@ stage_late_join_rcc() {
 		{ pretty "mbmsd did not make session 1 RCCm1, R 16"; return 1; }
 }
 
+# Stage 9: late joiner, RFC 4771 with TS 33.246 §6.6.2.1 NOTE 3's 14-byte
+# tag (ROC and a 10-byte MAC): the MSK message's SP says RCCm1, R 16 and
+# SRTP tag length 14 (parameter 11); mbmsd must give the kernel session a
+# 14-byte tag (before, the 80-bit suite: every RCC packet failed).
+stage_late_join_tag14() {
+	late_join 6 8 --rcc-mode 1 --rcc-rate 16 --tag-len 14 --no-map-roc
+	log_has "$S/mbmsd.log" "SRTP tag length now 14" ||
+		{ pretty "mbmsd did not give session 1 a 14-byte tag"; return 1; }
+}
+
 # ---- runner ------------------------------------------------------------------
 
 # Tools and module present; one module image for the whole run.
@@ -786,7 +796,7 @@ check_tools() {
 [[ ${MBMS_E2E_LIB:-0} == 1 ]] && return 0
 
 all_stages=(happy pull_relaxed pull_strict forged bmsc_down kill9 unknown_burst
-	late_join_map late_join_rcc)
+	late_join_map late_join_rcc late_join_tag14)
 stages=("${all_stages[@]}")
 [[ $# -gt 0 ]] && stages=("$@")
 check_tools || exit 1

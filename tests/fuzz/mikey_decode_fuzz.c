@@ -71,6 +71,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			      rate != rcc.rate || rate == 0 :
 			      rcc.rate != 0)))
 				__builtin_trap();
+		/* an accepted SRTP tag length is within the bounds asked */
+		for (i = 0; i < m.n_sp; i++) {
+			uint8_t tag = 0;
+
+			if (mikey_sp_srtp_tag_len(&m.sp[i], 4, 20, &tag,
+						  &e) == MIKEY_OK &&
+			    (tag < 4 || tag > 20))
+				__builtin_trap();
+		}
 		/* the error message must always be a terminated string */
 		switch (m.kind) {
 		case MIKEY_KIND_MTK:

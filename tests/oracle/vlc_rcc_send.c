@@ -172,6 +172,10 @@ static srtp_session_t *vlc_session(const struct oracle_opts *o,
 	unsigned int tag = c->suite == SUITE_AES_CM_128_HMAC_SHA1_32 ? 4 : 10;
 	srtp_session_t *s;
 
+	/* --tag-len: VLC takes any length up to HMAC-SHA1's 20 bytes */
+	if (c->tag_len)
+		tag = c->tag_len;
+
 	s = srtp_create(SRTP_ENCR_AES_CM, SRTP_AUTH_HMAC_SHA1, tag,
 			SRTP_PRF_AES_CM, rcc_flag[o->mode]);
 	if (!s) {

@@ -1927,6 +1927,79 @@ stage_rcc_oracle() {
 	expect "RCCm2 from a non-RCC packet: auth" "$(counter 8 auth_failed)" 15
 }
 
+# ---- RFC 4771 with a 14-byte SRTP tag (session tag-len 14) -----------
+
+# TS 33.246 §6.6.2.1 NOTE 3: in RCCm1 and RCCm2 "a MAC of 10 octets
+# (proposed by RFC 4771) and a ROC of 4 octets will be added to each SRTP
+# packet": n_tag = 14, RCC packets carry ROC || 10-byte MAC (mode 2's
+# other packets the full 14-byte tag).  libsrtp2 protects with a 14-byte
+# HMAC-SHA1 tag, srtp_rcc_reframe() makes the RFC 4771 form.  A late
+# joiner (SEQ 60001, ROC 5; key ROC 0) decrypts byte-exact from the first
+# RCC packet on; a forged ROC in an RCC packet is refused and moves
+# nothing; the 32-bit suite with another tag length is refused.
+stage_rcc_tag14() {
+	local mode sid port n=3000 pre=15
+	local -a s f
+	for mode in 1 2; do
+		sid=$mode
+		port=$((5500 + 2 * sid))
+		rcc_session "$sid" "$port" rcc-mode "$mode" rcc-rate 16 tag-len 14
+		expect "tag14 $mode: session show" "$(ctl -j session show "$sid" | jq -c '.[0] | [.rcc_mode, .rcc_rate, .tag_len]')" "[$mode,16,14]"
+		s=(--rcc-mode "$mode" --rcc-rate 16 --tag-len 14 --roc 5
+		   --seq 60001 --count "$n" --ssrc "$((0x600 + sid))" --payload-size 40)
+		rcc_send "$T/r" "$port" $((n - pre)) "${s[@]}"
+		pretty "tag14 $mode late: $(jq -c . "$T/r")"
+		if [[ $mode == 2 ]]; then
+			expect "tag14 2: auth before the first RCC packet" "$(counter "$sid" auth_failed)" "$pre"
+		else
+			expect "tag14 1: dropped before the first RCC packet" "$(counter "$sid" roc_unknown)" "$pre"
+			expect "tag14 1: auth" "$(counter "$sid" auth_failed)" 0
+		fi
+		expect "tag14 $mode: match from the first RCC packet on" "$(r "$T/r" match)" $((n - pre))
+		expect "tag14 $mode: garbled" "$(r "$T/r" mismatch)" 0
+		expect "tag14 $mode: packets" "$(counter "$sid" packets)" $((n - pre))
+
+		# forged ROC (0 -> 1) in RCC packets SEQ 112, 128, .., 192
+		sid=$((mode + 2))
+		port=$((5500 + 2 * sid))
+		rcc_session "$sid" "$port" rcc-mode "$mode" rcc-rate 16 tag-len 14
+		rcc_send "$T/r" "$port" 100 --rcc-mode "$mode" --rcc-rate 16 --tag-len 14 --seq 0 --count 100
+		expect "tag14 $mode forged: genuine start" "$(r "$T/r" match)" 100
+		f=(--rcc-mode "$mode" --rcc-rate 16 --tag-len 14 --seq 101 --count 100
+		   --tamper roc --tamper-first 11 --tamper-every 16)
+		rcc_send "$T/r" "$port" 94 "${f[@]}"
+		pretty "tag14 $mode forged: $(jq -c . "$T/r")"
+		expect "tag14 $mode forged: auth" "$(counter "$sid" auth_failed)" 6
+		expect "tag14 $mode forged: genuine ones" "$(r "$T/r" match)" 94
+		# the state did not move: the next genuine packets, at ROC 0
+		rcc_send "$T/r" "$port" 50 --rcc-mode "$mode" --rcc-rate 16 --tag-len 14 --seq 201 --count 50
+		expect "tag14 $mode forged: genuine after" "$(r "$T/r" match)" 50
+		expect "tag14 $mode forged: replay" "$(counter "$sid" replay)" 0
+	done
+	# The 80-bit suite's 10-byte tag: a 14-byte stream fails every MAC
+	# there (what mbmsd did before it passed tag-len on).
+	# SEQ 0..31: RCC packets 0 and 16, read with a 10-byte tag, give the
+	# MKI from the wrong bytes (unknown_mki), the others have no ROC yet
+	# (roc_unknown); nothing is delivered.
+	rcc_session 5 5520 rcc-mode 1 rcc-rate 16
+	s=(--rcc-mode 1 --rcc-rate 16 --tag-len 14 --seq 0 --count 32)
+	recv_start "$T/r" --listen 10.0.0.2 --port 5520 --timeout 20 "${keyA[@]}" "${s[@]}"
+	n1 "$bin/srtp-send" -q --dst 10.0.0.2 --port 5520 "${keyA[@]}" "${s[@]}"
+	wait_until 20 counter_is 5 roc_unknown 30
+	recv_stop "$T/r" || true
+	expect "tag14 on a 10-byte session: match" "$(r "$T/r" match)" 0
+	expect "tag14 on a 10-byte session: unknown MKI" "$(counter 5 unknown_mki)" 2
+	expect "tag14 on a 10-byte session: packets" "$(counter 5 packets)" 0
+	# The 32-bit suite is a 4-byte tag: any other length is refused.
+	if ctl session add 9 suite aes-cm-128-hmac-sha1-32 tag-len 14 2> "$T/err"; then
+		pretty "tag-len 14 with the 32-bit suite accepted"
+		return 1
+	fi
+	grep -q "SESSION_TAG_LEN" "$T/err"
+	ctl session add 10
+	expect "no tag-len: session show" "$(ctl -j session show 10 | jq -c '.[0].tag_len')" 10
+}
+
 # ---- runner ------------------------------------------------------------
 
 stages=(load rtp rollover roc rcc_late rcc_loss rcc_forged rcc_plain replay tamper ipv6 srtcp nl_perm nl_events_perm
@@ -1934,7 +2007,7 @@ stages=(load rtp rollover roc rcc_late rcc_loss rcc_forged rcc_plain replay tamp
 	nl_netns memcg limits userns cloned_skb gso csum_fwd csum_bad max_packets
 	max_packets_smp events_flood events_soft ssrc_replay ssrc_evict
 	frag_forged frag_genuine frag_pass hooks_lazy ynl churn netns_delete
-	prometheus rcc_oracle unload leaks)
+	prometheus rcc_oracle rcc_tag14 unload leaks)
 [[ $# -gt 0 ]] && stages=("$@")
 
 # One module image for the whole run, even if the build tree changes.

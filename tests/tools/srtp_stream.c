@@ -58,6 +58,8 @@ static unsigned int srtp_tag_len(const struct stream_cfg *c)
 {
 	if (c->pat.rtcp)
 		return 10;	/* SRTCP keeps the 80-bit tag with either suite */
+	if (c->tag_len)
+		return c->tag_len;
 	return c->suite == SUITE_AES_CM_128_HMAC_SHA1_32 ? 4 : 10;
 }
 
@@ -210,6 +212,8 @@ struct stream *stream_new(const struct stream_cfg *c, char *err, size_t errlen)
 		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&pol.rtp);
 	else
 		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtp);
+	if (c->tag_len)
+		pol.rtp.auth_tag_len = (int)c->tag_len;
 	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtcp);
 	pol.ssrc.type = ssrc_specific;
 	pol.ssrc.value = c->pat.ssrc;

@@ -19,8 +19,11 @@
 #define STREAM_MKI_MAX		6
 #define STREAM_KEY_LEN		16
 #define STREAM_SALT_LEN		14
+/* The longest SRTP tag: all of HMAC-SHA1. */
+#define STREAM_TAG_MAX		20
 /* Plaintext plus SRTCP index, MKI and the longest tag. */
-#define STREAM_WIRE_MAX		(RTP_PLAIN_MAX + 4 + STREAM_MKI_MAX + 10)
+#define STREAM_WIRE_MAX		(RTP_PLAIN_MAX + 4 + STREAM_MKI_MAX + \
+				 STREAM_TAG_MAX)
 
 enum stream_suite {
 	SUITE_AES_CM_128_HMAC_SHA1_80,
@@ -60,6 +63,7 @@ struct stream_cfg {
 	unsigned int truncate_to;
 	unsigned int rcc_mode;		/* RFC 4771: 0 none, 1..3 RCCm1..3 */
 	uint16_t rcc_rate;		/* R, with a mode */
+	unsigned int tag_len;		/* SRTP tag bytes; 0: the suite's */
 };
 
 struct stream_pkt {

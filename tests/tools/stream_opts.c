@@ -13,6 +13,7 @@ enum {
 	O_MSK, O_MTK, O_KEY, O_SALT, O_MSK2, O_MTK2, O_KEY2, O_SALT2,
 	O_SWITCH_AT, O_TAMPER, O_TAMPER_FIRST, O_TAMPER_EVERY, O_TRUNCATE_TO,
 	O_RCC_MODE, O_RCC_RATE,
+	O_TAG_LEN,
 };
 
 const struct option stream_long_opts[] = {
@@ -43,6 +44,7 @@ const struct option stream_long_opts[] = {
 	{ "truncate-to", required_argument, NULL, O_TRUNCATE_TO },
 	{ "rcc-mode", required_argument, NULL, O_RCC_MODE },
 	{ "rcc-rate", required_argument, NULL, O_RCC_RATE },
+	{ "tag-len", required_argument, NULL, O_TAG_LEN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -72,6 +74,8 @@ const char stream_opts_help[] =
 "  --rcc-mode M         RFC 4771 RCCm1, 2 or 3 (default 0: none): packets\n"
 "                       with SEQ mod R = 0 carry the ROC (SRTP only)\n"
 "  --rcc-rate R         R, 1..65535 (required with --rcc-mode)\n"
+"  --tag-len N          SRTP tag bytes, 4..20 (default: the suite's 10 or 4;\n"
+"                       14 for RCCm1/2 per TS 33.246 6.6.2.1 NOTE 3)\n"
 "  --tamper MODE        payload, tag, mki, truncate, version, cc, extlen,\n"
 "                       roc (flip the lowest bit of an RCC packet's ROC)\n"
 "  --tamper-first N     first tampered packet (default 0)\n"
@@ -194,6 +198,15 @@ int stream_opt(struct stream_cfg *c, int opt, const char *arg,
 		if (num(arg, 3, &v, err, errlen))
 			return -1;
 		c->rcc_mode = v;
+		return 0;
+	case O_TAG_LEN:
+		if (num(arg, STREAM_TAG_MAX, &v, err, errlen))
+			return -1;
+		if (v < 4) {
+			snprintf(err, errlen, "%s: at least 4", arg);
+			return -1;
+		}
+		c->tag_len = v;
 		return 0;
 	case O_SEQ: case O_MTK: case O_MTK2: case O_RCC_RATE:
 		if (num(arg, UINT16_MAX, &v, err, errlen))

@@ -424,7 +424,11 @@ static void test_options(void)
 	CHECK(parse_argv(&cli, "--key-number 0") == -1);
 	CHECK(parse_argv(&cli, "--key-number 65520") == -1);
 	CHECK(parse_argv(&cli, "--gba-file /x") == -1);
-	CHECK(parse_argv(&cli, "--tag-len 8") == -1);
+	CHECK(parse_argv(&cli, "--tag-len 3") == -1);
+	CHECK(parse_argv(&cli, "--tag-len 21") == -1);
+	/* TS 33.246 §6.6.2.1 NOTE 3: RCCm1/2 with a 14-byte tag */
+	CHECK(parse_argv(&cli, "--tag-len 14 --rcc-mode 1 --rcc-rate 1") == 0);
+	CHECK(cli.o.tag_len == 14);
 	/* RFC 4771 in the SP: mode 1..3 with R >= 1, both or neither */
 	CHECK(parse_argv(&cli, "--rcc-mode 2 --rcc-rate 16") == 0);
 	CHECK(cli.o.rcc_mode == 2 && cli.o.rcc_rate == 16);

@@ -101,4 +101,9 @@ run "RCCm2, R 5, tag 4, MTK change at packet 50" --seq 65520 --mtk-period 1 \
 	--tag-len 4 --rcc-mode 2 --rcc-rate 5 -- \
 	--seq 65520 --key "$K0" --salt "$S0" --key2 "$K1" --salt2 "$S1" \
 	--switch-at 50 --suite aes-cm-128-hmac-sha1-32 --rcc-mode 2 --rcc-rate 5
+# TS 33.246 6.6.2.1 NOTE 3: RCCm1/RCCm2 with a 14-byte tag (ROC and a
+# 10-byte MAC on RCC packets, the full 14-byte tag on RCCm2's others).
+run "RCCm2, R 16, tag 14, across the seq wrap" --seq 65500 --tag-len 14 \
+	--rcc-mode 2 --rcc-rate 16 -- \
+	--seq 65500 --key "$K0" --salt "$S0" --tag-len 14 --rcc-mode 2 --rcc-rate 16
 echo "bmscsim_srtp_interop: all passed"

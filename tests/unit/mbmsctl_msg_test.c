@@ -109,6 +109,16 @@ static void test_session_requests(void)
 	CHECK(walk(msg, MBMS_SRTP_CMD_SESSION_NEW, tb) == 3);
 	CHECK(u8_is(tb[MBMS_SRTP_A_SESSION_RCC_MODE], 3));
 	CHECK(u16_is(tb[MBMS_SRTP_A_SESSION_RCC_RATE], 65535));
+	CHECK(!tb[MBMS_SRTP_A_SESSION_TAG_LEN]);
+	nlmsg_free(msg);
+
+	/* TS 33.246 §6.6.2.1 NOTE 3: a 14-byte SRTP tag */
+	s = (struct mbms_session){ .id = 8, .tag_len = 14,
+				   .flags = MBMS_SESSION_HAS_TAG_LEN };
+	msg = mbms_msg_new(FAMILY, MBMS_SRTP_CMD_SESSION_NEW, 0);
+	CHECK(msg && mbms_msg_put_session(msg, &s) == 0);
+	CHECK(walk(msg, MBMS_SRTP_CMD_SESSION_NEW, tb) == 2);
+	CHECK(u8_is(tb[MBMS_SRTP_A_SESSION_TAG_LEN], 14));
 	nlmsg_free(msg);
 
 	msg = mbms_msg_new(FAMILY, MBMS_SRTP_CMD_SESSION_DEL, 0);
@@ -243,6 +253,7 @@ static void test_parse_session(void)
 	nla_put_u32(msg, MBMS_SRTP_A_SESSION_SSRCS_HWM, 9);
 	nla_put_u8(msg, MBMS_SRTP_A_SESSION_RCC_MODE, 1);
 	nla_put_u16(msg, MBMS_SRTP_A_SESSION_RCC_RATE, 16);
+	nla_put_u8(msg, MBMS_SRTP_A_SESSION_TAG_LEN, 14);
 	st = nla_nest_start(msg, MBMS_SRTP_A_STATS);
 	nla_put_u64(msg, MBMS_SRTP_STATS_A_PACKETS, 100);
 	nla_put_u64(msg, MBMS_SRTP_STATS_A_AUTH, 4);
@@ -257,14 +268,15 @@ static void test_parse_session(void)
 	CHECK(s.replay_window == 128 && s.max_keys == 2 && s.on_fail == 0);
 	CHECK(s.nkeys == 1 && s.nflows == 2 && s.nssrcs == 3);
 	CHECK(s.max_ssrcs == 16 && s.ssrcs_hwm == 9);
-	CHECK(s.rcc_mode == 1 && s.rcc_rate == 16);
+	CHECK(s.rcc_mode == 1 && s.rcc_rate == 16 && s.tag_len == 14);
 	CHECK(s.flags == (MBMS_SESSION_HAS_SUITE | MBMS_SESSION_HAS_MKI_LEN |
 			  MBMS_SESSION_HAS_REPLAY_WINDOW |
 			  MBMS_SESSION_HAS_MAX_KEYS | MBMS_SESSION_HAS_ON_FAIL |
 			  MBMS_SESSION_HAS_NKEYS | MBMS_SESSION_HAS_NFLOWS |
 			  MBMS_SESSION_HAS_NSSRCS | MBMS_SESSION_HAS_STATS |
 			  MBMS_SESSION_HAS_MAX_SSRCS |
-			  MBMS_SESSION_HAS_SSRCS_HWM | MBMS_SESSION_HAS_RCC));
+			  MBMS_SESSION_HAS_SSRCS_HWM | MBMS_SESSION_HAS_RCC |
+			  MBMS_SESSION_HAS_TAG_LEN));
 	CHECK(s.stats.packets == 100 && s.stats.auth == 4 &&
 	      s.stats.passed == 1 && s.stats.replay == 0 &&
 	      s.stats.gso_segmented == 7 && s.stats.ssrc_full == 8 &&

@@ -152,6 +152,10 @@ static void test_session(void)
 	CHECK(!cli_session_add_warning(&c.session));
 	CHECK(parse(&c, "session add 3 rcc-mode 1 rcc-rate 16") == 0);
 	CHECK(!cli_session_add_warning(&c.session));
+	/* TS 33.246 §6.6.2.1 NOTE 3: RCCm1/2 with a 14-byte tag */
+	CHECK(parse(&c, "session add 3 rcc-mode 1 rcc-rate 1 tag-len 14") == 0);
+	CHECK(c.session.tag_len == 14 &&
+	      (c.session.flags & MBMS_SESSION_HAS_TAG_LEN));
 	CHECK(parse(&c, "session add 0x10 window 0x80") == 0);
 	CHECK(c.session.id == 16 && c.session.replay_window == 128);
 	/* A leading zero is still decimal (not octal); 0X is hex too. */
@@ -198,6 +202,9 @@ static void test_session(void)
 	BAD("session add 1 rcc-mode 1 rcc-mode 2 rcc-rate 1", "session add: 'rcc-mode' given twice");
 	BAD("session add 1 rcc-mode 2", "session add: rcc-mode and rcc-rate go together (got only rcc-mode)");
 	BAD("session add 1 rcc-rate 2", "session add: rcc-mode and rcc-rate go together (got only rcc-rate)");
+	BAD("session add 1 tag-len 3", "tag-len: 3 is out of range (4..20)");
+	BAD("session add 1 tag-len 21", "tag-len: 21 is out of range (4..20)");
+	BAD("session add 1 tag-len 14 tag-len 14", "session add: 'tag-len' given twice");
 	BAD("session add 1 suite aes",
 	    "suite: unknown suite 'aes' (aes-cm-128-hmac-sha1-80 or aes-cm-128-hmac-sha1-32)");
 	BAD("session add 1 on-fail accept",
@@ -566,6 +573,20 @@ static void test_printers(void)
 	CAPTURE(buf, cli_print_sessions(out, true, &s, 1));
 	CHECK_STR(buf, "[{\"session_id\":1,\"rcc_mode\":2,\"rcc_rate\":16}]\n");
 	free(buf);
+	/* the tag length: JSON always, text when neither suite's */
+	s.flags |= MBMS_SESSION_HAS_TAG_LEN;
+	s.tag_len = 14;
+	CAPTURE(buf, cli_print_sessions(out, false, &s, 1));
+	CHECK_STR(buf, "session 1 rcc-mode 2 rcc-rate 16 tag-len 14\n");
+	free(buf);
+	CAPTURE(buf, cli_print_sessions(out, true, &s, 1));
+	CHECK_STR(buf, "[{\"session_id\":1,\"rcc_mode\":2,\"rcc_rate\":16,\"tag_len\":14}]\n");
+	free(buf);
+	s.tag_len = 10;
+	CAPTURE(buf, cli_print_sessions(out, false, &s, 1));
+	CHECK_STR(buf, "session 1 rcc-mode 2 rcc-rate 16\n");
+	free(buf);
+	s.tag_len = 0;
 	s.flags = flags;
 	s.rcc_mode = 0;
 	s.rcc_rate = 0;

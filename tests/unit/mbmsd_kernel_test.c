@@ -234,6 +234,46 @@ static void test_rcc_session(void)
 }
 
 /*
+ * TS 33.246 §6.6.2.1 NOTE 3: the key group's SP said a 14-byte SRTP tag
+ * (RCCm1/RCCm2): SESSION_NEW asks for it with the 80-bit suite; a kernel
+ * session that reports another length is re-created, one that reports
+ * 14 kept; a kernel that reports none (older module) is not compared.
+ */
+static void test_tag_len_session(void)
+{
+	struct mbms_session ks[2], want;
+	struct store_msk *m;
+	struct kplan p;
+
+	store_init(&st);
+	kernel_session_want(&cfg.sessions[0], &st, &want);
+	CHECK(!(want.flags & MBMS_SESSION_HAS_TAG_LEN));
+	m = put_msk(1, 1, 1, false, 0, 100);
+	if (m)
+		m->tag_len = 14;
+	kernel_session_want(&cfg.sessions[0], &st, &want);
+	CHECK((want.flags & MBMS_SESSION_HAS_TAG_LEN) && want.tag_len == 14);
+	CHECK(want.suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80);
+
+	kernel_session_want(&cfg.sessions[0], &st, &ks[0]);
+	kernel_session_from_config(&cfg.sessions[1], &ks[1]);
+	ks[0].tag_len = 10;		/* the kernel has the suite's */
+	CHECK(kernel_plan(&cfg, &st, ks, 2, NULL, 0, NULL, 0, &p) == 0);
+	CHECK(count(&p, KP_SESSION_DEL) == 1 && count(&p, KP_SESSION_ADD) == 1);
+	kplan_free(&p);
+	ks[0].tag_len = 14;
+	CHECK(kernel_plan(&cfg, &st, ks, 2, NULL, 0, NULL, 0, &p) == 0);
+	CHECK(count(&p, KP_SESSION_DEL) == 0 && count(&p, KP_SESSION_ADD) == 0);
+	kplan_free(&p);
+	/* Group 2's session reports 10 and wants the suite's: kept. */
+	ks[1].flags |= MBMS_SESSION_HAS_TAG_LEN;
+	ks[1].tag_len = 10;
+	CHECK(kernel_plan(&cfg, &st, ks, 2, NULL, 0, NULL, 0, &p) == 0);
+	CHECK(count(&p, KP_SESSION_DEL) == 0);
+	kplan_free(&p);
+}
+
+/*
  * KEY_NEW carries the ROC of the SRTP-ID map of the MSK message the MTK
  * came under (RFC 3830 §6.1.1, RFC 3711 §3.3.1: a late joiner must be
  * given the ROC by key management); none when the push had no map.
@@ -300,6 +340,7 @@ int main(void)
 	test_drift();
 	test_flow_conflict();
 	test_rcc_session();
+	test_tag_len_session();
 	test_key_roc();
 	test_dry_run();
 	CHECK_STR(kplan_op_name(KP_KEY_ADD), "key-add");

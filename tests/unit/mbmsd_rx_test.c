@@ -791,6 +791,79 @@ static void test_rcc_modes_restart(void)
 	stop(d);
 	log_set_sink(NULL);
 	log_init("mbmsd_rx_test", LOG_LVL_ERR);
+/* An SP with RFC 4771 @mode, R = @rate and SRTP tag length @tag. */
+static void sp_rcc_tag(struct mikey_sp *sp, uint8_t mode, uint16_t rate,
+		       uint8_t tag)
+{
+	struct mikey_rcc rcc = { mode, rate };
+
+	mikey_sp_mbms_default(sp, tag);
+	CHECK(mikey_sp_set_rcc(sp, &rcc) == MIKEY_OK);
+}
+
+/*
+ * TS 33.246 §6.6.2.1 NOTE 3: with RCCm1 or RCCm2 "a MAC of 10 octets
+ * (proposed by RFC 4771) and a ROC of 4 octets will be added to each SRTP
+ * packet": an SRTP tag of 14 octets, SP parameter 11 = 14.  The kernel
+ * session gets a 14-byte tag (80-bit suite's SRTCP); it survives a
+ * restart.  A tag length the kernel cannot do is refused naming parameter
+ * 11 and changes nothing: never silently the 80-bit suite.
+ */
+static void test_rcc_tag14(void)
+{
+	static const uint8_t bad[] = { 0, 3, 21 };
+	struct mbmsd *d = start("relaxed", true);
+	struct mbms_session ks;
+	struct store_msk *sm;
+	struct mikey_error e;
+	struct mikey_sp sp;
+	uint32_t ctr = 1;
+	uint8_t tag = 0;
+	char *out;
+	size_t n, i;
+
+	sp_rcc_tag(&sp, MIKEY_RCC_MODE1, 1, 14);
+	n = msk_msg_sp(m, KG << 16 | 1, ctr++, &sp);
+	rx_unicast(d, m, n, T0 + 1000, reply, sizeof(reply));
+	sm = store_msk_find(&d->store, KD, KG << 16 | 1);
+	CHECK(sm && sm->rcc_mode == 1 && sm->rcc_rate == 1);
+	kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
+	CHECK(ks.rcc_mode == 1 && ks.rcc_rate == 1);
+	CHECK(ks.suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	CHECK((ks.flags & MBMS_SESSION_HAS_TAG_LEN) && ks.tag_len == 14);
+	/* RCCm2, R = 16: the same tag; the session follows the new mode. */
+	sp_rcc_tag(&sp, MIKEY_RCC_MODE2, 16, 14);
+	n = msk_msg_sp(m, KG << 16 | 2, ctr++, &sp);
+	rx_unicast(d, m, n, T0 + 2000, reply, sizeof(reply));
+	kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
+	CHECK(ks.rcc_mode == 2 && ks.rcc_rate == 16);
+	CHECK((ks.flags & MBMS_SESSION_HAS_TAG_LEN) && ks.tag_len == 14);
+	out = status_of(d, false);
+	CHECK(strstr(out, "rfc4771 rccm2 R 16, tag 14\n") != NULL);
+	free(out);
+	out = status_of(d, true);
+	CHECK(strstr(out, "\"tag_len\": 14") != NULL);
+	free(out);
+	stop(d);
+	/* Restarted: the tag length came back from the store file. */
+	d = start("relaxed", false);
+	kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
+	CHECK((ks.flags & MBMS_SESSION_HAS_TAG_LEN) && ks.tag_len == 14);
+	for (i = 0; i < sizeof(bad); i++) {
+		sp_rcc_tag(&sp, MIKEY_RCC_MODE1, 1, bad[i]);
+		CHECK(mikey_sp_srtp_tag_len(&sp, MBMS_SRTP_TAG_LEN_MIN,
+					    MBMS_SRTP_TAG_LEN_MAX, &tag,
+					    &e) == MIKEY_E_ALG);
+		CHECK(strstr(e.msg, "parameter 11") != NULL);
+		n = msk_msg_sp(m, KG << 16 | (uint32_t)(3 + i), ctr++, &sp);
+		rx_unicast(d, m, n, T0 + 3000 + i, reply, sizeof(reply));
+		CHECK(store_msk_find(&d->store, KD, KG << 16 | (3 + i)) == NULL);
+		CHECK(d->ue.stats.rejected[POL_R_MALFORMED] == i + 1);
+		CHECK(d->cnt.decode_errors[MIKEY_E_ALG] == i + 1);
+		kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
+		CHECK(ks.tag_len == 14 && ks.rcc_mode == 2);
+	}
+	stop(d);
 }
 
 /*
@@ -907,6 +980,8 @@ int main(void)
 	test_rcc_modes_refused();
 	reset_dir();
 	test_rcc_modes_restart();
+	reset_dir();
+	test_rcc_tag14();
 	reset_dir();
 	test_verification_only_under_last_muk();
 	reset_dir();

@@ -524,6 +524,61 @@ static void test_msk_roc_record(void)
 	expect_bad(body, sizeof(META) + sizeof(ROC), "not stored before it");
 }
 
+/*
+ * Record 8: key domain | MSK ID | SRTP tag length u8 (TS 33.246 §6.6.2.1
+ * NOTE 3: 14 with RCCm1/RCCm2), after its MSK record; written only for a
+ * length neither suite has.  Every malformed variant refused.
+ */
+static void test_msk_tag_record(void)
+{
+	static uint8_t body[512];
+	static const uint8_t TAG[] = {
+		8, 0, 8, 0x26, 0x2f, 0x01, 0x01, 0x02, 0x00, 0x01, 14,
+	};
+	uint8_t rec[3 + 63], key[16] = { 1 }, rand[16] = { 2 };
+	struct store_msk *m;
+	char err[200];
+	size_t n, off, at;
+
+	store_init(&st);
+	m = store_msk_put(&st, KD, 0x01020001u, key, rand, 1, 5);
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	n = (size_t)store_encode(&st, buf, sizeof(buf));
+	off = 16 + sizeof(META);
+	CHECK(n == 16 + sizeof(META) + sizeof(rec) + 4 && buf[off] == 3);
+	memcpy(rec, buf + off, sizeof(rec));
+	m->tag_len = 14;
+	n = (size_t)store_encode(&st, buf, sizeof(buf));
+	CHECK(n == 16 + sizeof(META) + sizeof(rec) + sizeof(TAG) + 4);
+	CHECK(!memcmp(buf + off + sizeof(rec), TAG, sizeof(TAG)));
+	CHECK(store_decode(buf, n, &st2, err, sizeof(err)) == 0);
+	CHECK(st2.msk[0].present && st2.msk[0].tag_len == 14);
+
+	at = sizeof(META) + sizeof(rec);
+	memcpy(body, META, sizeof(META));
+	memcpy(body + sizeof(META), rec, sizeof(rec));
+	memcpy(body + at, TAG, sizeof(TAG));
+	memcpy(body + at + sizeof(TAG), TAG, sizeof(TAG));
+	expect_bad(body, at + 2 * sizeof(TAG),
+		   "record 4 (msk-tag) at offset 87: MSK ID 0x01020001 repeated");
+	body[at + 10] = 3;
+	expect_bad(body, at + sizeof(TAG), "SRTP tag length 3, expected 4 to 20");
+	body[at + 10] = 21;
+	expect_bad(body, at + sizeof(TAG), "SRTP tag length 21, expected 4 to 20");
+	body[at + 10] = 14;
+	body[at + 9] = 7;		/* MSK 0x01020007: not stored */
+	expect_bad(body, at + sizeof(TAG),
+		   "MSK ID 0x01020007 not stored before it");
+	body[at + 9] = 1;
+	body[at + 2] = 7;		/* length */
+	expect_bad(body, at + sizeof(TAG) - 1, "length 7, expected 8");
+	/* Before its MSK record. */
+	memcpy(body + sizeof(META), TAG, sizeof(TAG));
+	expect_bad(body, sizeof(META) + sizeof(TAG), "not stored before it");
+}
+
 static void test_msk_rcc(void)
 {
 	static uint8_t body[STORE_MAX_FILE];
@@ -580,6 +635,7 @@ int main(void)
 	test_structure();
 	test_msk_rcc();
 	test_msk_roc_record();
+	test_msk_tag_record();
 	test_msk_order_record();
 	test_mtk_keep_two();
 	test_files();

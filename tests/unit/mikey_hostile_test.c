@@ -781,6 +781,45 @@ static void sp_raw(struct mikey_sp *sp, uint8_t type, const char *val,
 }
 
 /*
+ * The SRTP tag length, SP parameter 11 (TS 33.246 §6.6.2.1 NOTE 3: 14
+ * with RCCm1/RCCm2): read back after a round trip; absent is 10 (RFC 3711
+ * §8.2); a 2-byte value reads big-endian; outside the bounds, of 0 bytes
+ * or of more than 8 refused naming parameter 11, @out untouched.
+ */
+static void test_sp_tag_len(void)
+{
+	struct mikey_sp sp;
+	struct mikey_rcc rcc;
+	uint8_t tag;
+	size_t i, k;
+
+	mikey_sp_mbms_default(&sp, 14);
+	CHECK(rcc_of(&sp, &rcc) == MIKEY_OK);	/* decoded into m.sp[0] */
+	CHECK(mikey_sp_srtp_tag_len(&m.sp[0], 4, 20, &tag, &e) == MIKEY_OK &&
+	      tag == 14);
+	sp_raw(&sp, MIKEY_SRTP_AUTH_TAG_LEN, "\x00\x0e", 2);
+	CHECK(mikey_sp_srtp_tag_len(&sp, 4, 20, &tag, &e) == MIKEY_OK &&
+	      tag == 14);
+	tag = 99;
+	sp_raw(&sp, MIKEY_SRTP_AUTH_TAG_LEN, "\x15", 1);
+	CHECK(mikey_sp_srtp_tag_len(&sp, 4, 20, &tag, &e) == MIKEY_E_ALG);
+	CHECK(tag == 99 && strstr(e.msg, "parameter 11") != NULL);
+	sp_raw(&sp, MIKEY_SRTP_AUTH_TAG_LEN, "", 0);
+	CHECK(mikey_sp_srtp_tag_len(&sp, 4, 20, &tag, &e) == MIKEY_E_LENGTH);
+	CHECK(strstr(e.msg, "parameter 11") != NULL);
+	sp_raw(&sp, MIKEY_SRTP_AUTH_TAG_LEN, "\0\0\0\0\0\0\0\0\x0e", 9);
+	CHECK(mikey_sp_srtp_tag_len(&sp, 4, 20, &tag, &e) == MIKEY_E_LENGTH);
+	/* absent: 10 */
+	for (i = 0, k = 0; i < sp.n_params; i++)
+		if (sp.params[i].type != MIKEY_SRTP_AUTH_TAG_LEN)
+			sp.params[k++] = sp.params[i];
+	sp.n_params = (uint8_t)k;
+	CHECK(mikey_sp_srtp_tag_len(&sp, 4, 20, &tag, &e) == MIKEY_OK &&
+	      tag == 10);
+	CHECK(mikey_sp_srtp_tag_len(&sp, 11, 20, &tag, &e) == MIKEY_E_ALG);
+}
+
+/*
  * RFC 4771 parameters of the SP (TS 33.246 §6.6.2.1): R = 16 and RCCm2
  * read back; a wrong length, R = 0, an unknown auth alg or a non-SRTP
  * policy are refused with the parameter named.
@@ -904,6 +943,7 @@ int main(void)
 	test_keyid_ext();
 	test_sp_rcc();
 	test_sp_ts33180();
+	test_sp_tag_len();
 	mikey_msg_clear(&m);
 	return test_summary("mikey_hostile_test");
 }

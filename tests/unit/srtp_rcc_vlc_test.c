@@ -39,10 +39,12 @@ static const uint8_t key_salt[30] = {
 static unsigned int seen[4][2];	/* [mode][tag 80?] packets checked */
 static unsigned int seen_nomki[4][2];	/* the same, without MKI */
 static unsigned int rcc_pkts;
+/* [mode] packets checked with TS 33.246 §6.6.2.1 NOTE 3's 14-byte tag */
+static unsigned int seen112[3];
 
 static size_t tag_len(const struct rcc_case *c)
 {
-	return c->tag_bits == 32 ? 4 : 10;
+	return c->tag_bits / 8;
 }
 
 /* The libsrtp2 sender of a case, its ROC set for the first packet. */
@@ -59,6 +61,8 @@ static int case_start(struct rcc_case *c, uint32_t ssrc, uint32_t roc)
 		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&pol.rtp);
 	else
 		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtp);
+	if (c->tag_bits == 112)
+		pol.rtp.auth_tag_len = 14;	/* HMAC-SHA1 truncated */
 	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtcp);
 	pol.ssrc.type = ssrc_specific;
 	pol.ssrc.value = ssrc;
@@ -117,9 +121,13 @@ static void check_pkt(struct rcc_case *c, unsigned int seq, uint32_t roc,
 		return;
 	}
 	CHECK(1);
-	seen[c->mode][c->tag_bits == 80]++;
-	if (!c->mki_len)
-		seen_nomki[c->mode][c->tag_bits == 80]++;
+	if (c->tag_bits == 112 && c->mode < 3) {
+		seen112[c->mode]++;
+	} else {
+		seen[c->mode][c->tag_bits == 80]++;
+		if (!c->mki_len)
+			seen_nomki[c->mode][c->tag_bits == 80]++;
+	}
 	if (seq % c->rate)
 		return;
 	/*
@@ -157,7 +165,8 @@ static void run_file(const char *path)
 			CHECK(sscanf(line, "case %u %u %u %31s", &c.mode, &c.tag_bits,
 				     &c.rate, mki) == 4);
 			CHECK(c.mode >= 1 && c.mode <= 3 && c.rate > 0 &&
-			      (c.tag_bits == 80 || c.tag_bits == 32));
+			      (c.tag_bits == 80 || c.tag_bits == 32 ||
+			       (c.tag_bits == 112 && c.mode < 3)));
 			if (strcmp(mki, "-"))
 				CHECK(!hex_decode(mki, c.mki, sizeof(c.mki), &c.mki_len,
 						  NULL, 0));
@@ -197,6 +206,7 @@ int main(void)
 		CHECK(seen_nomki[m][0] >= 10);
 	}
 	CHECK(rcc_pkts >= 60);
+	CHECK(seen112[1] >= 20 && seen112[2] >= 20);
 	srtp_shutdown();
 	return test_summary("srtp_rcc_vlc_test");
 }

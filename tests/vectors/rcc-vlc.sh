@@ -62,3 +62,22 @@ for mki in 6 0; do
 		done
 	done
 done
+
+# TS 33.246 6.6.2.1 NOTE 3: in RCCm1 and RCCm2 "a MAC of 10 octets ... and
+# a ROC of 4 octets": a 14-byte (112-bit) tag.  A block of its own.
+echo
+echo "# 14-byte tag (TAG_BITS 112, vlc-rcc-send --tag-len 14): TS 33.246 6.6.2.1 NOTE 3"
+for mki in 6 0; do
+	for mode in 1 2; do
+		seed=$((seed + 1))
+		set -- --rcc-mode "$mode" --rcc-rate 4 --tag-len 14 \
+			--key "$KEY" --salt "$SALT" --msk-id "$MSK" --mtk-id "$MTK" \
+			--mki-len "$mki" --ssrc "$SSRC" --seq 65531 --roc 5 \
+			--count 10 --payload-size 24 --seed "$seed"
+		mkihex=$(printf '%08x%04x' "$MSK" "$MTK" | tail -c $((2 * mki)))
+		echo
+		echo "case $mode 112 4 ${mkihex:--}"
+		echo "# vlc-rcc-send --dump - -q $*"
+		"$oracle" --dump - -q "$@" | sed 's/^/pkt /'
+	done
+done

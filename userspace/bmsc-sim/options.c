@@ -66,7 +66,9 @@ static const char usage_text[] =
 "                            messages' SRTP-ID map [0]\n"
 "  --no-map-roc              SRTP-ID map ROC 0 whatever the stream's (then\n"
 "                            only RFC 4771 tells a late joiner the ROC)\n"
-"  --tag-len 10|4            SRTP auth tag (HMAC-SHA1-80 or -32) [10]\n"
+"  --tag-len N               SRTP auth tag bytes, 4..20 [10]: 10 and 4 are\n"
+"                            HMAC-SHA1-80 and -32; 14 is TS 33.246 6.6.2.1\n"
+"                            NOTE 3's RCCm1/2 tag (ROC || 10-byte MAC)\n"
 "  --rcc-mode 1|2|3 --rcc-rate R\n"
 "                            RFC 4771 RCCm1..3 and ROC transmission rate R\n"
 "                            (TS 33.246 6.6.2.1) in the MSK messages' SP,\n"
@@ -551,8 +553,8 @@ static int net_opt(struct cli *cli, int c, const char *arg, char *err,
 		o->pattern_seed = v;
 		return 0;
 	case OPT_TAG_LEN:
-		if (num(arg, 4, 10, &v, err, errlen) || (v != 4 && v != 10)) {
-			snprintf(err, errlen, "the tag is 10 or 4 bytes");
+		if (num(arg, 4, 20, &v, err, errlen)) {
+			snprintf(err, errlen, "the tag is 4 to 20 bytes (HMAC-SHA1)");
 			return -1;
 		}
 		o->tag_len = (uint8_t)v;

@@ -66,8 +66,10 @@ static void fill_policy(const struct sim *s, struct srtp_streamer *st,
 		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&p->rtp);
 		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&p->rtcp);
 	} else {
+		/* any other length: HMAC-SHA1 truncated, SRTCP keeps 10 */
 		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p->rtp);
 		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p->rtcp);
+		p->rtp.auth_tag_len = s->o.tag_len;
 	}
 	p->ssrc.type = ssrc_specific;
 	p->ssrc.value = s->o.ssrc;

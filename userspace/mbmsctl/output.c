@@ -190,6 +190,8 @@ static void session_json(struct json *j, const struct mbms_session *s)
 		json_kv_u64(j, "rcc_mode", s->rcc_mode);
 		json_kv_u64(j, "rcc_rate", s->rcc_rate);
 	}
+	if (s->flags & MBMS_SESSION_HAS_TAG_LEN)
+		json_kv_u64(j, "tag_len", s->tag_len);
 	if (s->flags & MBMS_SESSION_HAS_NKEYS)
 		json_kv_u64(j, "key_count", s->nkeys);
 	if (s->flags & MBMS_SESSION_HAS_NFLOWS)
@@ -225,6 +227,10 @@ static void session_text(FILE *out, const struct mbms_session *s)
 	if ((s->flags & MBMS_SESSION_HAS_RCC) && s->rcc_mode)
 		fprintf(out, " rcc-mode %u rcc-rate %u", s->rcc_mode,
 			s->rcc_rate);
+	/* only a length neither suite has: the line stays as it was */
+	if ((s->flags & MBMS_SESSION_HAS_TAG_LEN) && s->tag_len != 4 &&
+	    s->tag_len != 10)
+		fprintf(out, " tag-len %u", s->tag_len);
 	fputc('\n', out);
 	if (s->flags & (MBMS_SESSION_HAS_NKEYS | MBMS_SESSION_HAS_NFLOWS |
 			MBMS_SESSION_HAS_NSSRCS))

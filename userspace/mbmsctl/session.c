@@ -91,6 +91,14 @@ static int parse_add_option(struct cli_args *a, struct mbms_session *s,
 			return -1;
 		s->rcc_rate = (uint16_t)n;
 		s->flags |= MBMS_SESSION_HAS_RCC;
+	} else if (!strcmp(opt, "tag-len")) {
+		if (once(a, s, MBMS_SESSION_HAS_TAG_LEN, opt))
+			return -1;
+		v = cli_value(a, opt);
+		if (!v || cli_number(a, opt, v, MBMS_SRTP_TAG_LEN_MIN,
+				     MBMS_SRTP_TAG_LEN_MAX, &n))
+			return -1;
+		s->tag_len = (uint8_t)n;
 	} else if (!strcmp(opt, "on-fail")) {
 		if (once(a, s, MBMS_SESSION_HAS_ON_FAIL, opt))
 			return -1;
@@ -236,6 +244,7 @@ const struct mbmsctl_object mbmsctl_session = {
 	"  mbmsctl [-j] session add ID [suite aes-cm-128-hmac-sha1-80|aes-cm-128-hmac-sha1-32]\n"
 	"                    [mki-len N] [window N] [max-keys N] [max-ssrcs N]\n"
 	"                    [on-fail drop|pass] [rcc-mode 1|2|3 rcc-rate R]\n"
+	"                    [tag-len N]\n"
 	"  mbmsctl [-j] session del ID\n"
 	"  mbmsctl [-j] session show [ID]\n",
 };

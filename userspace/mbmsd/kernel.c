@@ -51,6 +51,16 @@ void kernel_session_want(const struct mbmsd_session *s, const struct store *st,
 		out->rcc_mode = m->rcc_mode;
 		out->rcc_rate = m->rcc_rate;
 	}
+	/*
+	 * An SRTP tag length from the SP that neither suite has (14 with
+	 * RCCm1/RCCm2, TS 33.246 §6.6.2.1 NOTE 3): the 80-bit suite, whose
+	 * SRTCP tag is kept, with that SRTP tag.
+	 */
+	if (m && m->tag_len) {
+		out->suite = MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80;
+		out->flags |= MBMS_SESSION_HAS_TAG_LEN;
+		out->tag_len = m->tag_len;
+	}
 }
 
 void kernel_key_from_store(const struct store *st, const uint8_t *kd,
@@ -127,6 +137,14 @@ static bool flow_same(const struct mbms_flow *a, const struct mbms_flow *b)
 	       !(a->flags & MBMS_FLOW_RTCP) == !(b->flags & MBMS_FLOW_RTCP);
 }
 
+/* The SRTP tag bytes @s asks for: its own, or its suite's. */
+static unsigned int session_tag_len(const struct mbms_session *s)
+{
+	if (s->flags & MBMS_SESSION_HAS_TAG_LEN)
+		return s->tag_len;
+	return s->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32 ? 4 : 10;
+}
+
 static bool session_matches(const struct mbms_session *k,
 			    const struct mbms_session *want)
 {
@@ -143,6 +161,9 @@ static bool session_matches(const struct mbms_session *k,
 	if ((k->flags & MBMS_SESSION_HAS_RCC) &&
 	    (k->rcc_mode != want->rcc_mode ||
 	     (want->rcc_mode && k->rcc_rate != want->rcc_rate)))
+		return false;
+	if ((k->flags & MBMS_SESSION_HAS_TAG_LEN) &&
+	    k->tag_len != session_tag_len(want))
 		return false;
 	return true;
 }

@@ -60,7 +60,27 @@ static void remove_msk_from(struct mbmsd *d, const struct mbmsd_session *s,
 struct msk_policy {
 	uint8_t suite;		/* enum mbms_srtp_suite */
 	struct mikey_rcc rcc;	/* RFC 4771: the kernel session's */
+	uint8_t tag_len;	/* SRTP tag bytes if not the suite's, else 0 */
 };
+
+/*
+ * The SP's SRTP tag length (parameter 11) as the kernel session takes it:
+ * 4 is the 32-bit suite, 10 the 80-bit one, any other length the 80-bit
+ * suite (its SRTCP tag, TS 33.246 §6.6.2.1A NOTE 2) with that SRTP tag,
+ * e.g. 14 for RCCm1/RCCm2 (§6.6.2.1 NOTE 3).  sp_tag_ok() refused the
+ * lengths the kernel cannot do.
+ */
+static void policy_tag(const struct mikey_sp *sp, struct msk_policy *p)
+{
+	uint8_t tag = 10;
+
+	mikey_sp_srtp_tag_len(sp, MBMS_SRTP_TAG_LEN_MIN, MBMS_SRTP_TAG_LEN_MAX,
+			      &tag, NULL);
+	if (tag == 4)
+		p->suite = MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
+	else if (tag != 10)
+		p->tag_len = tag;
+}
 
 /*
  * The SP is optional in a push and the BM-SC may not change the policy
@@ -79,12 +99,9 @@ static struct msk_policy policy_for_msk(const struct mbmsd *d,
 		.suite = MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80,
 	};
 	const struct store_msk *best;
-	uint64_t tag = 10;
 
 	if (m->n_sp) {
-		if (mikey_sp_get(&m->sp[0], MIKEY_SRTP_AUTH_TAG_LEN, &tag) &&
-		    tag == 4)
-			p.suite = MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
+		policy_tag(&m->sp[0], &p);
 		mikey_sp_rcc(&m->sp[0], &p.rcc, NULL);
 		return p;
 	}
@@ -94,6 +111,7 @@ static struct msk_policy policy_for_msk(const struct mbmsd *d,
 		p.suite = best->suite;
 		p.rcc.mode = best->rcc_mode;
 		p.rcc.rate = best->rcc_rate;
+		p.tag_len = best->tag_len;
 	}
 	return p;
 }
@@ -110,6 +128,15 @@ static struct mikey_rcc group_rcc(const struct mbmsd *d, const uint8_t *kd,
 		r.rate = m->rcc_rate;
 	}
 	return r;
+}
+
+/* The SRTP tag length (0: the suite's) a key group's sessions have now. */
+static uint8_t group_tag_len(const struct mbmsd *d, const uint8_t *kd,
+			     uint16_t kg)
+{
+	const struct store_msk *m = store_msk_newest(&d->store, kd, kg);
+
+	return m ? m->tag_len : 0;
 }
 
 /*
@@ -141,6 +168,31 @@ static bool rcc_policy_allowed(struct mbmsd *d, const struct mikey_msg *m)
 
 	return mbmsd_rcc_allowed(d, m->ext.key_domain, m->ext.msk_id, p.suite,
 				 &p.rcc, false);
+}
+
+/*
+ * Every SP of an authenticated MSK message must give an SRTP tag length
+ * (parameter 11) the kernel can do: a BM-SC policy we cannot honour is
+ * refused loudly, never turned into the 80-bit suite (whose packets would
+ * all fail, or a shorter tag than the BM-SC chose).
+ */
+static bool sp_tag_ok(struct mbmsd *d, const struct mikey_msg *m)
+{
+	struct mikey_error e;
+	uint8_t tag;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < m->n_sp; i++) {
+		rc = mikey_sp_srtp_tag_len(&m->sp[i], MBMS_SRTP_TAG_LEN_MIN,
+					   MBMS_SRTP_TAG_LEN_MAX, &tag, &e);
+		if (rc) {
+			count_decode_error(d, rc, &e, "MSK message");
+			log_info("MSK message refused: %s", e.msg);
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Try the candidate MUKs; the index that verified, or -1. */
@@ -233,6 +285,10 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 			pol_msk_msg_unauthenticated(&d->ue, POL_R_MALFORMED);
 			goto out;
 		}
+		if (!sp_tag_ok(d, &msg)) {
+			pol_msk_msg_unauthenticated(&d->ue, POL_R_MALFORMED);
+			goto out;
+		}
 		/* Refused before its counter is taken: nothing changes. */
 		if (!rcc_policy_allowed(d, &msg)) {
 			pol_reject(&d->ue, POL_T_MSK, POL_R_RCC_REFUSED);
@@ -261,6 +317,8 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 		struct msk_policy p = policy_for_msk(d, &msg);
 		uint16_t kg = pol_key_group(msk_id);
 		struct mikey_rcc before, after;
+		uint8_t tag_before = group_tag_len(d, msg.ext.key_domain, kg);
+		uint8_t tag_after;
 		struct store_msk *sm;
 
 		before = group_rcc(d, msg.ext.key_domain, kg);
@@ -272,6 +330,7 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 		} else {
 			sm->rcc_mode = p.rcc.mode;
 			sm->rcc_rate = p.rcc.rate;
+			sm->tag_len = p.tag_len;
 			/*
 			 * The stream's ROC when the BM-SC sent this: what a
 			 * late joiner needs (RFC 3711 §3.3.1).  MBMS
@@ -287,6 +346,16 @@ size_t rx_unicast(struct mbmsd *d, const uint8_t *buf, size_t len,
 				log_info("key group 0x%04x: RFC 4771 policy now %s R %u: its kernel sessions are re-created",
 					 kg, mikey_rcc_mode_name(after.mode),
 					 after.rate);
+			}
+			tag_after = group_tag_len(d, msg.ext.key_domain, kg);
+			if (tag_before != tag_after) {
+				recreate = true;
+				if (tag_after)
+					log_info("key group 0x%04x: SRTP tag length now %u: its kernel sessions are re-created",
+						 kg, tag_after);
+				else
+					log_info("key group 0x%04x: SRTP tag length now the suite's: its kernel sessions are re-created",
+						 kg);
 			}
 			log_info("MSK 0x%08x accepted (MTK IDs %llu..%llu)",
 				 msk_id, (unsigned long long)seql + 1,

@@ -101,6 +101,14 @@ static void json_sessions(struct mbmsd *d, struct json *j)
 static void json_msk_policy(struct json *j, const struct store_msk *sm)
 {
 	json_kv_str(j, "suite", sm ? mbms_suite_name(sm->suite) : "?");
+	/* SRTP tag bytes: the SP's, or the suite's (TS 33.246 6.6.2.1 NOTE 3) */
+	json_key(j, "tag_len");
+	if (sm)
+		json_u64(j, sm->tag_len ? sm->tag_len :
+			 sm->suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32 ?
+			 4 : 10);
+	else
+		json_null(j);
 	json_kv_str(j, "rcc_mode", mikey_rcc_mode_name(sm ? sm->rcc_mode : 0));
 	json_key(j, "roc_tx_rate");
 	if (sm && sm->rcc_rate)
@@ -348,6 +356,8 @@ static void write_text(struct mbmsd *d, FILE *out, uint64_t now)
 					mikey_rcc_mode_name(sm->rcc_mode));
 				if (sm->rcc_rate)
 					fprintf(out, " R %u", sm->rcc_rate);
+				if (sm->tag_len)
+					fprintf(out, ", tag %u", sm->tag_len);
 			}
 			fputc('\n', out);
 		}

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/mbms_srtp.h>
+
 #include "mbms/common.h"
 #include "store.h"
 
@@ -20,7 +22,7 @@ static const uint8_t MAGIC[8] = { 'M', 'B', 'M', 'S', 'D', 'S', 'T', 0 };
 
 enum rec_type {
 	REC_META = 1, REC_MUK = 2, REC_MSK = 3, REC_MTK = 4, REC_MSK_RCC = 5,
-	REC_MSK_ORDER = 6, REC_MSK_ROC = 7,
+	REC_MSK_ORDER = 6, REC_MSK_ROC = 7, REC_MSK_TAG = 8,
 };
 
 #define META_LEN	7
@@ -34,6 +36,8 @@ enum rec_type {
 #define MSK_ORDER_LEN	(3 + 4 + 4 + 4)
 /* key domain, MSK ID, ROC u32 of the push's SRTP-ID map; only when known */
 #define MSK_ROC_LEN	(3 + 4 + 4)
+/* key domain, MSK ID, SRTP tag length u8; only when not the suite's */
+#define MSK_TAG_LEN	(3 + 4 + 1)
 
 uint32_t store_crc32(const uint8_t *p, size_t len)
 {
@@ -185,6 +189,12 @@ long store_encode(const struct store *s, uint8_t *buf, size_t cap)
 			put_u32(&w, m->msk_id);
 			put_u32(&w, m->roc);
 		}
+		if (m->tag_len) {
+			put_rec(&w, REC_MSK_TAG, MSK_TAG_LEN);
+			put(&w, m->key_domain, POL_KEY_DOMAIN_LEN);
+			put_u32(&w, m->msk_id);
+			put_u8(&w, m->tag_len);
+		}
 	}
 	for (i = 0; i < STORE_MAX_MTKS; i++) {
 		const struct store_mtk *m = &s->mtk[i];
@@ -262,6 +272,7 @@ static const char *rec_name(uint8_t t)
 	case REC_MSK_RCC: return "msk-rcc";
 	case REC_MSK_ORDER: return "msk-order";
 	case REC_MSK_ROC: return "msk-roc";
+	case REC_MSK_TAG: return "msk-tag";
 	}
 	return "unknown";
 }
@@ -417,6 +428,46 @@ static int dec_msk_roc(struct rbuf *r, size_t rlen, struct store *s,
 	return 0;
 }
 
+/*
+ * The SRTP tag length of an MSK stored by an earlier record (TS 33.246
+ * §6.6.2.1 NOTE 3: 14 with RCCm1/RCCm2).  An mbmsd without this record
+ * skips it and falls back to the suite's tag: packets then fail
+ * authentication, nothing wrong is delivered.
+ */
+static int dec_msk_tag(struct rbuf *r, size_t rlen, struct store *s,
+		       char *err, size_t errlen)
+{
+	uint8_t kd[POL_KEY_DOMAIN_LEN], tag;
+	struct store_msk *m;
+	uint32_t msk_id;
+
+	if (rlen != MSK_TAG_LEN) {
+		snprintf(err, errlen, "length %zu, expected %d", rlen,
+			 MSK_TAG_LEN);
+		return -1;
+	}
+	get(r, kd, POL_KEY_DOMAIN_LEN);
+	msk_id = get_u32(r);
+	tag = get_u8(r);
+	m = store_msk_find(s, kd, msk_id);
+	if (!m) {
+		snprintf(err, errlen, "MSK ID 0x%08x not stored before it",
+			 msk_id);
+		return -1;
+	}
+	if (tag < MBMS_SRTP_TAG_LEN_MIN || tag > MBMS_SRTP_TAG_LEN_MAX) {
+		snprintf(err, errlen, "SRTP tag length %u, expected %d to %d",
+			 tag, MBMS_SRTP_TAG_LEN_MIN, MBMS_SRTP_TAG_LEN_MAX);
+		return -1;
+	}
+	if (m->tag_len) {
+		snprintf(err, errlen, "MSK ID 0x%08x repeated", msk_id);
+		return -1;
+	}
+	m->tag_len = tag;
+	return 0;
+}
+
 static int dec_msk_order(struct rbuf *r, size_t rlen, struct store *s,
 			 char *err, size_t errlen)
 {
@@ -549,6 +600,9 @@ static int decode_body(struct rbuf *r, struct store *s, char *err,
 			break;
 		case REC_MSK_ROC:
 			ret = dec_msk_roc(r, rlen, s, why, sizeof(why));
+			break;
+		case REC_MSK_TAG:
+			ret = dec_msk_tag(r, rlen, s, why, sizeof(why));
 			break;
 		default:
 			/* A newer writer's record: skip, it is length-framed. */

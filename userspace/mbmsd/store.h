@@ -74,6 +74,7 @@ struct store_msk {
 	uint8_t suite;			/* enum mbms_srtp_suite from the SP */
 	uint8_t rcc_mode;		/* RFC 4771 mode, 0 = none */
 	uint16_t rcc_rate;		/* RFC 4771 R, 0 = none */
+	uint8_t tag_len;		/* SP's SRTP tag bytes, 0 = the suite's */
 	/* the push's SRTP-ID map (RFC 3830 §6.1.1): the stream's ROC */
 	bool has_roc;
 	uint32_t roc;

@@ -175,3 +175,29 @@ int mikey_sp_set_rcc(struct mikey_sp *sp, const struct mikey_rcc *rcc)
 		*sp = tmp;
 	return ret;
 }
+
+int mikey_sp_srtp_tag_len(const struct mikey_sp *sp, unsigned int min,
+			  unsigned int max, uint8_t *out,
+			  struct mikey_error *err)
+{
+	const struct mikey_sp_param *t = first(sp, MIKEY_SRTP_AUTH_TAG_LEN);
+	uint64_t v = 0;
+	size_t i;
+
+	if (!t) {
+		v = 10;
+	} else {
+		if (t->len == 0 || t->len > 8)
+			return mikey_fail(err, MIKEY_E_LENGTH, 0,
+					  "SP: SRTP auth tag length (parameter 11) of %u bytes, expected 1",
+					  t->len);
+		for (i = 0; i < t->len; i++)
+			v = v << 8 | t->val[i];
+	}
+	if (v < min || v > max)
+		return mikey_fail(err, MIKEY_E_ALG, 0,
+				  "SP: SRTP auth tag length (parameter 11) %llu bytes: this receiver takes %u to %u",
+				  (unsigned long long)v, min, max);
+	*out = (uint8_t)v;
+	return MIKEY_OK;
+}

@@ -75,6 +75,8 @@ int mbms_msg_put_session(struct nl_msg *msg, const struct mbms_session *s)
 			ret = nla_put_u16(msg, MBMS_SRTP_A_SESSION_RCC_RATE,
 					  s->rcc_rate);
 	}
+	if (!ret && (s->flags & MBMS_SESSION_HAS_TAG_LEN))
+		ret = nla_put_u8(msg, MBMS_SRTP_A_SESSION_TAG_LEN, s->tag_len);
 	return put_err(ret);
 }
 
@@ -188,6 +190,7 @@ static const int attr_len[MBMS_SRTP_A_MAX + 1] = {
 	[MBMS_SRTP_A_SESSION_SSRCS_HWM] = 4,
 	[MBMS_SRTP_A_SESSION_RCC_MODE] = 1,
 	[MBMS_SRTP_A_SESSION_RCC_RATE] = 2,
+	[MBMS_SRTP_A_SESSION_TAG_LEN] = 1,
 };
 
 /*
@@ -329,6 +332,10 @@ int mbms_msg_parse_session(struct nlmsghdr *nlh, struct mbms_session *s)
 	}
 	if (tb[MBMS_SRTP_A_SESSION_RCC_RATE])
 		s->rcc_rate = nla_get_u16(tb[MBMS_SRTP_A_SESSION_RCC_RATE]);
+	if (tb[MBMS_SRTP_A_SESSION_TAG_LEN]) {
+		s->tag_len = nla_get_u8(tb[MBMS_SRTP_A_SESSION_TAG_LEN]);
+		s->flags |= MBMS_SESSION_HAS_TAG_LEN;
+	}
 	if (tb[MBMS_SRTP_A_STATS]) {
 		ret = parse_stats(tb[MBMS_SRTP_A_STATS], &s->stats);
 		if (ret)

@@ -83,6 +83,15 @@
  *   MBMS_SRTP_A_SESSION_RCC_RATE u16, 1..65535: R, the ROC transmission
  *                               rate; required with RCC_MODE 1..3,
  *                               refused with mode 0
+ *   MBMS_SRTP_A_SESSION_TAG_LEN u8, MBMS_SRTP_TAG_LEN_MIN..MAX (4..20),
+ *                               default the suite's (10, or 4): SRTP
+ *                               tag bytes, HMAC-SHA1 truncated (RFC 3711
+ *                               section 4.2).  TS 33.246 section 6.6.2.1
+ *                               NOTE 3: 14 in RCCm1 and RCCm2 (RCC
+ *                               packets: ROC || 10-byte MAC).  The 32-bit
+ *                               suite takes 4 only; 4 with the 80-bit
+ *                               suite is refused (give the 32-bit suite).
+ *                               SRTCP keeps its 10-byte tag.
  *   -EEXIST if the ID is in use.  There is no "change": delete and re-add.
  *
  * MBMS_SRTP_CMD_SESSION_DEL: delete a session, its flows and its keys.
@@ -91,7 +100,7 @@
  * MBMS_SRTP_CMD_SESSION_GET: one session (doit, SESSION_ID required) or
  *   all sessions (dumpit).  Each reply carries SESSION_ID, SUITE, MKI_LEN,
  *   REPLAY_WINDOW, MAX_KEYS, ON_FAIL, MAX_SSRCS, SESSION_RCC_MODE (and
- *   SESSION_RCC_RATE when the mode is not 0), plus
+ *   SESSION_RCC_RATE when the mode is not 0), SESSION_TAG_LEN, plus
  *   MBMS_SRTP_A_SESSION_NKEYS   u32, keys installed
  *   MBMS_SRTP_A_SESSION_NFLOWS  u32, flows bound to it
  *   MBMS_SRTP_A_SESSION_NSSRCS  u32, SSRCs being tracked
@@ -185,6 +194,8 @@
 #define MBMS_SRTP_MAX_SSRCS_MAX		256
 #define MBMS_SRTP_MAX_SSRCS_DEFAULT	16
 #define MBMS_SRTP_RCC_MODE_MAX		3
+#define MBMS_SRTP_TAG_LEN_MIN		4
+#define MBMS_SRTP_TAG_LEN_MAX		20	/* HMAC-SHA1's whole output */
 #define MBMS_SRTP_EVENT_MIN_INTERVAL_MS	100
 
 enum mbms_srtp_cmd {
@@ -239,6 +250,7 @@ enum mbms_srtp_attr {
 	MBMS_SRTP_A_SESSION_SSRCS_HWM,	/* u32, read only */
 	MBMS_SRTP_A_SESSION_RCC_MODE,	/* u8, 0 none, 1..3 RFC 4771 RCCm1..3 */
 	MBMS_SRTP_A_SESSION_RCC_RATE,	/* u16, R, 1..65535 */
+	MBMS_SRTP_A_SESSION_TAG_LEN,	/* u8, SRTP tag bytes, 4..20 */
 	__MBMS_SRTP_A_MAX
 };
 

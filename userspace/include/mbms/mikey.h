@@ -645,6 +645,19 @@ int mikey_sp_set_rcc(struct mikey_sp *sp, const struct mikey_rcc *rcc);
 /* "none", "rccm1", "rccm2", "rccm3". */
 const char *mikey_rcc_mode_name(unsigned int mode);
 
+/*
+ * The SRTP authentication tag length n_tag, in bytes, of decoded SRTP
+ * policy @sp: parameter 11 (RFC 3830 §6.10.1), absent: 10 (RFC 3711 §8.2
+ * default, 80 bits).  TS 33.246 §6.6.2.1 NOTE 3 makes it 14 with RCCm1 and
+ * RCCm2 (a 10-byte MAC and the 4-byte ROC).  MIKEY_OK with @out set if it
+ * is within @min..@max (what the receiver can do); else, with @err naming
+ * parameter 11, MIKEY_E_LENGTH (a value of 0 or more than 8 bytes) or
+ * MIKEY_E_ALG (out of range).  Never a default in place of a bad value.
+ */
+int mikey_sp_srtp_tag_len(const struct mikey_sp *sp, unsigned int min,
+			  unsigned int max, uint8_t *out,
+			  struct mikey_error *err);
+
 struct mikey_msk_spec {
 	uint32_t csb_id;
 	uint32_t counter;		/* T COUNTER */

@@ -151,6 +151,7 @@ enum mbms_session_flags {
 	MBMS_SESSION_HAS_MAX_SSRCS	= 1U << 9,
 	MBMS_SESSION_HAS_SSRCS_HWM	= 1U << 10,	/* read only */
 	MBMS_SESSION_HAS_RCC		= 1U << 11,	/* rcc_mode, rcc_rate */
+	MBMS_SESSION_HAS_TAG_LEN	= 1U << 12,	/* tag_len */
 };
 
 struct mbms_session {
@@ -168,6 +169,7 @@ struct mbms_session {
 	uint32_t ssrcs_hwm;		/* read only */
 	uint8_t rcc_mode;		/* RFC 4771: 0 none, 1..3 RCCm1..3 */
 	uint16_t rcc_rate;		/* R, 1..65535 with a mode, else 0 */
+	uint8_t tag_len;		/* SRTP tag bytes, MBMS_SRTP_TAG_LEN_MIN..MAX */
 	struct mbms_stats stats;	/* read only */
 };
 
