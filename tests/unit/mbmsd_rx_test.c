@@ -791,6 +791,8 @@ static void test_rcc_modes_restart(void)
 	stop(d);
 	log_set_sink(NULL);
 	log_init("mbmsd_rx_test", LOG_LVL_ERR);
+}
+
 /* An SP with RFC 4771 @mode, R = @rate and SRTP tag length @tag. */
 static void sp_rcc_tag(struct mikey_sp *sp, uint8_t mode, uint16_t rate,
 		       uint8_t tag)
