@@ -473,6 +473,27 @@ static void test_policy_mapping(void)
  * Record 7: key domain | MSK ID | ROC u32 of the push's SRTP-ID map (RFC
  * 3830 §6.1.1), after its MSK record; written only when the push had one.
  */
+/*
+ * A store with one MSK (0x01020001 in KD), encoded: its MSK record (3) is
+ * copied to @rec.  Returns the MSK, NULL (a failed check) if none.
+ */
+static struct store_msk *store_one_msk(uint8_t *rec, size_t rec_len)
+{
+	uint8_t key[16] = { 1 }, rand[16] = { 2 };
+	size_t off = 16 + sizeof(META), n;
+	struct store_msk *m;
+
+	store_init(&st);
+	m = store_msk_put(&st, KD, 0x01020001u, key, rand, 1, 5);
+	CHECK(m != NULL);
+	if (!m)
+		return NULL;
+	n = (size_t)store_encode(&st, buf, sizeof(buf));
+	CHECK(n == 16 + sizeof(META) + rec_len + 4 && buf[off] == 3);
+	memcpy(rec, buf + off, rec_len);
+	return m;
+}
+
 static void test_msk_roc_record(void)
 {
 	static uint8_t body[512];
@@ -480,20 +501,16 @@ static void test_msk_roc_record(void)
 		7, 0, 11, 0x26, 0x2f, 0x01, 0x01, 0x02, 0x00, 0x01,
 		0x00, 0x01, 0x00, 0x05,
 	};
-	uint8_t rec[3 + 63], key[16] = { 1 }, rand[16] = { 2 };
+	uint8_t rec[3 + 63];
 	struct store_msk *m;
 	char err[200];
 	size_t n, off, at;
 
-	store_init(&st);
-	m = store_msk_put(&st, KD, 0x01020001u, key, rand, 1, 5);
-	CHECK(m != NULL);
+	off = 16 + sizeof(META);
+	m = store_one_msk(rec, sizeof(rec));
 	if (!m)
 		return;
-	n = (size_t)store_encode(&st, buf, sizeof(buf));
-	off = 16 + sizeof(META);
-	CHECK(n == 16 + sizeof(META) + sizeof(rec) + 4 && buf[off] == 3);
-	memcpy(rec, buf + off, sizeof(rec));
+	n = 16 + sizeof(META) + sizeof(rec) + 4;	/* checked there */
 	CHECK(store_decode(buf, n, &st2, err, sizeof(err)) == 0);
 	CHECK(st2.msk[0].present && !st2.msk[0].has_roc);
 	/* Encoded when known, byte for byte as the format says. */
@@ -535,20 +552,15 @@ static void test_msk_tag_record(void)
 	static const uint8_t TAG[] = {
 		8, 0, 8, 0x26, 0x2f, 0x01, 0x01, 0x02, 0x00, 0x01, 14,
 	};
-	uint8_t rec[3 + 63], key[16] = { 1 }, rand[16] = { 2 };
+	uint8_t rec[3 + 63];
 	struct store_msk *m;
 	char err[200];
 	size_t n, off, at;
 
-	store_init(&st);
-	m = store_msk_put(&st, KD, 0x01020001u, key, rand, 1, 5);
-	CHECK(m != NULL);
+	off = 16 + sizeof(META);
+	m = store_one_msk(rec, sizeof(rec));
 	if (!m)
 		return;
-	n = (size_t)store_encode(&st, buf, sizeof(buf));
-	off = 16 + sizeof(META);
-	CHECK(n == 16 + sizeof(META) + sizeof(rec) + 4 && buf[off] == 3);
-	memcpy(rec, buf + off, sizeof(rec));
 	m->tag_len = 14;
 	n = (size_t)store_encode(&st, buf, sizeof(buf));
 	CHECK(n == 16 + sizeof(META) + sizeof(rec) + sizeof(TAG) + 4);
