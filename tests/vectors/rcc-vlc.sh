@@ -38,6 +38,22 @@ cat <<EOF
 #   mode 2, nothing on other packets in modes 1 and 3.
 EOF
 
+# One case: MODE TAG_BITS RATE MKI_LEN, then the oracle's tag option;
+# the stream is the same for every case but for $seed.
+emit_case() {
+	c_mode=$1 c_tag=$2 c_rate=$3 c_mki=$4
+	shift 4
+	set -- --rcc-mode "$c_mode" --rcc-rate "$c_rate" "$@" \
+		--key "$KEY" --salt "$SALT" --msk-id "$MSK" --mtk-id "$MTK" \
+		--mki-len "$c_mki" --ssrc "$SSRC" --seq 65531 --roc 5 \
+		--count 10 --payload-size 24 --seed "$seed"
+	mkihex=$(printf '%08x%04x' "$MSK" "$MTK" | tail -c $((2 * c_mki)))
+	echo
+	echo "case $c_mode $c_tag $c_rate ${mkihex:--}"
+	echo "# vlc-rcc-send --dump - -q $*"
+	"$oracle" --dump - -q "$@" | sed 's/^/pkt /'
+}
+
 seed=0
 for mki in 6 0; do
 	for tag in 80 32; do
@@ -49,15 +65,7 @@ for mki in 6 0; do
 				# payload.
 				[ "$mki" = 0 ] && [ "$rate" = 3 ] && continue
 				seed=$((seed + 1))
-				set -- --rcc-mode "$mode" --rcc-rate "$rate" --suite "$tag" \
-					--key "$KEY" --salt "$SALT" --msk-id "$MSK" --mtk-id "$MTK" \
-					--mki-len "$mki" --ssrc "$SSRC" --seq 65531 --roc 5 \
-					--count 10 --payload-size 24 --seed "$seed"
-				mkihex=$(printf '%08x%04x' "$MSK" "$MTK" | tail -c $((2 * mki)))
-				echo
-				echo "case $mode $tag $rate ${mkihex:--}"
-				echo "# vlc-rcc-send --dump - -q $*"
-				"$oracle" --dump - -q "$@" | sed 's/^/pkt /'
+				emit_case "$mode" "$tag" "$rate" "$mki" --suite "$tag"
 			done
 		done
 	done
@@ -73,14 +81,6 @@ seed=15
 for mki in 6 0; do
 	for mode in 1 2; do
 		seed=$((seed + 1))
-		set -- --rcc-mode "$mode" --rcc-rate 4 --tag-len 14 \
-			--key "$KEY" --salt "$SALT" --msk-id "$MSK" --mtk-id "$MTK" \
-			--mki-len "$mki" --ssrc "$SSRC" --seq 65531 --roc 5 \
-			--count 10 --payload-size 24 --seed "$seed"
-		mkihex=$(printf '%08x%04x' "$MSK" "$MTK" | tail -c $((2 * mki)))
-		echo
-		echo "case $mode 112 4 ${mkihex:--}"
-		echo "# vlc-rcc-send --dump - -q $*"
-		"$oracle" --dump - -q "$@" | sed 's/^/pkt /'
+		emit_case "$mode" 112 4 "$mki" --tag-len 14
 	done
 done
