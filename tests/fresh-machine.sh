@@ -3,7 +3,7 @@
 #
 # The README's first command on a fresh Debian 12 machine (issue 13 item 1).
 #
-#   tests/fresh-machine.sh [--keep] [--cold] [--no-initramfs]
+#   tests/fresh-machine.sh [--keep] [--cold] [--no-initramfs] [--debug]
 #                                              (as root; make check-fresh)
 #
 # Builds a clean Debian 12 root with debootstrap (bookworm, from
@@ -25,6 +25,18 @@
 # and the log must hold exactly one "^PASS: " line and the "MSK requests:
 # ... 0 failed" line.
 #
+# --debug (make check-fresh DEBUG=1; issue 14): instead of the demo, the
+# debug tier twice in the same root, whose /var/cache/mbms-srtp/ starts
+# empty: `make check-debug QUICK=1` must build the debug kernel from
+# linux-source-6.1 and pass (selftests and e2e); a second `make
+# check-debug QUICK=1` must find it in the cache (no build line, the
+# cache entry untouched) and pass.  FRESH_DEBUG_STAGES2 gives the second
+# run other selftest stages (and skips its e2e suite): what it proves is
+# the cache, which the first run's suites have already exercised.
+# Pass = both exit 0 with "all suites passed", the first built the
+# kernel (its build time is printed), the second did not.  Logs:
+# build/fresh-machine/debug-1.log, debug-2.log.
+#
 # Caches, in /var/cache/mbms-srtp/ (MBMS_FRESH_CACHE), so that a second run
 # is quick: the debootstrapped base root as a tarball, and apt's .deb
 # download cache (bind-mounted on the chroot's /var/cache/apt/archives,
@@ -40,13 +52,14 @@ CACHE=${MBMS_FRESH_CACHE:-/var/cache/mbms-srtp}
 BASE=$CACHE/debootstrap-$SUITE-amd64.tar.zst
 APTCACHE=$CACHE/apt-archives
 LOG=$TOP/build/fresh-machine
-keep=0 cold=0 no_initrd=0
+keep=0 cold=0 no_initrd=0 debug=0
 
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--keep) keep=1; shift ;;
 	--cold) cold=1; shift ;;
 	--no-initramfs) no_initrd=1; shift ;;
+	--debug) debug=1; shift ;;
 	-h|--help) sed -n '3,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
 	*) echo "fresh-machine.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
@@ -163,6 +176,54 @@ in_root_bg() {	# command log
 	wait $!
 }
 
+# --debug: `make check-debug QUICK=1` twice (see the head of this file).
+# The debug kernel's cache is the root's own /var/cache/mbms-srtp/, empty
+# in a fresh root: nothing of the host's cache is mounted in.
+debug_tier() {
+	local n rc t0 log entry stamp="" env2="" secs=()
+
+	for n in 1 2; do
+		log=$LOG/debug-$n.log
+		env2=""
+		if [[ $n == 2 && -n ${FRESH_DEBUG_STAGES2:-} ]]; then
+			env2="CHECK_DEBUG_STAGES='$FRESH_DEBUG_STAGES2' CHECK_DEBUG_E2E=0 "
+		fi
+		step "make check-debug QUICK=1, run $n${env2:+ ($env2)}"
+		t0=$SECONDS
+		: > "$log"
+		tail -f "$log" & tailer=$!
+		set +e
+		in_root_bg "${env2}make check-debug QUICK=1" "$log"
+		rc=$?
+		set -e
+		sleep 1; kill "$tailer" 2> /dev/null || true
+		tailer=""
+		secs+=($((SECONDS - t0)))
+		[[ $rc == 0 ]] || fail+=("run $n: make check-debug QUICK=1 exited $rc")
+		grep -q '^check-debug: all suites passed' "$log" ||
+			fail+=("run $n: no 'all suites passed' line")
+		entry=$(in_root 'scripts/debug-kernel.sh --cached' 2> /dev/null) || entry=""
+		if [[ $n == 1 ]]; then
+			grep -q '^debug-kernel.sh: building ' "$log" ||
+				fail+=("run 1 did not build the debug kernel (root cache not empty?)")
+			[[ -n $entry ]] || fail+=("run 1 left no complete cache entry")
+			[[ -z $entry ]] || stamp=$(stat -c %Y "$root$entry/done")
+			[[ -z $entry ]] || step "debug kernel built in $(cat "$root$entry/build-seconds")s wall, $(cat "$root$entry/build-cpu-seconds")s CPU"
+		else
+			! grep -q '^debug-kernel.sh: building ' "$log" ||
+				fail+=("run 2 rebuilt the debug kernel instead of using the cache")
+			[[ -n $entry && $(stat -c %Y "$root$entry/done") == "$stamp" ]] ||
+				fail+=("run 2: the cache entry changed")
+		fi
+	done
+	step "done: check-debug run 1 ${secs[0]}s, run 2 ${secs[1]}s, total $((SECONDS - t_start))s"
+	if [[ ${#fail[@]} -gt 0 ]]; then
+		echo "fresh-machine: FAIL: $(IFS=';'; echo "${fail[*]}")"
+		return 1
+	fi
+	echo "fresh-machine: PASS: make check-debug QUICK=1 built the debug kernel and passed, then passed again from the cache, in a fresh Debian 12 root"
+}
+
 # 4. The README's first commands: the two packages a fresh Debian 12 has
 # not (git is for the clone, which git archive stands in for here), then
 # `make demo`, once.
@@ -171,6 +232,10 @@ in_root_bg 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install
 	"$LOG/apt-make.log" ||
 	{ cat "$LOG/apt-make.log"; echo "fresh-machine: FAIL: cannot install make"; exit 1; }
 fail=()
+if [[ $debug == 1 ]]; then
+	debug_tier
+	exit
+fi
 step "make demo"
 t0=$SECONDS
 : > "$LOG/demo.log"
