@@ -67,6 +67,15 @@ if [ $check_only = 0 ] && [ $rebuild = 0 ] && [ -e "$entry/done" ]; then
 fi
 [ $cached_only = 0 ] || die "not built yet: $entry (run scripts/debug-kernel.sh)"
 
+# What a kernel build needs beyond the module's packages: say so up front
+# rather than as "flex: not found" from inside kconfig.
+need=""
+for t in flex bison gcc make bc perl; do
+	command -v "$t" > /dev/null || need="$need $t"
+done
+[ -e /usr/include/gelf.h ] || need="$need libelf-dev(gelf.h)"
+[ -z "$need" ] || die "cannot build the kernel, missing:$need (scripts/deps.sh installs them)"
+
 exec {lock}>"$CACHE/lock" || die "cannot open $CACHE/lock"
 if ! flock -n "$lock"; then
 	say "another build holds $CACHE/lock: waiting"
@@ -87,16 +96,26 @@ if [ ! -e "$src/.unpacked" ]; then
 	mv "$src.tmp" "$src"
 fi
 
-b=$entry/build
-mkdir -p "$b"
-rm -f "$entry/done"
+# --check-config works in a scratch tree of its own: a complete entry's
+# build tree and "done" are what make check-debug (and any guest running
+# now) use, and must not be touched by a check.
+if [ $check_only = 1 ]; then
+	b=$(mktemp -d "$CACHE/check-config.XXXXXX")
+	trap 'rm -rf "$b"' EXIT
+	clog=$b/config.log
+else
+	b=$entry/build
+	mkdir -p "$b"
+	rm -f "$entry/done"
+	clog=$entry/config.log
+fi
 kmake() { make -C "$src" O="$b" ARCH=x86_64 "$@"; }
 
 # allnoconfig, the fragment on top, then olddefconfig: the same order as
 # scripts/kconfig/merge_config.sh -m, without its noise.
 kmake -s allnoconfig > /dev/null
 cat "$FRAG" >> "$b/.config"
-kmake -s olddefconfig > "$entry/config.log" 2>&1 || { cat "$entry/config.log" >&2; die "olddefconfig failed"; }
+kmake -s olddefconfig > "$clog" 2>&1 || { cat "$clog" >&2; die "olddefconfig failed"; }
 
 lost=""
 while IFS= read -r line; do

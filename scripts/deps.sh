@@ -15,7 +15,11 @@ PKGS="build-essential pkg-config bc kmod cpio busybox-static qemu-system-x86
  iproute2 ethtool nftables procps clang llvm tshark gnuplot-nox python3 jq xxd
  python3-prometheus-client linux-source-6.12 python3-yaml python3-jsonschema
  dkms curl openssl linux-perf libgcrypt20-dev debhelper dh-dkms lintian
- debootstrap zstd file"
+ debootstrap zstd file
+ flex bison libelf-dev"
+# flex, bison, libelf-dev: the debug kernel's build (scripts/debug-kernel.sh:
+# kconfig's lexer and parser, objtool).  A fresh Debian 12 has none of them
+# and linux-source-6.1 does not pull them in (make check-fresh DEBUG=1).
 
 # Kernel packages of the test matrix beyond Debian 12's 6.1: the 6.12
 # backports kernel and its PREEMPT_RT build (where softirqs run in threads
