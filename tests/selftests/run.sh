@@ -43,6 +43,19 @@ ns1=mbms-send-$$
 ns2=mbms-recv-$$
 ns3=mbms-other-$$
 T=$(mktemp -d /tmp/mbms-selftest.XXXXXX)
+# What runs as nobody (stages nl_perm, nl_events_perm, userns) runs from
+# copies anyone may read and execute: the checkout can be where nobody
+# cannot go, as a clone in /root (mode 0700) on a fresh machine, where
+# those stages failed with "Permission denied" instead of testing the
+# module's refusal.
+# (nlraw.py finds the uapi header relative to itself: same layout.)
+chmod 0711 "$T"
+(umask 022 && mkdir -p "$T/nobody/tests/selftests" "$T/nobody/include/uapi/linux" &&
+	cp "$nlraw" "$T/nobody/tests/selftests/" &&
+	cp "$top/include/uapi/linux/mbms_srtp.h" "$T/nobody/include/uapi/linux/" &&
+	cp "$bin/mbmsctl" "$T/nobody/") 2> /dev/null || true
+nobody_mbmsctl=$T/nobody/mbmsctl
+nobody_nlraw=$T/nobody/tests/selftests/nlraw.py
 
 # Test keys (never real ones).
 KA=2b7e151628aed2a6abf7158809cf4f3c
@@ -743,7 +756,7 @@ stage_nl_perm() {
 		for cmd in "session show" "session add 2" "key show" "stats"; do
 			rc=0
 			# shellcheck disable=SC2086
-			n2 $how "$bin/mbmsctl" $cmd > "$T/out" 2>&1 || rc=$?
+			n2 $how "$nobody_mbmsctl" $cmd > "$T/out" 2>&1 || rc=$?
 			pretty "$how: mbmsctl $cmd -> $rc: $(head -c 200 "$T/out")"
 			[[ $rc -eq 2 ]]
 		done
@@ -758,7 +771,7 @@ stage_nl_perm() {
 stage_nl_events_perm() {
 	local out
 	out=$(n2 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		python3 "$nlraw" join events 2>&1) || true	# exit 2: refused
+		python3 "$nobody_nlraw" join events 2>&1) || true	# exit 2: refused
 	expect "join the events group as nobody" "$out" "errno 1"
 	out=$(n2 python3 "$nlraw" join events 2>&1)
 	expect "join the events group as root" "$out" "joined"
@@ -1037,7 +1050,7 @@ stage_userns() {
 	for cmd in "session add 1" "session show"; do
 		rc=0
 		# shellcheck disable=SC2086
-		n2 "${nobody[@]}" unshare -Urn "$bin/mbmsctl" $cmd > "$T/out" 2>&1 || rc=$?
+		n2 "${nobody[@]}" unshare -Urn "$nobody_mbmsctl" $cmd > "$T/out" 2>&1 || rc=$?
 		pretty "nobody, unshare -Urn: mbmsctl $cmd -> rc $rc: $(cat "$T/out")"
 		[[ $rc -eq 2 ]] && grep -q "not permitted" "$T/out"
 	done
