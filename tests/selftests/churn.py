@@ -9,7 +9,11 @@
       keys on session 1, and short-lived sessions 100..131 with several
       flows and keys (MAX_KEYS eviction included) deleted in varying
       orders.  Every request must be accepted: the sequence is built so
-      that none is refused.  Prints JSON {"requests", "refused": [...]}.
+      that none is refused.  Session 1's key stays away until a packet
+      has come for it (its unknown-MKI event) or GAP_SECONDS passed: with
+      the key re-added by the next request, a slow (debug) kernel saw no
+      packet in those gaps, hence no event at all.  Prints JSON
+      {"requests", "rounds", "gaps_with_packets", "refused": [...]}.
   churn.py read SECONDS     for SECONDS, dump sessions (with their stats),
       flows and keys, get sessions 1 and 2 (2 may be missing), and drain
       the events group.  Prints JSON {"dumps", "gets", "events",
@@ -21,6 +25,7 @@ run.sh passes them in the environment as CHURN_KEY, CHURN_SALT, CHURN_MSK.
 import errno
 import json
 import os
+import select
 import socket
 import struct
 import sys
@@ -33,6 +38,8 @@ KEY = os.environ.get("CHURN_KEY", "2b7e151628aed2a6abf7158809cf4f3c")
 SALT = os.environ.get("CHURN_SALT", "f0f1f2f3f4f5f6f7f8f9fafbfcfd")
 MSK = int(os.environ.get("CHURN_MSK", "0x00010002"), 0)
 EXTRA = 32		# short-lived sessions 100..131
+GAP_SECONDS = 0.5	# longest wait for a packet on session 1's missing key
+WAIT_EVENT = "wait for an event"
 
 
 def key(sid, mtk, msk=MSK):
@@ -58,7 +65,7 @@ def flow(cmd, sid, dst, port):
 
 def round_requests(i):
     """The requests of churn round i; each is valid given the rounds before."""
-    reqs = [key_del(1, 1), key(1, 1)]			# the key in use
+    reqs = [key_del(1, 1), WAIT_EVENT, key(1, 1)]	# the key in use
     # the session in use: its flow and key go with it
     reqs += [["SESSION_DEL", "SESSION_ID=u32:2"],
              ["SESSION_NEW", "SESSION_ID=u32:2", "ON_FAIL=u8:0"],
@@ -83,20 +90,36 @@ def round_requests(i):
     return reqs
 
 
+def events_socket(g):
+    ev = nlraw.Genl()
+    ev.family("mbms_srtp")
+    ev.sk.setsockopt(nlraw.SOL_NETLINK, nlraw.NETLINK_ADD_MEMBERSHIP,
+                     g.groups["events"])
+    ev.sk.setblocking(False)
+    return ev
+
+
 def config(seconds):
     g = nlraw.Genl()
     fam = g.family("mbms_srtp")
+    ev = events_socket(g)
     end = time.monotonic() + seconds
-    n, i, refused = 0, 0, []
+    n, i, gaps, refused = 0, 0, 0, []
     while time.monotonic() < end:
         for words in round_requests(i):
+            if words == WAIT_EVENT:
+                drain(ev.sk, [])
+                if select.select([ev.sk], [], [], GAP_SECONDS)[0]:
+                    gaps += 1
+                continue
             err, msg, _ = nlraw.request(g, fam, words)
             n += 1
             if err and len(refused) < 20:
                 refused.append("round %d: %s: errno %d %s" %
                                (i, " ".join(words[:2]), err, msg))
         i += 1
-    print(json.dumps({"requests": n, "rounds": i, "refused": refused}))
+    print(json.dumps({"requests": n, "rounds": i, "gaps_with_packets": gaps,
+                      "refused": refused}))
     return 1 if refused else 0
 
 
@@ -129,11 +152,7 @@ def drain(sk, errors):
 def read(seconds):
     g = nlraw.Genl()
     fam = g.family("mbms_srtp")
-    ev = nlraw.Genl()
-    ev.family("mbms_srtp")
-    ev.sk.setsockopt(nlraw.SOL_NETLINK, nlraw.NETLINK_ADD_MEMBERSHIP,
-                     g.groups["events"])
-    ev.sk.setblocking(False)
+    ev = events_socket(g)
     end = time.monotonic() + seconds
     out = {"dumps": 0, "objects": 0, "gets": 0, "events": 0, "errors": []}
     while time.monotonic() < end:

@@ -2,9 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Forged IP fragments for the frag_forged selftest stage.
 
-  frag.py listen PORT READY SECONDS
+  frag.py listen PORT READY SECONDS [DONE]
       Bind UDP PORT on :: (IPv4 and IPv6), create READY, count what
-      reaches the socket for SECONDS, print {"delivered": n, "forged": n}.
+      reaches the socket, print {"delivered": n, "forged": n}.  Counts
+      until the file DONE exists (the caller creates it once its senders
+      have returned; at most 300 s), then SECONDS more; without DONE, for
+      SECONDS.  A window that ends only after the senders is what makes
+      "nothing delivered" mean something on a slow (debug) kernel, where
+      a python3 start alone can take longer than a fixed window.
 
   frag.py send4 DST PORT SIZE / frag.py send6 DST PORT SIZE
       One plain UDP datagram of SIZE bytes, unencrypted RTP whose payload
@@ -36,15 +41,18 @@ def forged(size):
     return hdr + body
 
 
-def listen(port, ready, secs):
+def listen(port, ready, secs, done=None):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
     s.bind(("::", port))
     s.settimeout(0.2)
     open(ready, "w").close()
     n = bad = 0
-    end = time.time() + secs
+    end = time.time() + (300 if done else secs)
     while time.time() < end:
+        if done and os.path.exists(done):
+            end = min(end, time.time() + secs)
+            done = None
         try:
             d = s.recv(65535)
         except socket.timeout:
@@ -92,7 +100,8 @@ def atomic6(src, dst, port):
 def main(argv):
     cmd = argv[1]
     if cmd == "listen":
-        listen(int(argv[2]), argv[3], float(argv[4]))
+        listen(int(argv[2]), argv[3], float(argv[4]),
+               argv[5] if len(argv) > 5 else None)
     elif cmd == "send4":
         send(socket.AF_INET, argv[2], int(argv[3]), int(argv[4]))
     elif cmd == "send6":

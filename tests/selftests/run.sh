@@ -1783,13 +1783,14 @@ stage_frag_forged() {
 	ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
 	ctl flow add session 1 dst 10.0.0.2 dport "$port"
 	ctl flow add session 1 dst fd00::2 dport "$port"
-	rm -f "$T/ready"
-	n2 python3 "$frag" listen "$port" "$T/ready" 4 > "$T/frag" &
+	rm -f "$T/ready" "$T/sent"
+	n2 python3 "$frag" listen "$port" "$T/ready" 2 "$T/sent" > "$T/frag" &
 	local lpid=$!
 	wait_for_file "$T/ready"
 	n1 python3 "$frag" send4 10.0.0.2 "$port" 3000
 	n1 python3 "$frag" send6 fd00::2 "$port" 3000
 	n1 python3 "$frag" atomic6 fd00::1 fd00::2 "$port"
+	touch "$T/sent"
 	wait "$lpid"
 	pretty "socket: $(cat "$T/frag"); counters: $(ctl -j stats session 1 | jq -c .[0])"
 	expect "forged datagrams delivered" "$(jq .delivered "$T/frag")" 0
@@ -1827,11 +1828,12 @@ stage_frag_pass() {
 	ctl session add 1 on-fail pass
 	ctl key add session 1 msk-id "$MSK" mtk-id 1 key "$KA" salt "$SA"
 	ctl flow add session 1 dst 10.0.0.2 dport "$port"
-	rm -f "$T/ready"
-	n2 python3 "$frag" listen "$port" "$T/ready" 3 > "$T/frag" &
+	rm -f "$T/ready" "$T/sent"
+	n2 python3 "$frag" listen "$port" "$T/ready" 2 "$T/sent" > "$T/frag" &
 	local lpid=$!
 	wait_for_file "$T/ready"
 	n1 python3 "$frag" send4 10.0.0.2 "$port" 3000
+	touch "$T/sent"
 	wait "$lpid"
 	expect "forged delivered under on-fail pass" "$(jq .forged "$T/frag")" 1
 	expect "passed" "$(counter 1 passed)" 1
