@@ -65,13 +65,15 @@ touch "$entry/done"
 cat > "$work/bin/qemu-system-x86_64" <<'EOF2'
 #!/bin/bash
 printf '%s\n' "$@" > "$FAKE_LOG"
-append=
+append= smp=1
 while [ $# -gt 0 ]; do
 	[ "$1" != -append ] || append=$2
+	[ "$1" != -smp ] || smp=$2
 	shift
 done
 scratch=$(printf '%s\n' $append | sed -n 's/^vm_scratch=//p')
 echo 1.0 > "$scratch/started"
+echo "${FAKE_CPUS:-$smp}" > "$scratch/cpus"
 echo "${FAKE_RC:-0}" > "$scratch/status"
 case ${FAKE_LEAK:-} in
 missing) echo "/sys/kernel/debug/kmemleak missing or kmemleak off" > "$scratch/kmemleak.missing" ;;
@@ -94,6 +96,15 @@ case $q in *panic_on_warn*) bad "panic_on_warn without --panic-on-warn: $q" ;; e
 grep -q 'kmemleak: 0 record(s) of mbms_srtp' "$work/clean.err" ||
 	bad "clean run: no kmemleak verdict: $(cat "$work/clean.err")"
 ok "--kernel debug: cached image, 2048 MB, kmemleak=on, modules root; the boot log's kmemleak line is no finding"
+
+# A kernel that brings up fewer CPUs than asked (the debug kernel without
+# ACPI ran every 2-vCPU stage on one CPU, silently): the run fails.
+FAKE_CPUS=1 vmrun onecpu --kernel debug --cpus 2 -- true
+[ "$(rc onecpu)" = 1 ] && grep -q 'FAIL: the guest had 1 CPU(s), --cpus asked for 2' "$work/onecpu.err" ||
+	bad "a guest with 1 of 2 CPUs: rc $(rc onecpu): $(cat "$work/onecpu.err")"
+vmrun twocpu --kernel debug --cpus 2 -- true
+[ "$(rc twocpu)" = 0 ] || bad "a guest with its 2 CPUs: rc $(rc twocpu): $(cat "$work/twocpu.err")"
+ok "a guest with fewer CPUs than --cpus fails the run"
 
 vmrun pow --kernel debug --panic-on-warn --mem 3000 -- true
 q=$(tr '\n' ' ' < "$FAKE_LOG" 2>/dev/null)
