@@ -91,9 +91,15 @@ expect() {	# expect WHAT GOT WANT
 	return 1
 }
 
+# MBMS_TIME_SCALE=N (make check-debug sets 4): the bounds of
+# wait_for_file and wait_until N times longer, for a debug kernel whose
+# process starts are several times slower.  Production kernels keep 1.
+time_scale=${MBMS_TIME_SCALE:-1}
+[[ $time_scale =~ ^[1-9][0-9]*$ ]] || { echo "MBMS_TIME_SCALE=$time_scale: not a positive integer" >&2; exit 2; }
+
 wait_for_file() {
 	local i
-	for ((i = 0; i < 300; i++)); do
+	for ((i = 0; i < 300 * time_scale; i++)); do
 		[[ -e $1 ]] && return 0
 		sleep 0.05
 	done
@@ -103,7 +109,7 @@ wait_for_file() {
 
 # wait_until SECONDS CMD...: poll until CMD succeeds.
 wait_until() {
-	local end=$((SECONDS + $1))
+	local end=$((SECONDS + $1 * time_scale))
 	shift
 	until "$@"; do
 		((SECONDS < end)) || { pretty "timed out waiting for: $*"; return 1; }
