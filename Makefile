@@ -129,7 +129,7 @@ module-debug: | deps
 # (scripts/check-debug.sh).  PANIC_ON_WARN=1: the first warning panics.
 # QUICK=1: the quick tier (the stages that cover every code path, shorter
 # streams), what .ci/run runs.
-check-debug: module-debug userspace ynl
+check-debug: module-debug userspace ynl oracle
 	@$(if $(filter 1,$(QUICK)),CHECK_DEBUG_QUICK=1 )$(TOP)/scripts/check-debug.sh
 
 fuzz:
