@@ -190,14 +190,8 @@ debug_tier() {
 		fi
 		step "make check-debug QUICK=1, run $n${env2:+ ($env2)}"
 		t0=$SECONDS
-		: > "$log"
-		tail -f "$log" & tailer=$!
-		set +e
-		in_root_bg "${env2}make check-debug QUICK=1" "$log"
-		rc=$?
-		set -e
-		sleep 1; kill "$tailer" 2> /dev/null || true
-		tailer=""
+		rc=0
+		run_logged "${env2}make check-debug QUICK=1" "$log" || rc=$?
 		secs+=($((SECONDS - t0)))
 		[[ $rc == 0 ]] || fail+=("run $n: make check-debug QUICK=1 exited $rc")
 		grep -q '^check-debug: all suites passed' "$log" ||
@@ -224,6 +218,18 @@ debug_tier() {
 	echo "fresh-machine: PASS: make check-debug QUICK=1 built the debug kernel and passed, then passed again from the cache, in a fresh Debian 12 root"
 }
 
+# run_logged CMD LOG: CMD in the root, its output into LOG and onto our
+# stdout as it comes; returns CMD's status.
+run_logged() {
+	local rc=0
+	: > "$2"
+	tail -f "$2" & tailer=$!
+	in_root_bg "$1" "$2" || rc=$?
+	sleep 1; kill "$tailer" 2> /dev/null || true
+	tailer=""
+	return $rc
+}
+
 # 4. The README's first commands: the two packages a fresh Debian 12 has
 # not (git is for the clone, which git archive stands in for here), then
 # `make demo`, once.
@@ -238,13 +244,8 @@ if [[ $debug == 1 ]]; then
 fi
 step "make demo"
 t0=$SECONDS
-: > "$LOG/demo.log"
-tail -f "$LOG/demo.log" & tailer=$!
-set +e
-in_root_bg 'make demo' "$LOG/demo.log"
-demo_rc=$?
-set -e
-sleep 1; kill "$tailer" 2> /dev/null || true
+demo_rc=0
+run_logged 'make demo' "$LOG/demo.log" || demo_rc=$?
 demo_s=$((SECONDS - t0))
 sed -i 's/\x1b\[[0-9;]*m//g' "$LOG/demo.log"
 [[ $demo_rc == 0 ]] || fail+=("make demo exited $demo_rc")
