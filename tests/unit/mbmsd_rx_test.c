@@ -714,6 +714,10 @@ static void test_rcc_modes_refused(void)
 	kernel_session_want(&d->cfg.sessions[0], &d->store, &ks);
 	CHECK(!(ks.flags & MBMS_SESSION_HAS_RCC));
 	CHECK(d->cnt.sessions_recreated == 2);
+	/* The log names the tag the SP gave (TS 33.246's 14 bytes). */
+	push_rcc(d, 6, 14, 1, T0 + 6000);
+	CHECK(REFUSED(d) == 4 && !store_msk_find(&d->store, KD, KG << 16 | 6));
+	CHECK(strstr(logbuf, "key group 0x0102 asks for RFC 4771 rccm1 (R 16, 14-byte tag), not allowed by rcc_modes = 2") != NULL);
 	stop(d);
 	reset_dir();
 

@@ -103,14 +103,16 @@ int mbmsd_request_missing(struct mbmsd *d, uint64_t now);
 
 /*
  * The operator's rcc_modes (config_rcc_allowed()) against RFC 4771 policy
- * @rcc with @suite for MSK @msk_id of key domain @kd.  The tag the kernel
- * sessions use is the configured suite's, so a 4-byte suite there counts
- * like one in the SP.  False: refused, logged with the MSK ID, the key
- * group, the mode and the setting (never a key), as "stored MSK ...
- * dropped" if @stored.
+ * @rcc with @suite and SRTP tag length @tag_len (0: the suite's) for MSK
+ * @msk_id of key domain @kd.  The tag the kernel sessions use is the
+ * configured suite's, so a 4-byte suite there counts like one in the SP.
+ * False: refused, logged with the MSK ID, the key group, the mode, the
+ * tag length and the setting (never a key), as "stored MSK ... dropped"
+ * if @stored.
  */
 bool mbmsd_rcc_allowed(struct mbmsd *d, const uint8_t *kd, uint32_t msk_id,
-		       uint8_t suite, const struct mikey_rcc *rcc, bool stored);
+		       uint8_t suite, uint8_t tag_len,
+		       const struct mikey_rcc *rcc, bool stored);
 
 /*
  * Drop from the store every MSK (and its MTKs) kept under an RFC 4771

@@ -167,7 +167,7 @@ static bool rcc_policy_allowed(struct mbmsd *d, const struct mikey_msg *m)
 	struct msk_policy p = policy_for_msk(d, m);
 
 	return mbmsd_rcc_allowed(d, m->ext.key_domain, m->ext.msk_id, p.suite,
-				 &p.rcc, false);
+				 p.tag_len, &p.rcc, false);
 }
 
 /*

@@ -107,7 +107,8 @@ int mbmsd_setup_state(struct mbmsd *d)
 }
 
 bool mbmsd_rcc_allowed(struct mbmsd *d, const uint8_t *kd, uint32_t msk_id,
-		       uint8_t suite, const struct mikey_rcc *rcc, bool stored)
+		       uint8_t suite, uint8_t tag_len,
+		       const struct mikey_rcc *rcc, bool stored)
 {
 	uint16_t kg = pol_key_group(msk_id);
 	bool tag32 = suite == MBMS_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
@@ -128,7 +129,8 @@ bool mbmsd_rcc_allowed(struct mbmsd *d, const uint8_t *kd, uint32_t msk_id,
 	log_warn("%sMSK 0x%08x %s: key group 0x%04x asks for RFC 4771 %s (R %u, %u-byte tag), not allowed by rcc_modes = %s%s",
 		 stored ? "stored " : "", msk_id,
 		 stored ? "dropped" : "refused", kg,
-		 mikey_rcc_mode_name(rcc->mode), rcc->rate, tag32 ? 4u : 10u,
+		 mikey_rcc_mode_name(rcc->mode), rcc->rate,
+		 tag32 ? 4u : tag_len ? tag_len : 10u,
 		 config_rcc_modes_str(d->cfg.rcc_modes, set, sizeof(set)),
 		 tag32 && rcc->mode != MIKEY_RCC_MODE3 &&
 		 (d->cfg.rcc_modes & (1u << rcc->mode)) ?
@@ -151,7 +153,7 @@ int mbmsd_drop_refused_msks(struct mbmsd *d)
 		rcc.mode = sm->rcc_mode;
 		rcc.rate = sm->rcc_rate;
 		if (mbmsd_rcc_allowed(d, sm->key_domain, sm->msk_id, sm->suite,
-				      &rcc, true))
+				      sm->tag_len, &rcc, true))
 			continue;
 		id = sm->msk_id;
 		store_mtk_del_msk(&d->store, id);
