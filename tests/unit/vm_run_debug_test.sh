@@ -72,7 +72,12 @@ while [ $# -gt 0 ]; do
 	shift
 done
 scratch=$(printf '%s\n' $append | sed -n 's/^vm_scratch=//p')
-echo 1.0 > "$scratch/started"
+echo "${FAKE_UPTIME0:-1.0}" > "$scratch/started"
+# FAKE_UPTIME1: the guest's uptime after CMD, written 2.5 s later.
+if [ -n "${FAKE_UPTIME1:-}" ]; then
+	sleep 2.5
+	echo "$FAKE_UPTIME1" > "$scratch/ended"
+fi
 echo "${FAKE_CPUS:-$smp}" > "$scratch/cpus"
 echo "${FAKE_RC:-0}" > "$scratch/status"
 case ${FAKE_LEAK:-} in
@@ -150,6 +155,38 @@ for r in 'BUG: KFENCE: use-after-free read in mbms_rx+0x1/0x2 [mbms_srtp]' \
 		bad "report '$r': rc $(rc report), $(cat "$work/report.err")"
 done
 ok "KFENCE, KASAN, lockdep, RCU, atomic sleep, UBSAN, ODEBUG reports fail the run and are printed"
+
+# The guest's clock (any kernel on the plain QEMU path).  The debug
+# guest once calibrated its TSC at 84 MHz on a 2.09 GHz host: its clock
+# ran 25 times fast, every timeout of the tests was 25 times short, and
+# nothing said so.  vm-run passes the host's TSC frequency
+# (tsc_early_khz=) and fails a guest whose clock does not keep time.
+vmrun tsc --kernel debug -- true
+q=$(tr '\n' ' ' < "$FAKE_LOG" 2>/dev/null)
+if grep -qw constant_tsc /proc/cpuinfo; then
+	[[ $q =~ \ tsc_early_khz=[1-9][0-9]{5,7}\  ]] || bad "no tsc_early_khz= under TCG: $q"
+fi
+vmrun tsc_icount --kernel debug --icount --cpus 1 -- true
+q=$(tr '\n' ' ' < "$FAKE_LOG" 2>/dev/null)
+case $q in *tsc_early_khz=*) bad "tsc_early_khz= under --icount (its TSC counts instructions): $q" ;; esac
+ok "TCG guests get the host's TSC frequency (tsc_early_khz=), --icount guests do not"
+
+FAKE_UPTIME1=60.0 vmrun fast --kernel debug -- true
+[ "$(rc fast)" = 1 ] && grep -q "FAIL: the guest's clock does not keep time: 59.0 s of guest time passed in 2.[5-9] s" "$work/fast.err" ||
+	bad "a guest clock 20 times fast: rc $(rc fast): $(cat "$work/fast.err")"
+FAKE_UPTIME1=1.9 vmrun slow --kernel debug -- true
+[ "$(rc slow)" = 1 ] && grep -q "does not keep time: 0.9 s of guest time passed in 2.[5-9] s" "$work/slow.err" ||
+	bad "a guest clock 3 times slow: rc $(rc slow): $(cat "$work/slow.err")"
+FAKE_UPTIME1=60.0 FAKE_RC=3 vmrun fast3 --kernel debug -- true
+[ "$(rc fast3)" = 3 ] || bad "a fast clock after a failed command must keep its status 3, got $(rc fast3)"
+FAKE_UPTIME1=3.6 vmrun keeps --kernel debug -- true
+[ "$(rc keeps)" = 0 ] || bad "a guest clock that keeps time: rc $(rc keeps): $(cat "$work/keeps.err")"
+FAKE_UPTIME0=400.0 vmrun early --kernel debug -- true
+[ "$(rc early)" = 1 ] && grep -q "does not keep time: the guest was up 400.0 s when QEMU had run 0\.[0-9] s" "$work/early.err" ||
+	bad "a guest up 400 s after a boot of under a second: rc $(rc early): $(cat "$work/early.err")"
+FAKE_UPTIME1=60.0 vmrun fast_icount --kernel debug --icount --cpus 1 -- true
+[ "$(rc fast_icount)" = 0 ] || bad "--icount's clock counts instructions, not judged: rc $(rc fast_icount): $(cat "$work/fast_icount.err")"
+ok "a guest clock that runs fast or slow over CMD, or was up longer than QEMU ran, fails the run (not under --icount)"
 
 [ $fail = 0 ] && echo "vm_run_debug_test: all passed"
 exit $fail
