@@ -33,6 +33,8 @@
 # cache entry untouched) and pass.  FRESH_DEBUG_STAGES2 gives the second
 # run other selftest stages (and skips its e2e suite): what it proves is
 # the cache, which the first run's suites have already exercised.
+# FRESH_DEBUG_FULL=1 makes the first run the whole profile (`make
+# check-debug`, every selftest stage, about an hour more on 2 cores).
 # Pass = both exit 0 with "all suites passed", the first built the
 # kernel (its build time is printed), the second did not.  Logs:
 # build/fresh-machine/debug-1.log, debug-2.log.
@@ -176,24 +178,29 @@ in_root_bg() {	# command log
 	wait $!
 }
 
-# --debug: `make check-debug QUICK=1` twice (see the head of this file).
+# --debug: `make check-debug QUICK=1` twice (see the head of this file;
+# FRESH_DEBUG_FULL=1: the first is the whole `make check-debug`).
 # The debug kernel's cache is the root's own /var/cache/mbms-srtp/, empty
 # in a fresh root: nothing of the host's cache is mounted in.
 debug_tier() {
-	local n rc t0 log entry stamp="" env2="" secs=()
+	local n rc t0 log entry stamp="" env2="" cmd secs=()
 
 	for n in 1 2; do
 		log=$LOG/debug-$n.log
 		env2=""
+		cmd="make check-debug QUICK=1"
+		if [[ $n == 1 && ${FRESH_DEBUG_FULL:-0} == 1 ]]; then
+			cmd="make check-debug"
+		fi
 		if [[ $n == 2 && -n ${FRESH_DEBUG_STAGES2:-} ]]; then
 			env2="CHECK_DEBUG_STAGES='$FRESH_DEBUG_STAGES2' CHECK_DEBUG_E2E=0 "
 		fi
-		step "make check-debug QUICK=1, run $n${env2:+ ($env2)}"
+		step "$cmd, run $n${env2:+ ($env2)}"
 		t0=$SECONDS
 		rc=0
-		run_logged "${env2}make check-debug QUICK=1" "$log" || rc=$?
+		run_logged "$env2$cmd" "$log" || rc=$?
 		secs+=($((SECONDS - t0)))
-		[[ $rc == 0 ]] || fail+=("run $n: make check-debug QUICK=1 exited $rc")
+		[[ $rc == 0 ]] || fail+=("run $n: $cmd exited $rc")
 		grep -q '^check-debug: all suites passed' "$log" ||
 			fail+=("run $n: no 'all suites passed' line")
 		entry=$(in_root 'scripts/debug-kernel.sh --cached' 2> /dev/null) || entry=""
@@ -215,7 +222,7 @@ debug_tier() {
 		echo "fresh-machine: FAIL: $(IFS=';'; echo "${fail[*]}")"
 		return 1
 	fi
-	echo "fresh-machine: PASS: make check-debug QUICK=1 built the debug kernel and passed, then passed again from the cache, in a fresh Debian 12 root"
+	echo "fresh-machine: PASS: make check-debug$([[ ${FRESH_DEBUG_FULL:-0} == 1 ]] || echo ' QUICK=1') built the debug kernel and passed, then passed again from the cache, in a fresh Debian 12 root"
 }
 
 # run_logged CMD LOG: CMD in the root, its output into LOG and onto our
