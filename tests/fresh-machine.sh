@@ -184,14 +184,14 @@ in_root_bg() {	# command log
 # in a fresh root: nothing of the host's cache is mounted in.
 debug_tier() {
 	local n rc t0 log entry stamp="" env2="" cmd secs=()
+	local cmd1="make check-debug QUICK=1"
 
+	[[ ${FRESH_DEBUG_FULL:-0} != 1 ]] || cmd1="make check-debug"
 	for n in 1 2; do
 		log=$LOG/debug-$n.log
 		env2=""
 		cmd="make check-debug QUICK=1"
-		if [[ $n == 1 && ${FRESH_DEBUG_FULL:-0} == 1 ]]; then
-			cmd="make check-debug"
-		fi
+		[[ $n != 1 ]] || cmd=$cmd1
 		if [[ $n == 2 && -n ${FRESH_DEBUG_STAGES2:-} ]]; then
 			env2="CHECK_DEBUG_STAGES='$FRESH_DEBUG_STAGES2' CHECK_DEBUG_E2E=0 "
 		fi
@@ -222,7 +222,7 @@ debug_tier() {
 		echo "fresh-machine: FAIL: $(IFS=';'; echo "${fail[*]}")"
 		return 1
 	fi
-	echo "fresh-machine: PASS: make check-debug$([[ ${FRESH_DEBUG_FULL:-0} == 1 ]] || echo ' QUICK=1') built the debug kernel and passed, then passed again from the cache, in a fresh Debian 12 root"
+	echo "fresh-machine: PASS: $cmd1 built the debug kernel and passed, then passed again from the cache, in a fresh Debian 12 root"
 }
 
 # run_logged CMD LOG: CMD in the root, its output into LOG and onto our
